@@ -1,0 +1,270 @@
+"""Agencies, their locations ("subsites"), documents, and the people who belong to them."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import CertificationStatus
+from portal.fields import FEINField, LicenseNumberField, PhoneField
+from portal.models import Address, PrivateFile, TimeStampedModel
+from portal.validators import format_fein
+
+
+class Agency(TimeStampedModel):
+    class Kind(models.TextChoices):
+        INSURANCE_AGENCY = "insurance_agency", _("Insurance agency")
+        ENROLLMENT_ENTITY = "enrollment_entity", _("Certified enrollment entity")
+        PLAN_BASED_ENROLLER = "plan_based_enroller", _("Plan-based enroller")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind, default=Kind.INSURANCE_AGENCY)
+    legal_name = models.CharField(_("legal business name"), max_length=200)
+    public_name = models.CharField(_("public-facing name"), max_length=200)
+    fein = FEINField(
+        _("FEIN"),
+        unique=True,
+        error_messages={"unique": _("An agency with this FEIN already exists.")},
+        help_text=_("Federal employer identification number, nine digits (XX-XXXXXXX)."),
+    )
+    license_number = LicenseNumberField(
+        _("agency license number"),
+        blank=True,
+        help_text=_("California Department of Insurance license number. Insurance agencies only."),
+    )
+    phone = PhoneField(_("phone"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    certification_status = models.CharField(
+        _("certification status"),
+        max_length=12,
+        choices=CertificationStatus,
+        default=CertificationStatus.PENDING,
+        db_index=True,
+    )
+    certified_on = models.DateField(_("certified on"), null=True, blank=True)
+    certification_expires_on = models.DateField(_("certification expires on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["public_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["license_number"],
+                condition=~Q(license_number=""),
+                name="agency_license_number_unique",
+                violation_error_message=_("Another agency already has this license number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fein__regex=r"^[0-9]{9}$"), name="agency_fein_nine_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(license_number="") | Q(license_number__regex=r"^[0-9][0-9A-Z][0-9]{5}$"),
+                name="agency_license_number_format",
+            ),
+        ]
+
+    def __str__(self):
+        return self.public_name
+
+    @property
+    def fein_display(self) -> str:
+        return format_fein(self.fein)
+
+    def clean(self):
+        if self.kind == self.Kind.INSURANCE_AGENCY and not self.license_number:
+            raise ValidationError(
+                {"license_number": _("An insurance agency needs its agency license number.")}
+            )
+
+
+class AgencyLocation(Address):
+    """A subsite: a place where the agency meets consumers, listed in Find Local Help."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="locations"
+    )
+    name = models.CharField(_("location name"), max_length=120)
+    phone = PhoneField(_("phone"))
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    is_listed = models.BooleanField(
+        _("listed in Find Local Help"), default=True, help_text=_("Shown to consumers searching for help.")
+    )
+
+    class Meta:
+        verbose_name = _("agency location")
+        verbose_name_plural = _("agency locations")
+        ordering = ["agency", "name"]
+        indexes = [models.Index(fields=["zip_code"], name="agencylocation_zip")]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+    def clean(self):
+        from portal.validators import california_zip_codes
+
+        place = california_zip_codes().get(self.zip_code)
+        if place and self.latitude is None:
+            self.latitude, self.longitude = place["lat"], place["long"]
+
+
+class OpeningHours(models.Model):
+    """Hours a location is open on one day of the week."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    location = models.ForeignKey(
+        AgencyLocation, verbose_name=_("location"), on_delete=models.CASCADE, related_name="hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
+    opens_at = models.TimeField(_("opens"))
+    closes_at = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["location", "weekday", "opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="openinghours_closes_after_opening",
+                violation_error_message=_("Closing time must be after opening time."),
+            ),
+            models.UniqueConstraint(
+                fields=["location", "weekday", "opens_at"], name="openinghours_unique_slot"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+def agency_document_path(instance, filename):
+    # The stored name never carries the uploaded file name: it may hold PII.
+    return f"agencies/{instance.agency_id}/documents/{timezone.now():%Y/%m}/{instance.sha256[:32]}"
+
+
+class AgencyDocument(PrivateFile):
+    class Kind(models.TextChoices):
+        LICENSE = "license", _("License")
+        ERRORS_AND_OMISSIONS = "errors_and_omissions", _("Errors and omissions insurance")
+        AGREEMENT = "agreement", _("Agency agreement")
+        W9 = "w9", _("W-9")
+        OTHER = "other", _("Other")
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind)
+    file = models.FileField(_("file"), max_length=300, upload_to=agency_document_path)
+
+    class Meta:
+        verbose_name = _("agency document")
+        verbose_name_plural = _("agency documents")
+        ordering = ["agency", "-uploaded_at"]
+
+
+class Membership(TimeStampedModel):
+    """A person's place in an agency (the agency agreement): manager, admin staff or agent.
+
+    A manager is also one of the agency's agents. A person belongs to at most one
+    agency at a time; ended memberships stay as history.
+    """
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Agency Manager")
+        ADMIN_STAFF = "admin_staff", _("Admin Staff")
+        AGENT = "agent", _("Agent")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role)
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.ACTIVE)
+    started_on = models.DateField(_("started on"), default=datetime.date.today)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    # What an Agency Manager grants to Admin Staff. Managers have all of it by their role.
+    can_view_roster = models.BooleanField(_("may view the roster"), default=False)
+    can_view_book = models.BooleanField(_("may view the Book of Business"), default=False)
+    can_export_book = models.BooleanField(_("may export the Book of Business"), default=False)
+    can_edit_account = models.BooleanField(_("may edit the agency account"), default=False)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["agency", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="active"),
+                name="membership_one_active_agency_per_user",
+                violation_error_message=_("This person is already active in an agency."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "role", "status"], name="membership_agency_role")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}, {self.agency}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    # What each grant lets Admin Staff do; the manager may do all of it and more.
+    GRANTS = {
+        "view_roster": "can_view_roster",
+        "view_book": "can_view_book",
+        "export_book": "can_export_book",
+        "edit_account": "can_edit_account",
+    }
+
+    def allows(self, permission: str) -> bool:
+        """Whether this membership may do `permission` for its agency."""
+        if not self.is_active:
+            return False
+        if self.role == self.Role.MANAGER:
+            return True
+        if self.role == self.Role.ADMIN_STAFF and permission in self.GRANTS:
+            return getattr(self, self.GRANTS[permission])
+        return False
+
+    def clean(self):
+        if self.role in (self.Role.MANAGER, self.Role.AGENT) and self.user_id:
+            from agents.models import Agent
+
+            agent = Agent.objects.filter(user_id=self.user_id).first()
+            if agent is None:
+                raise ValidationError(
+                    {"user": _("Only a licensed agent with an agent profile can be an agent or manager.")}
+                )
+            if self.role == self.Role.MANAGER and agent.certification_status != CertificationStatus.CERTIFIED:
+                raise ValidationError(
+                    {"role": _("An Agency Manager must be a certified, licensed agent.")}
+                )

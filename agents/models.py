@@ -1,0 +1,164 @@
+"""Licensed agents and enrollment helpers, their profile for Find Local Help, and their certification."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import CertificationStatus
+from portal.choices import Language as LanguageCode
+from portal.fields import LicenseNumberField, PhoneField
+from portal.models import TimeStampedModel
+
+BIOGRAPHY_MAX_LENGTH = 500
+
+
+class Language(models.Model):
+    """A language a helper speaks; consumers search Find Local Help by it."""
+
+    code = models.CharField(_("code"), max_length=3, choices=LanguageCode, unique=True)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        ordering = ["code"]
+
+    def __str__(self):
+        return str(self.get_code_display())
+
+
+class ProductExpertise(models.Model):
+    """A line of business a helper knows (individual and family plans, small business, dental ...)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        verbose_name = _("product expertise")
+        verbose_name_plural = _("product expertise")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Agent(TimeStampedModel):
+    """A certified insurance agent, Certified Enrollment Counselor or Plan-Based Enroller.
+
+    One record per person and license, whatever agency they are in: an agent
+    already certified elsewhere keeps their certification when they join an agency.
+    """
+
+    class Kind(models.TextChoices):
+        AGENT = "agent", _("Certified Insurance Agent")
+        CEC = "cec", _("Certified Enrollment Counselor")
+        PBE = "pbe", _("Plan-Based Enroller")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sign-in"),
+        on_delete=models.PROTECT,
+        related_name="agent",
+    )
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind, default=Kind.AGENT)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    license_number = LicenseNumberField(
+        _("license number"),
+        unique=True,
+        error_messages={"unique": _("An agent with this license number already exists.")},
+    )
+    license_expires_on = models.DateField(_("license expires on"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = PhoneField(_("phone"))
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("languages spoken"), related_name="agents", blank=True
+    )
+    product_expertise = models.ManyToManyField(
+        ProductExpertise, verbose_name=_("product expertise"), related_name="agents", blank=True
+    )
+    biography = models.CharField(
+        _("biography"),
+        max_length=BIOGRAPHY_MAX_LENGTH,
+        blank=True,
+        help_text=_("A short introduction for consumers, at most 500 characters."),
+    )
+    subsite_locations = models.ManyToManyField(
+        "agencies.AgencyLocation",
+        verbose_name=_("subsite locations"),
+        related_name="agents",
+        blank=True,
+        help_text=_("Where consumers can meet this agent; shown in Find Local Help."),
+    )
+    is_listed = models.BooleanField(_("listed in Find Local Help"), default=True)
+    certification_status = models.CharField(
+        _("certification status"),
+        max_length=12,
+        choices=CertificationStatus,
+        default=CertificationStatus.PENDING,
+        db_index=True,
+    )
+    certified_on = models.DateField(_("certified on"), null=True, blank=True)
+    certification_expires_on = models.DateField(_("certification expires on"), null=True, blank=True)
+    preferred_language = models.CharField(
+        _("language for e-mail"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+
+    class Meta:
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(license_number__regex=r"^[0-9][0-9A-Z][0-9]{5}$"),
+                name="agent_license_number_format",
+            ),
+            models.CheckConstraint(
+                condition=~Q(certification_status="certified") | Q(certified_on__isnull=False),
+                name="agent_certified_has_date",
+                violation_error_message=_("A certified agent needs the date of certification."),
+            ),
+        ]
+        indexes = [models.Index(fields=["last_name", "first_name"], name="agent_name")]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} ({self.license_number})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_certified(self) -> bool:
+        return self.certification_status == CertificationStatus.CERTIFIED
+
+
+class CertificationChange(models.Model):
+    """One change of an agent's certification status: who, when, why. Never edited."""
+
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="certification_changes"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=CertificationStatus, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=12, choices=CertificationStatus)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("certification change")
+        verbose_name_plural = _("certification history")
+        ordering = ["agent", "-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.agent}: {self.from_status or '—'} → {self.to_status}"

@@ -1,0 +1,343 @@
+"""Consumer cases: the applicant and household, enrollments, conditional-eligibility items, documents."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import Language
+from portal.fields import CaseNumberField, PhoneField
+from portal.models import Address, PrivateFile, TimeStampedModel
+
+MONEY = {"max_digits": 9, "decimal_places": 2}
+
+
+class ConsumerCase(Address, TimeStampedModel):
+    """A household's case with the marketplace, known by its case number; the address is the applicant's."""
+
+    class CostSharingLevel(models.TextChoices):
+        NONE = "none", _("None")
+        CSR_73 = "73", _("Enhanced Silver 73")
+        CSR_87 = "87", _("Enhanced Silver 87")
+        CSR_94 = "94", _("Enhanced Silver 94")
+        ZERO = "zero", _("Zero cost sharing (AI/AN)")
+        LIMITED = "limited", _("Limited cost sharing (AI/AN)")
+
+    class RenewalStatus(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RENEWED = "renewed", _("Renewed")
+        NOT_RENEWING = "not_renewing", _("Not renewing")
+
+    case_number = CaseNumberField(
+        _("case number"),
+        unique=True,
+        error_messages={"unique": _("A case with this case number already exists.")},
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = PhoneField(_("phone"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=3, choices=Language, default=Language.ENGLISH
+    )
+    max_aptc = models.DecimalField(
+        _("APTC eligible (monthly)"), default=Decimal("0.00"), **MONEY
+    )
+    cost_sharing_level = models.CharField(
+        _("cost-sharing level"), max_length=8, choices=CostSharingLevel, default=CostSharingLevel.NONE
+    )
+    renewal_status = models.CharField(
+        _("renewal status"), max_length=12, choices=RenewalStatus, default=RenewalStatus.NOT_STARTED
+    )
+
+    class Meta:
+        verbose_name = _("consumer case")
+        verbose_name_plural = _("consumer cases")
+        ordering = ["last_name", "first_name", "case_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case_number__regex=r"^[0-9]{10}$"), name="case_number_ten_digits"
+            ),
+            models.CheckConstraint(condition=Q(max_aptc__gte=0), name="case_max_aptc_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="case_applicant_name"),
+            models.Index(fields=["last_name", "first_name", "date_of_birth", "zip_code"], name="case_applicant_identity"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_number} {self.first_name} {self.last_name}"
+
+    @property
+    def applicant_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class HouseholdMember(models.Model):
+    """Someone in the household besides the primary applicant."""
+
+    class Relationship(models.TextChoices):
+        SPOUSE = "spouse", _("Spouse or domestic partner")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        OTHER = "other", _("Other relative")
+
+    case = models.ForeignKey(
+        ConsumerCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="household_members"
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    relationship = models.CharField(_("relationship"), max_length=8, choices=Relationship)
+    seeks_coverage = models.BooleanField(_("applying for coverage"), default=True)
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        ordering = ["case", "date_of_birth"]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class Enrollment(models.Model):
+    """A plan the household is enrolled in for a plan year."""
+
+    class MetalTier(models.TextChoices):
+        BRONZE = "bronze", _("Bronze")
+        SILVER = "silver", _("Silver")
+        GOLD = "gold", _("Gold")
+        PLATINUM = "platinum", _("Platinum")
+        MINIMUM = "minimum", _("Minimum Coverage")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        EFFECTUATED = "effectuated", _("Effectuated")
+        TERMINATED = "terminated", _("Terminated")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    case = models.ForeignKey(
+        ConsumerCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="enrollments"
+    )
+    plan_year = models.PositiveSmallIntegerField(_("plan year"))
+    issuer = models.CharField(_("issuer"), max_length=80)
+    plan_name = models.CharField(_("plan name"), max_length=120)
+    metal_tier = models.CharField(_("metal tier"), max_length=8, choices=MetalTier)
+    monthly_premium = models.DecimalField(_("monthly premium"), **MONEY)
+    aptc = models.DecimalField(_("APTC"), default=Decimal("0.00"), **MONEY)
+    net_premium = models.GeneratedField(
+        expression=F("monthly_premium") - F("aptc"),
+        output_field=models.DecimalField(**MONEY),
+        db_persist=True,
+        verbose_name=_("net premium"),
+    )
+    coverage_start = models.DateField(_("coverage start"))
+    coverage_end = models.DateField(_("coverage end"))
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
+
+    class Meta:
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        ordering = ["case", "-plan_year", "-coverage_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(monthly_premium__gte=0), name="enrollment_premium_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(aptc__gte=0) & Q(aptc__lte=F("monthly_premium")),
+                name="enrollment_aptc_within_premium",
+                violation_error_message=_("APTC cannot be negative or more than the premium."),
+            ),
+            models.CheckConstraint(
+                condition=Q(coverage_end__gte=F("coverage_start")),
+                name="enrollment_coverage_ends_after_start",
+                violation_error_message=_("Coverage must end on or after the day it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(plan_year__gte=2014) & Q(plan_year__lte=2100),
+                name="enrollment_plan_year_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "-plan_year"], name="enrollment_case_year")]
+
+    def __str__(self):
+        return f"{self.plan_year} {self.issuer} {self.plan_name}"
+
+
+class Verification(models.Model):
+    """A conditional-eligibility item: something the household must prove by a due date."""
+
+    class Kind(models.TextChoices):
+        INCOME = "income", _("Income")
+        CITIZENSHIP = "citizenship", _("Citizenship")
+        LAWFUL_PRESENCE = "lawful_presence", _("Lawful presence")
+        SSN = "ssn", _("Social Security number")
+        INCARCERATION = "incarceration", _("Incarceration status")
+        MINIMUM_ESSENTIAL_COVERAGE = "mec", _("Other minimum essential coverage")
+        RESIDENCY = "residency", _("California residency")
+        AMERICAN_INDIAN = "ai_an", _("American Indian / Alaska Native status")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Documents needed")
+        SUBMITTED = "submitted", _("Submitted")
+        VERIFIED = "verified", _("Verified")
+        EXPIRED = "expired", _("Expired")
+
+    OPEN_STATUSES = (Status.OPEN, Status.SUBMITTED)
+
+    case = models.ForeignKey(
+        ConsumerCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="verifications"
+    )
+    household_member = models.ForeignKey(
+        HouseholdMember,
+        verbose_name=_("household member"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="verifications",
+        help_text=_("Empty when the item is the primary applicant's."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    due_date = models.DateField(_("due date"))
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conditional-eligibility item")
+        verbose_name_plural = _("conditional-eligibility items")
+        ordering = ["case", "due_date"]
+        indexes = [
+            models.Index(
+                fields=["case", "due_date"],
+                condition=Q(status__in=["open", "submitted"]),
+                name="verification_open_due",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def days_left(self, today=None) -> int:
+        today = today or timezone.localdate()
+        return (self.due_date - today).days
+
+
+def case_document_path(instance, filename):
+    # The stored name never carries the uploaded file name: it may hold PII.
+    return f"cases/{instance.case_id}/{timezone.now():%Y/%m}/{instance.sha256[:32]}"
+
+
+class CaseDocument(PrivateFile):
+    """A document uploaded for a case, usually to clear a conditional-eligibility item."""
+
+    class Kind(models.TextChoices):
+        INCOME = "income", _("Proof of income")
+        IDENTITY = "identity", _("Proof of identity")
+        CITIZENSHIP = "citizenship", _("Proof of citizenship or lawful presence")
+        RESIDENCY = "residency", _("Proof of residency")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(
+        ConsumerCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="documents"
+    )
+    verification = models.ForeignKey(
+        Verification,
+        verbose_name=_("conditional-eligibility item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    file = models.FileField(_("file"), max_length=300, upload_to=case_document_path)
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        ordering = ["case", "-uploaded_at"]
+
+
+class ChangeReport(models.Model):
+    """A change a helper reported on the household's behalf (address, phone, income, household)."""
+
+    class Kind(models.TextChoices):
+        ADDRESS = "address", _("Address")
+        PHONE = "phone", _("Phone")
+        INCOME = "income", _("Income")
+        HOUSEHOLD = "household", _("Household")
+
+    case = models.ForeignKey(
+        ConsumerCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="change_reports"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    details = models.JSONField(_("details"), default=dict)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("change report")
+        verbose_name_plural = _("change reports")
+        ordering = ["case", "-reported_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.reported_at:%Y-%m-%d}"
+
+
+class AccessCode(models.Model):
+    """A code a consumer gives a helper to delegate their case. Only its hash is kept.
+
+    Service-center staff generate it after verifying the consumer's identity; it
+    is shown once, expires, and works once.
+    """
+
+    case = models.ForeignKey(
+        ConsumerCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="access_codes"
+    )
+    code_hash = models.CharField(_("code hash"), max_length=200, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("generated by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("generated"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access code")
+        verbose_name_plural = _("access codes")
+        ordering = ["case", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="accesscode_expires_after_creation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case.case_number} — {self.created_at:%Y-%m-%d}"
+
+    def set_code(self, raw_code: str) -> None:
+        self.code_hash = make_password(raw_code)
+
+    def check_code(self, raw_code: str) -> bool:
+        return check_password(raw_code, self.code_hash)
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and now < self.expires_at

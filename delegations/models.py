@@ -1,0 +1,150 @@
+"""Delegations: a consumer's case entrusted to a helper, and managers acting on behalf of agents."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Delegation(models.Model):
+    """A case delegated to an agent, within the agency the agent was in at the time.
+
+    A case has at most one Pending-or-Active delegation (a partial unique index);
+    ended and declined ones stay as the case's history.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACTIVE = "active", _("Active")
+        DECLINED = "declined", _("Declined")
+        ENDED = "ended", _("Ended")
+
+    class Origin(models.TextChoices):
+        FIND_LOCAL_HELP = "find_local_help", _("Find Local Help")
+        ACCESS_CODE = "access_code", _("Access code")
+        NEW_BUSINESS = "new_business", _("New business")
+        TRANSFER = "transfer", _("Transfer")
+        STAFF = "staff", _("Service center")
+
+    class EndReason(models.TextChoices):
+        CONSUMER_REQUEST = "consumer_request", _("Consumer asked to remove the helper")
+        TRANSFERRED = "transferred", _("Transferred to another agent")
+        AGENT_INACTIVE = "agent_inactive", _("Agent no longer active")
+        DECERTIFIED = "decertified", _("Agent no longer certified")
+        CASE_CLOSED = "case_closed", _("Case closed")
+
+    OPEN_STATUSES = (Status.PENDING, Status.ACTIVE)
+
+    case = models.ForeignKey(
+        "consumers.ConsumerCase",
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        related_name="delegations",
+    )
+    agent = models.ForeignKey(
+        "agents.Agent", verbose_name=_("agent"), on_delete=models.PROTECT, related_name="delegations"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations",
+        help_text=_("The agent's agency when the delegation began; empty for an unaffiliated agent."),
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.PENDING)
+    origin = models.CharField(_("how it began"), max_length=16, choices=Origin)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(_("delegation date"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=16, choices=EndReason, blank=True)
+    decline_reason = models.CharField(_("why it was declined"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    transferred_from = models.OneToOneField(
+        "self",
+        verbose_name=_("transferred from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transferred_to",
+    )
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status__in=["pending", "active"]),
+                name="delegation_one_open_per_case",
+                violation_error_message=_("This case already has a pending or active delegation."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(started_at__isnull=False),
+                name="delegation_active_has_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["ended", "declined"]) | Q(ended_at__isnull=False),
+                name="delegation_closed_has_end",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | ~Q(end_reason=""),
+                name="delegation_ended_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("requested_at")),
+                name="delegation_ends_after_request",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agent", "status"], name="delegation_agent_status"),
+            models.Index(fields=["agency", "status"], name="delegation_agency_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} → {self.agent_id} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class ActingOnBehalf(models.Model):
+    """A manager working as one of their agency's agents, from start to stop."""
+
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Agency Manager"),
+        on_delete=models.PROTECT,
+        related_name="acting_sessions",
+    )
+    agent = models.ForeignKey(
+        "agents.Agent", verbose_name=_("on behalf of"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    ended_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("acting on behalf of an agent")
+        verbose_name_plural = _("acting on behalf of agents")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manager"],
+                condition=Q(ended_at__isnull=True),
+                name="acting_one_open_per_manager",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="acting_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.manager} as {self.agent}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "delegations"
+
+urlpatterns = [
+    path("mine/", views.my_delegations, name="mine"),
+]

@@ -1,0 +1,20 @@
+"""What every page's header needs: the user's role in their agency and the service numbers."""
+
+from django.conf import settings
+
+from agencies.selectors import active_membership_for
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    membership = None
+    agent = None
+    if user is not None and user.is_authenticated:
+        membership = active_membership_for(user)
+        agent = getattr(user, "agent", None) if hasattr(user, "agent") else None
+    return {
+        "current_membership": membership,
+        "current_agent": agent,
+        "customer_service_phone": settings.PORTAL_CUSTOMER_SERVICE_PHONE,
+        "agent_service_center_phone": settings.PORTAL_AGENT_SERVICE_CENTER_PHONE,
+    }
