@@ -1,0 +1,582 @@
+"""Realistic synthetic California data for demos, tests and benchmarks.
+
+Deterministic for a seed and an as-of date. Rows are generated as plain tuples and
+written with PostgreSQL's COPY (or batched INSERTs on SQLite), with ids assigned
+here so related rows can point at each other without reading anything back.
+A million cases take a couple of minutes on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from agencies.models import Agency, AgencyLocation, Membership, OpeningHours
+from agents.models import Agent, CertificationChange, Language, ProductExpertise
+from consumers.models import ConsumerCase, Enrollment, HouseholdMember, Verification
+from delegations.models import Delegation
+from portal.models import MailboxMessage, User
+from portal.validators import INVALID_FEIN_PREFIXES, california_zip_codes
+
+DEMO_DOMAIN = "demo.agencyportal.test"
+DEMO_PASSWORD = "Portal-Demo-2026!"  # noqa: S105 - printed for the demo; never a real account
+SERVICE_CENTER_GROUP = "Service center"
+
+ISSUERS = {
+    "Anthem Blue Cross": ["Pathway EPO", "Pathway HMO", "Pathway PPO"],
+    "Blue Shield of California": ["Trio HMO", "PPO", "Tandem PPO"],
+    "Kaiser Permanente": ["HMO", "HMO Plus"],
+    "Health Net": ["CommunityCare HMO", "Salud HMO y Más", "EnhancedCare PPO"],
+    "Molina Healthcare": ["HMO"],
+    "L.A. Care Health Plan": ["HMO"],
+    "Oscar Health Plan": ["EPO"],
+    "Sharp Health Plan": ["HMO"],
+    "Valley Health Plan": ["HMO"],
+    "Western Health Advantage": ["HMO"],
+    "Chinese Community Health Plan": ["HMO"],
+    "Aetna CVS Health": ["HMO"],
+}
+METAL_TIERS = [("bronze", "Bronze 60", 0.30), ("silver", "Silver 70", 0.40), ("gold", "Gold 80", 0.17),
+               ("platinum", "Platinum 90", 0.08), ("minimum", "Minimum Coverage", 0.05)]  # fmt: skip
+TIER_FACTOR = {"bronze": 0.78, "silver": 1.0, "gold": 1.18, "platinum": 1.40, "minimum": 0.62}
+CONSUMER_LANGUAGES = [("en", 62), ("es", 26), ("cmn", 2), ("yue", 2), ("vi", 2), ("ko", 1.5), ("tl", 1.5),
+                      ("hy", 1), ("fa", 1), ("ru", 0.5), ("ar", 0.5)]  # fmt: skip
+VERIFICATION_KINDS = ["income", "citizenship", "lawful_presence", "ssn", "incarceration", "mec", "residency"]
+HOURS_WEEKDAYS = [(0, 9, 17), (1, 9, 17), (2, 9, 17), (3, 9, 17), (4, 9, 17)]
+
+
+@dataclass
+class DemoSignIn:
+    role: str
+    email: str
+    description: str
+
+
+@dataclass
+class DemoResult:
+    agencies: int = 0
+    agents: int = 0
+    cases: int = 0
+    delegations: int = 0
+    seconds: float = 0.0
+    sign_ins: list[DemoSignIn] = field(default_factory=list)
+    rows_by_table: dict[str, int] = field(default_factory=dict)
+
+
+def demo_sign_ins() -> list[DemoSignIn]:
+    """The sign-ins a demo database always has (all with DEMO_PASSWORD)."""
+    return [
+        DemoSignIn("Agency Manager", f"manager@{DEMO_DOMAIN}", "runs the largest agency; also an agent"),
+        DemoSignIn("Admin Staff", f"adminstaff@{DEMO_DOMAIN}", "the largest agency's staff: roster and Book of Business"),
+        DemoSignIn("Agent", f"agent@{DEMO_DOMAIN}", "the agent with the biggest book, in the largest agency"),
+        DemoSignIn("Agent", f"independent@{DEMO_DOMAIN}", "an agent in no agency"),
+        DemoSignIn("Service-center staff", f"servicecenter@{DEMO_DOMAIN}", "Django admin at /admin/"),
+    ]
+
+
+class RowWriter:
+    """Writes tuples into a table: COPY on PostgreSQL, batched INSERTs elsewhere."""
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+        self.counts: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}
+
+    def write(self, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
+        started = time.monotonic()
+        quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+        count = 0
+        with connection.cursor() as cursor:
+            if self.postgres:
+                with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                        count += 1
+            else:
+                placeholders = ", ".join(["%s"] * len(columns))
+                sql = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})"  # noqa: S608
+                batch: list[tuple] = []
+                for row in rows:
+                    batch.append(tuple(map(self._adapt, row)))
+                    if len(batch) == 5000:
+                        cursor.executemany(sql, batch)
+                        count += len(batch)
+                        batch.clear()
+                if batch:
+                    cursor.executemany(sql, batch)
+                    count += len(batch)
+        self.counts[table] = self.counts.get(table, 0) + count
+        self.seconds[table] = self.seconds.get(table, 0.0) + time.monotonic() - started
+        return count
+
+
+    @staticmethod
+    def _adapt(value):
+        # The raw SQLite driver knows neither times nor aware datetimes; store them as Django does.
+        if isinstance(value, datetime.datetime):
+            return connection.ops.adapt_datetimefield_value(value)
+        if isinstance(value, datetime.time):
+            return connection.ops.adapt_timefield_value(value)
+        if isinstance(value, datetime.date | Decimal):
+            return str(value)
+        return value
+
+
+def _table(model: type[models.Model]) -> str:
+    return model._meta.db_table
+
+
+def _through(model: type[models.Model], field_name: str) -> tuple[str, str, str]:
+    through = model._meta.get_field(field_name).remote_field.through
+    source, target = (f.column for f in through._meta.fields if f.is_relation)
+    return through._meta.db_table, source, target
+
+
+def _next_id(model: type[models.Model]) -> int:
+    return (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+
+
+class DemoBuilder:
+    """Builds the demo world. All randomness comes from one seeded generator."""
+
+    def __init__(self, *, agencies: int, agents: int, consumers: int, seed: int, as_of: datetime.date,
+                 verbose: Callable[[str], None] | None = None):  # fmt: skip
+        if agencies < 1 or agents < agencies + 2 or consumers < 1:
+            raise ValueError("Need at least one agency, two more agents than agencies, and one consumer.")
+        self.n_agencies, self.n_agents, self.n_consumers = agencies, agents, consumers
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.as_of = as_of
+        self.now = timezone.make_aware(datetime.datetime.combine(as_of, datetime.time(9, 0)))
+        self.writer = RowWriter()
+        self.say = verbose or (lambda message: None)
+        self._build_pools()
+
+    # -- pools ------------------------------------------------------------------------------
+
+    def _build_pools(self) -> None:
+        from faker import Faker
+
+        fake = Faker(["en_US", "es_MX"])
+        fake.seed_instance(self.seed)
+        self.first_names = sorted({fake.first_name() for _ in range(3000)})
+        self.last_names = sorted({fake.last_name() for _ in range(6000)})
+        self.street_names = sorted({fake.street_name() for _ in range(1500)})
+        self.company_words = sorted({fake.last_name() for _ in range(800)})
+        places = [
+            z for z in california_zip_codes().values()
+            if z["zip_code_type"] == "STANDARD" and z["county"].endswith(" County")
+        ]  # fmt: skip
+        places.sort(key=lambda z: z["zip_code"])
+        self.places = [
+            (z["zip_code"], z["city"].title(), z["county"].removesuffix(" County"),
+             Decimal(z["lat"]).quantize(Decimal("0.00001")), Decimal(z["long"]).quantize(Decimal("0.00001")))
+            for z in places
+        ]  # fmt: skip
+        self.plans = [
+            (issuer, f"{issuer.split()[0]} {tier_label} {network}", tier)
+            for issuer, networks in ISSUERS.items()
+            for network in networks
+            for tier, tier_label, _ in METAL_TIERS
+        ]
+        self.plans_by_tier: dict[str, list[tuple[str, str, str]]] = {}
+        for plan in self.plans:
+            self.plans_by_tier.setdefault(plan[2], []).append(plan)
+        self.tier_names = [tier for tier, _, _ in METAL_TIERS]
+        self.tier_weights = [weight for _, _, weight in METAL_TIERS]
+        self.language_codes = [code for code, _ in CONSUMER_LANGUAGES]
+        self.language_weights = [weight for _, weight in CONSUMER_LANGUAGES]
+
+    def _phone(self) -> str:
+        rng = self.rng
+        return f"{rng.choice(['213', '310', '415', '510', '559', '619', '626', '714', '818', '916', '951'])}-{rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
+
+    def _street(self) -> str:
+        return f"{self.rng.randint(10, 19999)} {self.rng.choice(self.street_names)}"
+
+    def _license_numbers(self, count: int) -> list[str]:
+        alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        numbers = []
+        for value in self.rng.sample(range(3 * 36 * 100_000), count):
+            first, rest = divmod(value, 36 * 100_000)
+            second, digits = divmod(rest, 100_000)
+            numbers.append(f"{'014'[first]}{alphabet[second]}{digits:05d}")
+        return numbers
+
+    # -- the world -------------------------------------------------------------------------
+
+    def build(self) -> DemoResult:
+        started = time.monotonic()
+        with transaction.atomic():
+            self._ensure_service_center_group()
+            self._users_agencies_agents()
+            self._cases()
+            self._mailbox()
+            self._reset_sequences()
+        if self.writer.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        for table, count in self.writer.counts.items():
+            self.say(f"  {table}: {count:,} rows ({self.writer.seconds[table]:.1f}s writing)")
+        return DemoResult(
+            agencies=self.n_agencies,
+            agents=self.n_agents,
+            cases=self.n_consumers,
+            delegations=self.writer.counts.get(_table(Delegation), 0),
+            seconds=time.monotonic() - started,
+            sign_ins=demo_sign_ins(),
+            rows_by_table=dict(self.writer.counts),
+        )
+
+    def _ensure_service_center_group(self) -> None:
+        group, _ = Group.objects.get_or_create(name=SERVICE_CENTER_GROUP)
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label__in=[
+                    "portal", "agencies", "agents", "consumers", "delegations", "bookofbusiness", "extranet",
+                ]
+            )
+        )  # fmt: skip
+        self.service_center_group = group
+
+    def _users_agencies_agents(self) -> None:
+        rng = self.rng
+        demo_hash = make_password(DEMO_PASSWORD)
+        n_agencies, n_agents = self.n_agencies, self.n_agents
+        first_user, first_agency, first_agent = _next_id(User), _next_id(Agency), _next_id(Agent)
+        first_location = _next_id(AgencyLocation)
+
+        # Agencies, their locations and hours.
+        licenses = self._license_numbers(n_agents + n_agencies)
+        agent_licenses, agency_licenses = licenses[:n_agents], licenses[n_agents:]
+        valid_prefixes = [f"{p:02d}" for p in range(1, 100) if f"{p:02d}" not in INVALID_FEIN_PREFIXES]
+        fein_suffixes = rng.sample(range(10_000_000), n_agencies)
+        agency_rows, location_rows, hours_rows = [], [], []
+        self.agency_kind: dict[int, str] = {}
+        self.agency_locations: dict[int, list[int]] = {}
+        location_id = first_location
+        for i in range(n_agencies):
+            agency_id = first_agency + i
+            kind = "insurance_agency" if i == 0 else rng.choices(
+                ["insurance_agency", "enrollment_entity", "plan_based_enroller"], [80, 15, 5]
+            )[0]
+            self.agency_kind[agency_id] = kind
+            word = rng.choice(self.company_words)
+            suffix = {"insurance_agency": "Insurance Services", "enrollment_entity": "Community Health Center",
+                      "plan_based_enroller": "Health Plan Enrollment"}[kind]  # fmt: skip
+            public = f"{word} {suffix}" if i else "Golden State Insurance Services"
+            legal = f"{public}, {'LLC' if rng.random() < 0.6 else 'Inc.'}"
+            status = "certified" if i == 0 or rng.random() < 0.93 else rng.choice(["pending", "suspended"])
+            certified_on = self.as_of - datetime.timedelta(days=rng.randint(30, 2000)) if status == "certified" else None
+            agency_rows.append((
+                agency_id, kind, legal, public, f"{valid_prefixes[i % len(valid_prefixes)]}{fein_suffixes[i]:07d}",
+                agency_licenses[i] if kind == "insurance_agency" else "", self._phone(),
+                f"office{agency_id}@{DEMO_DOMAIN}", status, certified_on,
+                certified_on + datetime.timedelta(days=3 * 365) if certified_on else None, self.now, self.now,
+            ))  # fmt: skip
+            locations = []
+            for n in range(3 if i == 0 else rng.choices([1, 2, 3], [60, 30, 10])[0]):
+                zip_code, city, county, lat, lon = rng.choice(self.places)
+                location_rows.append((location_id, agency_id, f"{city} office" if n else "Main office",
+                                      self._street(), city, zip_code, county, self._phone(), lat, lon, True))  # fmt: skip
+                for weekday, opens, closes in HOURS_WEEKDAYS + ([(5, 10, 14)] if rng.random() < 0.3 else []):
+                    hours_rows.append((location_id, weekday, datetime.time(opens), datetime.time(closes)))
+                locations.append(location_id)
+                location_id += 1
+            self.agency_locations[agency_id] = locations
+
+        # People: one user per agent, one Admin Staff per agency, service-center staff.
+        user_rows, agent_rows, membership_rows, history_rows = [], [], [], []
+        self.agents: list[tuple[int, int | None, str]] = []  # (agent id, agency id, certification)
+        user_id = first_user
+        unusable = "!" + "".join(rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=40))
+        n_unaffiliated = max(1, n_agents // 10)
+        for i in range(n_agents):
+            agent_id = first_agent + i
+            # Agent 0 manages agency 0, agent 1 has the biggest book there, the last is unaffiliated.
+            if i < n_agencies:
+                agency_id = first_agency + i
+            elif i == n_agencies:
+                agency_id = first_agency
+            elif i >= n_agents - n_unaffiliated:
+                agency_id = None
+            else:
+                agency_id = first_agency if rng.random() < 0.05 else first_agency + rng.randrange(n_agencies)
+            manager = i < n_agencies
+            first, last = rng.choice(self.first_names), rng.choice(self.last_names)
+            email = {0: f"manager@{DEMO_DOMAIN}", n_agencies: f"agent@{DEMO_DOMAIN}",
+                     n_agents - 1: f"independent@{DEMO_DOMAIN}"}.get(i, f"agent{agent_id}@{DEMO_DOMAIN}")  # fmt: skip
+            demo = email.split("@")[0] in ("manager", "agent", "independent")
+            user_rows.append((user_id, email, first, last, demo_hash if demo else unusable, False, False, True,
+                              self.now, None, "es" if rng.random() < 0.2 else "en"))  # fmt: skip
+            kind = {"enrollment_entity": "cec", "plan_based_enroller": "pbe"}.get(
+                self.agency_kind.get(agency_id, ""), "agent"
+            )
+            if manager or demo:
+                certification = "certified"
+            else:
+                certification = rng.choices(
+                    ["certified", "pending", "suspended", "decertified", "expired"], [88, 5, 2, 2, 3]
+                )[0]
+            created = self.now - datetime.timedelta(days=rng.randint(60, 2500))
+            certified_on = (created + datetime.timedelta(days=rng.randint(3, 30))).date()
+            certification_ends = (
+                self.as_of - datetime.timedelta(days=rng.randint(1, 300)) if certification == "expired"
+                else self.as_of + datetime.timedelta(days=rng.randint(20, 1000))
+            )  # fmt: skip
+            license_expires = self.as_of + datetime.timedelta(days=rng.randint(-20, 720))
+            agent_rows.append((
+                agent_id, user_id, kind, first, last, agent_licenses[i], license_expires, email, self._phone(),
+                self._biography(first, agency_id), True, certification,
+                certified_on if certification != "pending" else None,
+                certification_ends if certification != "pending" else None,
+                "en", created, self.now,
+            ))  # fmt: skip
+            history_rows.append((agent_id, "", "pending", "Added to the roster", None, created))
+            if certification != "pending":
+                moment = timezone.make_aware(datetime.datetime.combine(certified_on, datetime.time(10)))
+                history_rows.append((agent_id, "pending", "certified", "License and training verified", None, moment))
+                if certification != "certified":
+                    history_rows.append((agent_id, "certified", certification,
+                                         {"suspended": "License under review by the Department of Insurance",
+                                          "decertified": "Agreement terminated",
+                                          "expired": "Certification not renewed"}[certification],
+                                         None, moment + datetime.timedelta(days=400)))  # fmt: skip
+            if agency_id is not None:
+                membership_rows.append((user_id, agency_id, "manager" if manager else "agent", "active",
+                                        created.date(), None, False, False, False, False, created, self.now))  # fmt: skip
+            self.agents.append((agent_id, agency_id, certification))
+            user_id += 1
+        for i in range(n_agencies):
+            agency_id = first_agency + i
+            email = f"adminstaff@{DEMO_DOMAIN}" if i == 0 else f"staff{agency_id}@{DEMO_DOMAIN}"
+            first, last = rng.choice(self.first_names), rng.choice(self.last_names)
+            user_rows.append((user_id, email, first, last, demo_hash if i == 0 else unusable, False, False, True,
+                              self.now, None, "en"))  # fmt: skip
+            membership_rows.append((user_id, agency_id, "admin_staff", "active", self.as_of - datetime.timedelta(days=200),
+                                    None, True, True, True, i != 0, self.now, self.now))  # fmt: skip
+            user_id += 1
+        self.service_center_user_id = user_id
+        user_rows.append((user_id, f"servicecenter@{DEMO_DOMAIN}", "Sam", "Rivera", demo_hash, True, False, True,
+                          self.now, None, "en"))  # fmt: skip
+        self.user_ids = (first_user, user_id)
+
+        w = self.writer
+        w.write(_table(User), ["id", "email", "first_name", "last_name", "password", "is_staff", "is_superuser",
+                               "is_active", "date_joined", "last_login", "preferred_language"], user_rows)  # fmt: skip
+        through, source, target = _through(User, "groups")
+        w.write(through, [source, target], [(user_id, self.service_center_group.pk)])
+        w.write(_table(Agency), ["id", "kind", "legal_name", "public_name", "fein", "license_number", "phone", "email",
+                                 "certification_status", "certified_on", "certification_expires_on", "created_at",
+                                 "updated_at"], agency_rows)  # fmt: skip
+        w.write(_table(AgencyLocation), ["id", "agency_id", "name", "street", "city", "zip_code", "county", "phone",
+                                         "latitude", "longitude", "is_listed"], location_rows)  # fmt: skip
+        w.write(_table(OpeningHours), ["location_id", "weekday", "opens_at", "closes_at"], hours_rows)
+        w.write(_table(Agent), ["id", "user_id", "kind", "first_name", "last_name", "license_number",
+                                "license_expires_on", "email", "phone", "biography", "is_listed",
+                                "certification_status", "certified_on", "certification_expires_on",
+                                "preferred_language", "created_at", "updated_at"], agent_rows)  # fmt: skip
+        w.write(_table(CertificationChange), ["agent_id", "from_status", "to_status", "reason", "changed_by_id",
+                                              "changed_at"], history_rows)  # fmt: skip
+        w.write(_table(Membership), ["user_id", "agency_id", "role", "status", "started_on", "ended_on",
+                                     "can_view_roster", "can_view_book", "can_export_book", "can_edit_account",
+                                     "created_at", "updated_at"], membership_rows)  # fmt: skip
+        self._agent_links()
+
+    def _biography(self, first: str, agency_id: int | None) -> str:
+        years = self.rng.randint(2, 30)
+        focus = self.rng.choice(["families", "small businesses", "self-employed Californians",
+                                 "early retirees", "farm workers and their families", "students"])  # fmt: skip
+        return (f"{first} has helped {focus} find coverage for {years} years and explains every option "
+                "in plain language, from eligibility for financial help to choosing a plan.")  # fmt: skip
+
+    def _agent_links(self) -> None:
+        rng = self.rng
+        languages = dict(Language.objects.values_list("code", "pk"))
+        expertise = list(ProductExpertise.objects.order_by("code").values_list("pk", flat=True))
+        language_rows, expertise_rows, location_rows = [], [], []
+        others = [code for code in sorted(languages) if code not in ("en", "es")]
+        for agent_id, agency_id, _ in self.agents:
+            spoken = {"en"} if rng.random() < 0.92 else set()
+            if rng.random() < 0.45 or not spoken:
+                spoken.add("es")
+            if rng.random() < 0.15:
+                spoken.add(rng.choice(others))
+            language_rows.extend((agent_id, languages[code]) for code in sorted(spoken) if code in languages)
+            expertise_rows.extend((agent_id, pk) for pk in rng.sample(expertise, rng.randint(1, 3)))
+            if agency_id is not None:
+                location_rows.append((agent_id, rng.choice(self.agency_locations[agency_id])))
+        w = self.writer
+        for field_name, rows in (("languages", language_rows), ("product_expertise", expertise_rows),
+                                 ("subsite_locations", location_rows)):  # fmt: skip
+            through, source, target = _through(Agent, field_name)
+            w.write(through, [source, target], rows)
+
+    def _cases(self) -> None:
+        rng = self.rng
+        n = self.n_consumers
+        first_case = _next_id(ConsumerCase)
+        first_member = _next_id(HouseholdMember)
+        first_agency = min(agency for _, agency, _ in self.agents if agency is not None)
+        certified = [(a, agency) for a, agency, status in self.agents if status == "certified"]
+        big_agency = [(a, agency) for a, agency in certified if agency == first_agency]
+        big_agent = next(a for a in self.agents if a[1] == first_agency and a[0] != self.agents[0][0])
+        big_agent = (big_agent[0], big_agent[1])
+        case_numbers = rng.sample(range(1_000_000_000, 10_000_000_000), n)
+        plan_year = self.as_of.year
+        year_start = datetime.date(plan_year, 1, 1)
+        year_end = datetime.date(plan_year, 12, 31)
+
+        case_rows: list[tuple] = []
+        member_rows: list[tuple] = []
+        enrollment_rows: list[tuple] = []
+        verification_rows: list[tuple] = []
+        delegation_rows: list[tuple] = []
+        member_id = first_member
+
+        def rows() -> Iterator[None]:
+            nonlocal member_id
+            for i in range(n):
+                case_id = first_case + i
+                first, last = rng.choice(self.first_names), rng.choice(self.last_names)
+                age = rng.randint(19, 64)
+                born = self.as_of - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
+                zip_code, city, county, _, _ = rng.choice(self.places)
+                language = rng.choices(self.language_codes, self.language_weights)[0]
+                household = rng.choices([0, 1, 2, 3, 4], [38, 27, 18, 12, 5])[0]
+                aptc_max = Decimal(rng.choice([0, 0, 0, rng.randint(50, 1400)])).quantize(Decimal("0.01"))
+                csr = rng.choices(["none", "94", "87", "73", "zero", "limited"], [64, 12, 10, 11, 1, 2])[0]
+                case_rows.append((
+                    case_id, f"{case_numbers[i]:010d}", first, last, born,
+                    f"{first.lower()}.{last.lower().replace(' ', '')}{rng.randint(1, 999)}@example.com"
+                    if rng.random() < 0.85 else "",
+                    self._phone(), self._street(), city, zip_code, county, language, aptc_max, csr,
+                    rng.choices(["not_started", "in_progress", "renewed", "not_renewing"], [45, 25, 25, 5])[0],
+                    self.now, self.now,
+                ))  # fmt: skip
+                for m in range(household):
+                    relationship = "spouse" if m == 0 and rng.random() < 0.7 else "child"
+                    member_age = max(0, age + rng.randint(-5, 5)) if relationship == "spouse" else rng.randint(0, 25)
+                    member_rows.append((member_id, case_id, rng.choice(self.first_names), last,
+                                        self.as_of - datetime.timedelta(days=member_age * 365 + rng.randint(0, 364)),
+                                        relationship, rng.random() < 0.9))  # fmt: skip
+                    member_id += 1
+                tier = rng.choices(self.tier_names, self.tier_weights)[0]
+                issuer, plan_name, _ = rng.choice(self.plans_by_tier[tier])
+                premium = Decimal(int((260 + age * 11.5) * TIER_FACTOR[tier] * (1 + household * 0.85)))
+                aptc = min(premium, aptc_max)
+                start = year_start if rng.random() < 0.8 else datetime.date(plan_year, rng.randint(2, 11), 1)
+                status = rng.choices(["effectuated", "pending", "terminated", "cancelled"], [84, 6, 7, 3])[0]
+                end = year_end if status != "terminated" else max(start, self.as_of - datetime.timedelta(days=rng.randint(1, 60)))
+                enrollment_rows.append((case_id, plan_year, issuer, plan_name, tier, premium, aptc, start, end, status))
+                if rng.random() < 0.3:
+                    enrollment_rows.append((case_id, plan_year - 1, issuer, plan_name, tier, premium - 25 if premium > 25 else premium,
+                                            min(aptc, premium - 25 if premium > 25 else premium),
+                                            datetime.date(plan_year - 1, 1, 1), datetime.date(plan_year - 1, 12, 31),
+                                            "effectuated"))  # fmt: skip
+                if rng.random() < 0.25:
+                    for _ in range(rng.choice([1, 1, 2])):
+                        due = self.as_of + datetime.timedelta(days=rng.randint(-30, 90))
+                        v_status = rng.choices(["open", "submitted", "verified", "expired"], [55, 20, 20, 5])[0]
+                        resolved = due - datetime.timedelta(days=rng.randint(1, 20)) if v_status == "verified" else None
+                        verification_rows.append((case_id, None, rng.choice(VERIFICATION_KINDS), v_status, due, resolved))
+                self._delegations_for(case_id, i, delegation_rows, certified, big_agency, big_agent)
+                if i % 10_000 == 9_999:
+                    yield
+
+        # Generate in slices so memory stays flat while each table is written by COPY.
+        w = self.writer
+        generator = rows()
+        done = False
+        while not done:
+            try:
+                next(generator)
+            except StopIteration:
+                done = True
+            w.write(_table(ConsumerCase), ["id", "case_number", "first_name", "last_name", "date_of_birth", "email",
+                                           "phone", "street", "city", "zip_code", "county", "preferred_language",
+                                           "max_aptc", "cost_sharing_level", "renewal_status", "created_at",
+                                           "updated_at"], case_rows)  # fmt: skip
+            w.write(_table(HouseholdMember), ["id", "case_id", "first_name", "last_name", "date_of_birth",
+                                              "relationship", "seeks_coverage"], member_rows)  # fmt: skip
+            w.write(_table(Enrollment), ["case_id", "plan_year", "issuer", "plan_name", "metal_tier", "monthly_premium",
+                                         "aptc", "coverage_start", "coverage_end", "status"], enrollment_rows)  # fmt: skip
+            w.write(_table(Verification), ["case_id", "household_member_id", "kind", "status", "due_date",
+                                           "resolved_on"], verification_rows)  # fmt: skip
+            w.write(_table(Delegation), ["case_id", "agent_id", "agency_id", "status", "origin", "requested_at",
+                                         "started_at", "ended_at", "end_reason", "decline_reason", "note"],
+                    delegation_rows)  # fmt: skip
+            for batch in (case_rows, member_rows, enrollment_rows, verification_rows, delegation_rows):
+                batch.clear()
+
+    def _delegations_for(self, case_id, i, out, certified, big_agency, big_agent) -> None:
+        rng = self.rng
+        # The biggest agent holds 0.5% of all cases, their agency 10% (as DESIGN.md's sizes).
+        if i % 200 == 0:
+            agent_id, agency_id = big_agent
+        elif i % 10 == 1 and big_agency:
+            agent_id, agency_id = big_agency[(i // 10) % len(big_agency)]
+        else:
+            agent_id, agency_id = certified[rng.randrange(len(certified))]
+        started = self.now - datetime.timedelta(days=rng.randint(1, 1500), minutes=rng.randint(0, 600))
+        if rng.random() < 0.10:
+            # An earlier helper: transferred away, or the consumer asked to remove them.
+            prev_agent, prev_agency = certified[rng.randrange(len(certified))]
+            prev_start = started - datetime.timedelta(days=rng.randint(30, 700))
+            out.append((case_id, prev_agent, prev_agency, "ended", rng.choice(["find_local_help", "new_business"]),
+                        prev_start, prev_start + datetime.timedelta(hours=rng.randint(1, 72)), started,
+                        rng.choice(["consumer_request", "transferred"]), "", ""))  # fmt: skip
+        if rng.random() < 0.04:
+            declined_at = started - datetime.timedelta(days=rng.randint(1, 20))
+            declined_agent, declined_agency = certified[rng.randrange(len(certified))]
+            out.append((case_id, declined_agent, declined_agency, "declined", "find_local_help",
+                        declined_at - datetime.timedelta(days=2), None, declined_at, "",
+                        "Outside the area I serve", ""))  # fmt: skip
+        roll = rng.random() if i % 200 else 0.0
+        origin = rng.choices(["find_local_help", "new_business", "access_code", "transfer", "staff"], [45, 35, 12, 6, 2])[0]
+        if roll < 0.82:
+            out.append((case_id, agent_id, agency_id, "active", origin, started,
+                        started + datetime.timedelta(hours=rng.randint(0, 96)), None, "", "", ""))  # fmt: skip
+        elif roll < 0.88:
+            requested = self.now - datetime.timedelta(days=rng.randint(0, 14), minutes=rng.randint(0, 600))
+            out.append((case_id, agent_id, agency_id, "pending", "find_local_help", requested, None, None, "", "", ""))
+        else:
+            out.append((case_id, agent_id, agency_id, "ended", origin, started,
+                        started + datetime.timedelta(hours=rng.randint(0, 96)),
+                        started + datetime.timedelta(days=rng.randint(100, 400)), "consumer_request", "", ""))  # fmt: skip
+
+    def _mailbox(self) -> None:
+        manager_id = User.objects.get(email=f"manager@{DEMO_DOMAIN}").pk
+        agent_id = User.objects.get(email=f"agent@{DEMO_DOMAIN}").pk
+        rows = [
+            (manager_id, "Welcome to the Agency Portal",
+             "Your agency's roster, Book of Business and account are in the menu above. "
+             "Call the Agent Service Center at 877-453-9198 with any question.", self.now, None),
+            (manager_id, "Scheduled maintenance this weekend",
+             "The portal is unavailable Saturday 6:30 p.m. through Monday 6:00 a.m. while it is updated.",
+             self.now - datetime.timedelta(days=3), self.now - datetime.timedelta(days=2)),
+            (agent_id, "You have new delegation requests",
+             "Consumers asked for your help through Find Local Help. Review them under My Delegations.",
+             self.now, None),
+        ]  # fmt: skip
+        self.writer.write(_table(MailboxMessage), ["recipient_id", "subject", "body", "created_at", "read_at"], rows)
+
+    def _reset_sequences(self) -> None:
+        sql = connection.ops.sequence_reset_sql(
+            no_style(),
+            [User, Agency, AgencyLocation, OpeningHours, Agent, CertificationChange, Membership, ConsumerCase,
+             HouseholdMember, Enrollment, Verification, Delegation, MailboxMessage],
+        )  # fmt: skip
+        with connection.cursor() as cursor:
+            for statement in sql:
+                cursor.execute(statement)

@@ -1,0 +1,86 @@
+"""python manage.py seed_demo --agencies N --agents N --consumers N --seed S"""
+
+import datetime
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from consumers.models import ConsumerCase
+from portal.demo_data import DEMO_PASSWORD, DemoBuilder, demo_sign_ins
+
+
+class Command(BaseCommand):
+    help = (
+        "Load realistic synthetic California demo data: agencies with locations and hours, agents with "
+        "certification histories, consumer cases with households, enrollments, conditional-eligibility "
+        "items and delegations in every status. Deterministic for a seed and as-of date."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--agencies", type=int, default=12)
+        parser.add_argument("--agents", type=int, default=150)
+        parser.add_argument("--consumers", type=int, default=3000)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--as-of", type=datetime.date.fromisoformat, default=None,
+            help="The day the data is made for (YYYY-MM-DD); today by default.",
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="Do nothing (but print the demo sign-ins) when the database already has cases.",
+        )
+        parser.add_argument(
+            "--reset", action="store_true",
+            help="Delete all agencies, agents, cases and demo users first (only with DEBUG on).",
+        )
+
+    def handle(self, *args, **options):
+        if options["reset"]:
+            if not settings.DEBUG:
+                raise CommandError("--reset deletes data; it is refused when DEBUG is off.")
+            self._reset()
+        if ConsumerCase.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("The database already has demo data; nothing loaded.")
+                self._print_sign_ins()
+                return
+            raise CommandError("The database already has cases. Use --if-empty, or --reset to start again.")
+        builder = DemoBuilder(
+            agencies=options["agencies"],
+            agents=options["agents"],
+            consumers=options["consumers"],
+            seed=options["seed"],
+            as_of=options["as_of"] or datetime.date.today(),
+            verbose=self.stdout.write if options["verbosity"] > 1 else None,
+        )
+        self.stdout.write(
+            f"Loading {options['agencies']:,} agencies, {options['agents']:,} agents and "
+            f"{options['consumers']:,} consumer cases into {connection.vendor} ..."
+        )
+        result = builder.build()
+        self.stdout.write(self.style.SUCCESS(
+            f"Loaded {result.agencies:,} agencies, {result.agents:,} agents, {result.cases:,} cases and "
+            f"{result.delegations:,} delegations ({sum(result.rows_by_table.values()):,} rows) "
+            f"in {result.seconds:.1f} s."
+        ))
+        self._print_sign_ins()
+
+    def _print_sign_ins(self):
+        self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
+        for sign_in in demo_sign_ins():
+            self.stdout.write(f"  {sign_in.role:<22} {sign_in.email:<40} {sign_in.description}")
+
+    def _reset(self):
+        from agencies.models import Agency
+        from agents.models import Agent
+        from delegations.models import ActingOnBehalf, Delegation
+        from portal.demo_data import DEMO_DOMAIN
+        from portal.models import User
+
+        ActingOnBehalf.objects.all().delete()
+        Delegation.objects.all().delete()
+        ConsumerCase.objects.all().delete()
+        Agent.objects.all().delete()
+        Agency.objects.all().delete()
+        User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL and Redis on loopback, from the machine's own server binaries.
+#
+#   scripts/services.sh start        start both, print the environment to use them
+#   scripts/services.sh stop         stop both and delete their data
+#   scripts/services.sh run -- CMD   start, run CMD with DATABASE_URL and REDIS_URL set, stop
+#
+# PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+key=$(printf '%s' "$root" | md5sum | cut -c1-8)
+dir=${SERVICES_DIR:-/tmp/agency-portal-services-$key}
+pg_port=${TEST_PG_PORT:-54329}
+redis_port=${TEST_REDIS_PORT:-63799}
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
+  echo "PostgreSQL server binaries not found; run: make system-packages" >&2
+  exit 1
+fi
+command -v redis-server >/dev/null || { echo "redis-server not found; run: make system-packages" >&2; exit 1; }
+
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+database_url="postgres://portal@127.0.0.1:$pg_port/portal"
+redis_url="redis://127.0.0.1:$redis_port/0"
+
+stop() {
+  if [ -f "$dir/pg/postmaster.pid" ]; then
+    as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  if [ -f "$dir/redis.pid" ]; then
+    redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
+  fi
+  rm -rf "$dir"
+}
+
+start() {
+  stop
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres "$dir"
+  as_postgres "$pg_bin/initdb" -D "$dir/pg" -U portal --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; exit 1; }
+  # Durability is pointless for a throwaway cluster; turning it off makes the suite faster.
+  as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg/server.log" -w -t 60 \
+    -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB" \
+    start >/dev/null
+  "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U portal portal
+  redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
+  for _ in $(seq 50); do
+    redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  echo "export DATABASE_URL=$database_url"
+  echo "export REDIS_URL=$redis_url"
+  echo "export TEST_PG_BIN=$pg_bin TEST_SERVICES_DIR=$dir"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  run)
+    shift
+    [ "${1:-}" = "--" ] && shift
+    start >/dev/null
+    trap stop EXIT
+    export DATABASE_URL=$database_url REDIS_URL=$redis_url TEST_PG_BIN=$pg_bin TEST_SERVICES_DIR=$dir
+    "$@"
+    ;;
+  *) echo "usage: $0 start|stop|run -- COMMAND" >&2; exit 2 ;;
+esac
