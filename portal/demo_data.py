@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
@@ -132,6 +133,36 @@ class RowWriter:
         return value
 
 
+@lru_cache(maxsize=4)
+def _name_pools(seed: int) -> tuple[tuple[str, ...], ...]:
+    """Names and streets from Faker, drawn once per seed (Faker is slow per call; pools are fast)."""
+    from faker import Faker
+
+    fake = Faker(["en_US", "es_MX"])
+    fake.seed_instance(seed)
+    return (
+        tuple(sorted({fake.first_name() for _ in range(3000)})),
+        tuple(sorted({fake.last_name() for _ in range(6000)})),
+        tuple(sorted({fake.street_name() for _ in range(1500)})),
+        tuple(sorted({fake.last_name() for _ in range(800)})),
+    )
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[tuple, ...]:
+    """Street-address ZIP codes of California with city, county and centroid."""
+    places = sorted(
+        (z for z in california_zip_codes().values()
+         if z["zip_code_type"] == "STANDARD" and z["county"].endswith(" County")),
+        key=lambda z: z["zip_code"],
+    )  # fmt: skip
+    return tuple(
+        (z["zip_code"], z["city"].title(), z["county"].removesuffix(" County"),
+         Decimal(z["lat"]).quantize(Decimal("0.00001")), Decimal(z["long"]).quantize(Decimal("0.00001")))
+        for z in places
+    )  # fmt: skip
+
+
 def _table(model: type[models.Model]) -> str:
     return model._meta.db_table
 
@@ -165,24 +196,8 @@ class DemoBuilder:
     # -- pools ------------------------------------------------------------------------------
 
     def _build_pools(self) -> None:
-        from faker import Faker
-
-        fake = Faker(["en_US", "es_MX"])
-        fake.seed_instance(self.seed)
-        self.first_names = sorted({fake.first_name() for _ in range(3000)})
-        self.last_names = sorted({fake.last_name() for _ in range(6000)})
-        self.street_names = sorted({fake.street_name() for _ in range(1500)})
-        self.company_words = sorted({fake.last_name() for _ in range(800)})
-        places = [
-            z for z in california_zip_codes().values()
-            if z["zip_code_type"] == "STANDARD" and z["county"].endswith(" County")
-        ]  # fmt: skip
-        places.sort(key=lambda z: z["zip_code"])
-        self.places = [
-            (z["zip_code"], z["city"].title(), z["county"].removesuffix(" County"),
-             Decimal(z["lat"]).quantize(Decimal("0.00001")), Decimal(z["long"]).quantize(Decimal("0.00001")))
-            for z in places
-        ]  # fmt: skip
+        self.first_names, self.last_names, self.street_names, self.company_words = _name_pools(self.seed)
+        self.places = _places()
         self.plans = [
             (issuer, f"{issuer.split()[0]} {tier_label} {network}", tier)
             for issuer, networks in ISSUERS.items()
