@@ -58,9 +58,7 @@ class Agency(TimeStampedModel):
                 name="agency_license_number_unique",
                 violation_error_message=_("Another agency already has this license number."),
             ),
-            models.CheckConstraint(
-                condition=Q(fein__regex=r"^[0-9]{9}$"), name="agency_fein_nine_digits"
-            ),
+            models.CheckConstraint(condition=Q(fein__regex=r"^[0-9]{9}$"), name="agency_fein_nine_digits"),
             models.CheckConstraint(
                 condition=Q(license_number="") | Q(license_number__regex=r"^[0-9][0-9A-Z][0-9]{5}$"),
                 name="agency_license_number_format",
@@ -76,23 +74,17 @@ class Agency(TimeStampedModel):
 
     def clean(self):
         if self.kind == self.Kind.INSURANCE_AGENCY and not self.license_number:
-            raise ValidationError(
-                {"license_number": _("An insurance agency needs its agency license number.")}
-            )
+            raise ValidationError({"license_number": _("An insurance agency needs its agency license number.")})
 
 
 class AgencyLocation(Address):
     """A subsite: a place where the agency meets consumers, listed in Find Local Help."""
 
-    agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="locations"
-    )
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="locations")
     name = models.CharField(_("location name"), max_length=120)
     phone = PhoneField(_("phone"))
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(
-        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
-    )
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     is_listed = models.BooleanField(
         _("listed in Find Local Help"), default=True, help_text=_("Shown to consumers searching for help.")
     )
@@ -143,9 +135,7 @@ class OpeningHours(models.Model):
                 name="openinghours_closes_after_opening",
                 violation_error_message=_("Closing time must be after opening time."),
             ),
-            models.UniqueConstraint(
-                fields=["location", "weekday", "opens_at"], name="openinghours_unique_slot"
-            ),
+            models.UniqueConstraint(fields=["location", "weekday", "opens_at"], name="openinghours_unique_slot"),
         ]
 
     def __str__(self):
@@ -165,9 +155,7 @@ class AgencyDocument(PrivateFile):
         W9 = "w9", _("W-9")
         OTHER = "other", _("Other")
 
-    agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="documents"
-    )
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind)
     file = models.FileField(_("file"), max_length=300, upload_to=agency_document_path)
 
@@ -194,14 +182,9 @@ class Membership(TimeStampedModel):
         INACTIVE = "inactive", _("Inactive")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="memberships",
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
     )
-    agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="memberships"
-    )
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=12, choices=Role)
     status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.ACTIVE)
     started_on = models.DateField(_("started on"), default=datetime.date.today)
@@ -265,6 +248,4 @@ class Membership(TimeStampedModel):
                     {"user": _("Only a licensed agent with an agent profile can be an agent or manager.")}
                 )
             if self.role == self.Role.MANAGER and agent.certification_status != CertificationStatus.CERTIFIED:
-                raise ValidationError(
-                    {"role": _("An Agency Manager must be a certified, licensed agent.")}
-                )
+                raise ValidationError({"role": _("An Agency Manager must be a certified, licensed agent.")})

@@ -11,9 +11,7 @@ def active_membership_for(user) -> Membership | None:
         return None
     if not hasattr(user, "_active_membership"):
         user._active_membership = (
-            Membership.objects.select_related("agency")
-            .filter(user=user, status=Membership.Status.ACTIVE)
-            .first()
+            Membership.objects.select_related("agency").filter(user=user, status=Membership.Status.ACTIVE).first()
         )
     return user._active_membership
 

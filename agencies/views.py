@@ -29,15 +29,20 @@ def _membership_allowing(request, permission: str | None = None) -> Membership:
 @login_required
 def agency_home(request):
     membership = _membership_allowing(request)
-    counts = delegations_for(request.user).aggregate(
-        active=Count("pk", filter=Q(status=Delegation.Status.ACTIVE)),
-        pending=Count("pk", filter=Q(status=Delegation.Status.PENDING)),
-    ) if membership.allows("view_book") else None
+    counts = (
+        delegations_for(request.user).aggregate(
+            active=Count("pk", filter=Q(status=Delegation.Status.ACTIVE)),
+            pending=Count("pk", filter=Q(status=Delegation.Status.PENDING)),
+        )
+        if membership.allows("view_book")
+        else None
+    )
     agents = roster_for(request.user)
-    roster_counts = agents.aggregate(
-        total=Count("pk"),
-        certified=Count("pk", filter=Q(certification_status="certified")),
-    ) if membership.allows("view_roster") else None
+    roster_counts = (
+        agents.aggregate(total=Count("pk"), certified=Count("pk", filter=Q(certification_status="certified")))
+        if membership.allows("view_roster")
+        else None
+    )
     return render(
         request,
         "agencies/home.html",
@@ -83,11 +88,7 @@ def agency_delegations(request):
 @login_required
 def agency_account(request):
     membership = _membership_allowing(request)
-    agency = (
-        agencies_for(request.user)
-        .prefetch_related("locations__hours")
-        .get(pk=membership.agency_id)
-    )
+    agency = agencies_for(request.user).prefetch_related("locations__hours").get(pk=membership.agency_id)
     documents = agency.documents.select_related("uploaded_by") if membership.allows("edit_account") else None
     return render(
         request, "agencies/account.html", {"agency": agency, "documents": documents, "membership": membership}

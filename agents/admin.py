@@ -33,17 +33,16 @@ class AgentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Agent
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the admin chooses the fields through its fieldsets
 
     def clean(self):
         data = super().clean()
         status = data.get("change_certification_to")
-        if status in (CertificationStatus.DECERTIFIED, CertificationStatus.SUSPENDED) and not (
-            data.get("certification_reason") or ""
-        ).strip():
-            self.add_error(
-                "certification_reason", _("Give the reason for decertifying or suspending the agent.")
-            )
+        if (
+            status in (CertificationStatus.DECERTIFIED, CertificationStatus.SUSPENDED)
+            and not (data.get("certification_reason") or "").strip()
+        ):
+            self.add_error("certification_reason", _("Give the reason for decertifying or suspending the agent."))
         return data
 
 
@@ -51,8 +50,13 @@ class AgentAdminForm(forms.ModelForm):
 class AgentAdmin(admin.ModelAdmin):
     form = AgentAdminForm
     list_display = [
-        "last_name", "first_name", "kind", "license_number", "license_expires_on",
-        "certification_status", "is_listed",
+        "last_name",
+        "first_name",
+        "kind",
+        "license_number",
+        "license_expires_on",
+        "certification_status",
+        "is_listed",
     ]
     list_filter = ["kind", "certification_status", "is_listed", "languages"]
     search_fields = ["last_name", "first_name", "license_number", "email", "user__email"]
@@ -72,8 +76,11 @@ class AgentAdmin(admin.ModelAdmin):
             _("Certification"),
             {
                 "fields": (
-                    "certification_status", "certified_on", "certification_expires_on",
-                    "change_certification_to", "certification_reason",
+                    "certification_status",
+                    "certified_on",
+                    "certification_expires_on",
+                    "change_certification_to",
+                    "certification_reason",
                 )
             },
         ),
@@ -85,8 +92,7 @@ class AgentAdmin(admin.ModelAdmin):
         status = form.cleaned_data.get("change_certification_to")
         if status and (status != obj.certification_status or not change):
             set_certification(
-                agent=obj, status=status, by=request.user,
-                reason=form.cleaned_data.get("certification_reason", ""),
+                agent=obj, status=status, by=request.user, reason=form.cleaned_data.get("certification_reason", "")
             )
             obj.refresh_from_db()
 

@@ -56,10 +56,7 @@ class Agent(TimeStampedModel):
         PBE = "pbe", _("Plan-Based Enroller")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("sign-in"),
-        on_delete=models.PROTECT,
-        related_name="agent",
+        settings.AUTH_USER_MODEL, verbose_name=_("sign-in"), on_delete=models.PROTECT, related_name="agent"
     )
     kind = models.CharField(_("kind"), max_length=6, choices=Kind, default=Kind.AGENT)
     first_name = models.CharField(_("first name"), max_length=100)
@@ -72,9 +69,7 @@ class Agent(TimeStampedModel):
     license_expires_on = models.DateField(_("license expires on"), null=True, blank=True)
     email = models.EmailField(_("e-mail"))
     phone = PhoneField(_("phone"))
-    languages = models.ManyToManyField(
-        Language, verbose_name=_("languages spoken"), related_name="agents", blank=True
-    )
+    languages = models.ManyToManyField(Language, verbose_name=_("languages spoken"), related_name="agents", blank=True)
     product_expertise = models.ManyToManyField(
         ProductExpertise, verbose_name=_("product expertise"), related_name="agents", blank=True
     )
@@ -111,8 +106,7 @@ class Agent(TimeStampedModel):
         ordering = ["last_name", "first_name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(license_number__regex=r"^[0-9][0-9A-Z][0-9]{5}$"),
-                name="agent_license_number_format",
+                condition=Q(license_number__regex=r"^[0-9][0-9A-Z][0-9]{5}$"), name="agent_license_number_format"
             ),
             models.CheckConstraint(
                 condition=~Q(certification_status="certified") | Q(certified_on__isnull=False),
@@ -140,9 +134,7 @@ class CertificationChange(models.Model):
     agent = models.ForeignKey(
         Agent, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="certification_changes"
     )
-    from_status = models.CharField(
-        _("from"), max_length=12, choices=CertificationStatus, blank=True
-    )
+    from_status = models.CharField(_("from"), max_length=12, choices=CertificationStatus, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=CertificationStatus)
     reason = models.TextField(_("reason"), blank=True)
     changed_by = models.ForeignKey(

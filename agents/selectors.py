@@ -13,9 +13,7 @@ AGENT_ROLES = (Membership.Role.MANAGER, Membership.Role.AGENT)
 
 
 def _in_agency(agency_id: int) -> QuerySet[Membership]:
-    return Membership.objects.filter(
-        user_id=OuterRef("user_id"), agency_id=agency_id, role__in=AGENT_ROLES
-    )
+    return Membership.objects.filter(user_id=OuterRef("user_id"), agency_id=agency_id, role__in=AGENT_ROLES)
 
 
 def agents_for(user) -> QuerySet[Agent]:
@@ -40,9 +38,7 @@ def roster_for(user) -> QuerySet[Agent]:
     agency_id = membership.agency_id
     in_agency = _in_agency(agency_id).order_by("status", "-started_on")
     delegated = (
-        Delegation.objects.filter(
-            agent_id=OuterRef("pk"), agency_id=agency_id, status=Delegation.Status.ACTIVE
-        )
+        Delegation.objects.filter(agent_id=OuterRef("pk"), agency_id=agency_id, status=Delegation.Status.ACTIVE)
         .order_by()
         .values("agent_id")
         .annotate(n=Count("*"))

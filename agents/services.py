@@ -16,12 +16,7 @@ class CertificationError(Exception):
 
 
 def set_certification(
-    *,
-    agent: Agent,
-    status: str,
-    by,
-    reason: str = "",
-    expires_on: datetime.date | None = None,
+    *, agent: Agent, status: str, by, reason: str = "", expires_on: datetime.date | None = None
 ) -> CertificationChange:
     """Move an agent to a new certification status and record who did it, when and why.
 

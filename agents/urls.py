@@ -4,6 +4,4 @@ from . import views
 
 app_name = "agents"
 
-urlpatterns = [
-    path("profile/", views.my_profile, name="my_profile"),
-]
+urlpatterns = [path("profile/", views.my_profile, name="my_profile")]

@@ -5,7 +5,18 @@ from .models import BookOfBusinessExport, Extract
 
 @admin.register(Extract)
 class ExtractAdmin(admin.ModelAdmin):
-    list_display = ["week", "kind", "scope", "agent", "agency", "file_format", "status", "rows", "size", "published_at"]
+    list_display = [
+        "week",
+        "kind",
+        "scope",
+        "agent",
+        "agency",
+        "file_format",
+        "status",
+        "rows",
+        "size",
+        "published_at",
+    ]
     list_filter = ["kind", "scope", "status", "file_format", "week"]
     search_fields = ["agent__license_number", "agency__public_name", "sha256"]
     raw_id_fields = ["agent", "agency"]

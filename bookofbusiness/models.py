@@ -35,12 +35,20 @@ class Extract(models.Model):
     kind = models.CharField(_("kind"), max_length=3, choices=Kind)
     scope = models.CharField(_("scope"), max_length=6, choices=Scope)
     agent = models.ForeignKey(
-        "agents.Agent", verbose_name=_("agent"), on_delete=models.CASCADE, null=True, blank=True,
+        "agents.Agent",
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="extracts",
     )
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="extracts",
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="extracts",
     )
     week = models.DateField(_("week of"), help_text=_("The Monday the extract was made for."))
     file_format = models.CharField(_("format"), max_length=4, choices=FileFormat)
@@ -95,16 +103,13 @@ class BookOfBusinessExport(models.Model):
         EXPIRED = "expired", _("Expired")
 
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE,
-        related_name="book_exports",
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="book_exports"
     )
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="+",
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     agent = models.ForeignKey(
-        "agents.Agent", verbose_name=_("agent"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="+",
+        "agents.Agent", verbose_name=_("agent"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     file_format = models.CharField(_("format"), max_length=4, choices=FileFormat)

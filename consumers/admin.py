@@ -1,14 +1,6 @@
 from django.contrib import admin
 
-from .models import (
-    AccessCode,
-    CaseDocument,
-    ChangeReport,
-    ConsumerCase,
-    Enrollment,
-    HouseholdMember,
-    Verification,
-)
+from .models import AccessCode, CaseDocument, ChangeReport, ConsumerCase, Enrollment, HouseholdMember, Verification
 
 
 class HouseholdMemberInline(admin.TabularInline):
@@ -20,8 +12,16 @@ class EnrollmentInline(admin.TabularInline):
     model = Enrollment
     extra = 0
     fields = [
-        "plan_year", "issuer", "plan_name", "metal_tier", "monthly_premium", "aptc",
-        "net_premium", "coverage_start", "coverage_end", "status",
+        "plan_year",
+        "issuer",
+        "plan_name",
+        "metal_tier",
+        "monthly_premium",
+        "aptc",
+        "net_premium",
+        "coverage_start",
+        "coverage_end",
+        "status",
     ]
     readonly_fields = ["net_premium"]
 
@@ -46,8 +46,14 @@ class AccessCodeInline(admin.TabularInline):
 @admin.register(ConsumerCase)
 class ConsumerCaseAdmin(admin.ModelAdmin):
     list_display = [
-        "case_number", "last_name", "first_name", "date_of_birth", "city", "county",
-        "preferred_language", "renewal_status",
+        "case_number",
+        "last_name",
+        "first_name",
+        "date_of_birth",
+        "city",
+        "county",
+        "preferred_language",
+        "renewal_status",
     ]
     list_filter = ["preferred_language", "renewal_status", "cost_sharing_level", "county"]
     search_fields = ["=case_number", "last_name", "first_name", "email"]
@@ -70,8 +76,17 @@ class HouseholdMemberAdmin(admin.ModelAdmin):
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
     list_display = [
-        "case", "plan_year", "issuer", "plan_name", "metal_tier", "monthly_premium", "aptc",
-        "net_premium", "coverage_start", "coverage_end", "status",
+        "case",
+        "plan_year",
+        "issuer",
+        "plan_name",
+        "metal_tier",
+        "monthly_premium",
+        "aptc",
+        "net_premium",
+        "coverage_start",
+        "coverage_end",
+        "status",
     ]
     list_filter = ["plan_year", "metal_tier", "status", "issuer"]
     search_fields = ["=case__case_number", "plan_name"]

@@ -5,7 +5,17 @@ from .models import ActingOnBehalf, Delegation
 
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin):
-    list_display = ["case", "agent", "agency", "status", "origin", "requested_at", "started_at", "ended_at", "end_reason"]
+    list_display = [
+        "case",
+        "agent",
+        "agency",
+        "status",
+        "origin",
+        "requested_at",
+        "started_at",
+        "ended_at",
+        "end_reason",
+    ]
     list_filter = ["status", "origin", "end_reason"]
     search_fields = ["=case__case_number", "agent__license_number", "agent__last_name", "agency__public_name"]
     raw_id_fields = ["case", "agent", "agency", "transferred_from"]

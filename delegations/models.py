@@ -37,10 +37,7 @@ class Delegation(models.Model):
     OPEN_STATUSES = (Status.PENDING, Status.ACTIVE)
 
     case = models.ForeignKey(
-        "consumers.ConsumerCase",
-        verbose_name=_("case"),
-        on_delete=models.CASCADE,
-        related_name="delegations",
+        "consumers.ConsumerCase", verbose_name=_("case"), on_delete=models.CASCADE, related_name="delegations"
     )
     agent = models.ForeignKey(
         "agents.Agent", verbose_name=_("agent"), on_delete=models.PROTECT, related_name="delegations"
@@ -83,16 +80,14 @@ class Delegation(models.Model):
                 violation_error_message=_("This case already has a pending or active delegation."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="active") | Q(started_at__isnull=False),
-                name="delegation_active_has_start",
+                condition=~Q(status="active") | Q(started_at__isnull=False), name="delegation_active_has_start"
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["ended", "declined"]) | Q(ended_at__isnull=False),
                 name="delegation_closed_has_end",
             ),
             models.CheckConstraint(
-                condition=~Q(status="ended") | ~Q(end_reason=""),
-                name="delegation_ended_has_reason",
+                condition=~Q(status="ended") | ~Q(end_reason=""), name="delegation_ended_has_reason"
             ),
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("requested_at")),
@@ -124,9 +119,7 @@ class ActingOnBehalf(models.Model):
     agent = models.ForeignKey(
         "agents.Agent", verbose_name=_("on behalf of"), on_delete=models.PROTECT, related_name="+"
     )
-    agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
-    )
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     ended_at = models.DateTimeField(_("stopped"), null=True, blank=True)
 
@@ -136,13 +129,10 @@ class ActingOnBehalf(models.Model):
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["manager"],
-                condition=Q(ended_at__isnull=True),
-                name="acting_one_open_per_manager",
+                fields=["manager"], condition=Q(ended_at__isnull=True), name="acting_one_open_per_manager"
             ),
             models.CheckConstraint(
-                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
-                name="acting_ends_after_start",
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")), name="acting_ends_after_start"
             ),
         ]
 

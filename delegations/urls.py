@@ -4,6 +4,4 @@ from . import views
 
 app_name = "delegations"
 
-urlpatterns = [
-    path("mine/", views.my_delegations, name="mine"),
-]
+urlpatterns = [path("mine/", views.my_delegations, name="mine")]

@@ -14,8 +14,7 @@ class ExtranetAccount(models.Model):
     """An agent's extranet account, username CC_<license number>. Its password is only ever hashed."""
 
     agent = models.OneToOneField(
-        "agents.Agent", verbose_name=_("agent"), on_delete=models.CASCADE,
-        related_name="extranet_account",
+        "agents.Agent", verbose_name=_("agent"), on_delete=models.CASCADE, related_name="extranet_account"
     )
     username = models.CharField(_("username"), max_length=16, unique=True)
     password = models.CharField(_("password hash"), max_length=200, blank=True, editable=False)
@@ -31,9 +30,8 @@ class ExtranetAccount(models.Model):
         ordering = ["username"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(username__regex=r"^CC_[0-9][0-9A-Z][0-9]{5}$"),
-                name="extranet_username_format",
-            ),
+                condition=models.Q(username__regex=r"^CC_[0-9][0-9A-Z][0-9]{5}$"), name="extranet_username_format"
+            )
         ]
 
     def __str__(self):

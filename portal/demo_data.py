@@ -47,12 +47,28 @@ ISSUERS = {
     "Chinese Community Health Plan": ["HMO"],
     "Aetna CVS Health": ["HMO"],
 }
-METAL_TIERS = [("bronze", "Bronze 60", 0.30), ("silver", "Silver 70", 0.40), ("gold", "Gold 80", 0.17),
-               ("platinum", "Platinum 90", 0.08), ("minimum", "Minimum Coverage", 0.05)]  # fmt: skip
+METAL_TIERS = [
+    ("bronze", "Bronze 60", 0.30),
+    ("silver", "Silver 70", 0.40),
+    ("gold", "Gold 80", 0.17),
+    ("platinum", "Platinum 90", 0.08),
+    ("minimum", "Minimum Coverage", 0.05),
+]
 TIER_FACTOR = {"bronze": 0.78, "silver": 1.0, "gold": 1.18, "platinum": 1.40, "minimum": 0.62}
-CONSUMER_LANGUAGES = [("en", 62), ("es", 26), ("cmn", 2), ("yue", 2), ("vi", 2), ("ko", 1.5), ("tl", 1.5),
-                      ("hy", 1), ("fa", 1), ("ru", 0.5), ("ar", 0.5)]  # fmt: skip
-VERIFICATION_KINDS = ["income", "citizenship", "lawful_presence", "ssn", "incarceration", "mec", "residency"]
+CONSUMER_LANGUAGES = [
+    ("en", 62),
+    ("es", 26),
+    ("cmn", 2),
+    ("yue", 2),
+    ("vi", 2),
+    ("ko", 1.5),
+    ("tl", 1.5),
+    ("hy", 1),
+    ("fa", 1),
+    ("ru", 0.5),
+    ("ar", 0.5),
+]
+VERIFICATION_KINDS = "income citizenship lawful_presence ssn incarceration mec residency".split()
 HOURS_WEEKDAYS = [(0, 9, 17), (1, 9, 17), (2, 9, 17), (3, 9, 17), (4, 9, 17)]
 
 
@@ -78,7 +94,9 @@ def demo_sign_ins() -> list[DemoSignIn]:
     """The sign-ins a demo database always has (all with DEMO_PASSWORD)."""
     return [
         DemoSignIn("Agency Manager", f"manager@{DEMO_DOMAIN}", "runs the largest agency; also an agent"),
-        DemoSignIn("Admin Staff", f"adminstaff@{DEMO_DOMAIN}", "the largest agency's staff: roster and Book of Business"),
+        DemoSignIn(
+            "Admin Staff", f"adminstaff@{DEMO_DOMAIN}", "the largest agency's staff: roster and Book of Business"
+        ),
         DemoSignIn("Agent", f"agent@{DEMO_DOMAIN}", "the agent with the biggest book, in the largest agency"),
         DemoSignIn("Agent", f"independent@{DEMO_DOMAIN}", "an agent in no agency"),
         DemoSignIn("Service-center staff", f"servicecenter@{DEMO_DOMAIN}", "Django admin at /admin/"),
@@ -120,7 +138,6 @@ class RowWriter:
         self.seconds[table] = self.seconds.get(table, 0.0) + time.monotonic() - started
         return count
 
-
     @staticmethod
     def _adapt(value):
         # The raw SQLite driver knows neither times nor aware datetimes; store them as Django does.
@@ -152,15 +169,23 @@ def _name_pools(seed: int) -> tuple[tuple[str, ...], ...]:
 def _places() -> tuple[tuple, ...]:
     """Street-address ZIP codes of California with city, county and centroid."""
     places = sorted(
-        (z for z in california_zip_codes().values()
-         if z["zip_code_type"] == "STANDARD" and z["county"].endswith(" County")),
+        (
+            z
+            for z in california_zip_codes().values()
+            if z["zip_code_type"] == "STANDARD" and z["county"].endswith(" County")
+        ),
         key=lambda z: z["zip_code"],
-    )  # fmt: skip
+    )
     return tuple(
-        (z["zip_code"], z["city"].title(), z["county"].removesuffix(" County"),
-         Decimal(z["lat"]).quantize(Decimal("0.00001")), Decimal(z["long"]).quantize(Decimal("0.00001")))
+        (
+            z["zip_code"],
+            z["city"].title(),
+            z["county"].removesuffix(" County"),
+            Decimal(z["lat"]).quantize(Decimal("0.00001")),
+            Decimal(z["long"]).quantize(Decimal("0.00001")),
+        )
         for z in places
-    )  # fmt: skip
+    )
 
 
 def _table(model: type[models.Model]) -> str:
@@ -180,8 +205,16 @@ def _next_id(model: type[models.Model]) -> int:
 class DemoBuilder:
     """Builds the demo world. All randomness comes from one seeded generator."""
 
-    def __init__(self, *, agencies: int, agents: int, consumers: int, seed: int, as_of: datetime.date,
-                 verbose: Callable[[str], None] | None = None):  # fmt: skip
+    def __init__(
+        self,
+        *,
+        agencies: int,
+        agents: int,
+        consumers: int,
+        seed: int,
+        as_of: datetime.date,
+        verbose: Callable[[str], None] | None = None,
+    ):
         if agencies < 1 or agents < agencies + 2 or consumers < 1:
             raise ValueError("Need at least one agency, two more agents than agencies, and one consumer.")
         self.n_agencies, self.n_agents, self.n_consumers = agencies, agents, consumers
@@ -257,11 +290,9 @@ class DemoBuilder:
         group, _ = Group.objects.get_or_create(name=SERVICE_CENTER_GROUP)
         group.permissions.set(
             Permission.objects.filter(
-                content_type__app_label__in=[
-                    "portal", "agencies", "agents", "consumers", "delegations", "bookofbusiness", "extranet",
-                ]
+                content_type__app_label__in="portal agencies agents consumers delegations bookofbusiness extranet".split()
             )
-        )  # fmt: skip
+        )
         self.service_center_group = group
 
     def _users_agencies_agents(self) -> None:
@@ -282,28 +313,59 @@ class DemoBuilder:
         location_id = first_location
         for i in range(n_agencies):
             agency_id = first_agency + i
-            kind = "insurance_agency" if i == 0 else rng.choices(
-                ["insurance_agency", "enrollment_entity", "plan_based_enroller"], [80, 15, 5]
-            )[0]
+            kind = (
+                "insurance_agency"
+                if i == 0
+                else rng.choices(["insurance_agency", "enrollment_entity", "plan_based_enroller"], [80, 15, 5])[0]
+            )
             self.agency_kind[agency_id] = kind
             word = rng.choice(self.company_words)
-            suffix = {"insurance_agency": "Insurance Services", "enrollment_entity": "Community Health Center",
-                      "plan_based_enroller": "Health Plan Enrollment"}[kind]  # fmt: skip
+            suffix = {
+                "insurance_agency": "Insurance Services",
+                "enrollment_entity": "Community Health Center",
+                "plan_based_enroller": "Health Plan Enrollment",
+            }[kind]
             public = f"{word} {suffix}" if i else "Golden State Insurance Services"
             legal = f"{public}, {'LLC' if rng.random() < 0.6 else 'Inc.'}"
             status = "certified" if i == 0 or rng.random() < 0.93 else rng.choice(["pending", "suspended"])
-            certified_on = self.as_of - datetime.timedelta(days=rng.randint(30, 2000)) if status == "certified" else None
-            agency_rows.append((
-                agency_id, kind, legal, public, f"{valid_prefixes[i % len(valid_prefixes)]}{fein_suffixes[i]:07d}",
-                agency_licenses[i] if kind == "insurance_agency" else "", self._phone(),
-                f"office{agency_id}@{DEMO_DOMAIN}", status, certified_on,
-                certified_on + datetime.timedelta(days=3 * 365) if certified_on else None, self.now, self.now,
-            ))  # fmt: skip
+            certified_on = (
+                self.as_of - datetime.timedelta(days=rng.randint(30, 2000)) if status == "certified" else None
+            )
+            agency_rows.append(
+                (
+                    agency_id,
+                    kind,
+                    legal,
+                    public,
+                    f"{valid_prefixes[i % len(valid_prefixes)]}{fein_suffixes[i]:07d}",
+                    agency_licenses[i] if kind == "insurance_agency" else "",
+                    self._phone(),
+                    f"office{agency_id}@{DEMO_DOMAIN}",
+                    status,
+                    certified_on,
+                    certified_on + datetime.timedelta(days=3 * 365) if certified_on else None,
+                    self.now,
+                    self.now,
+                )
+            )
             locations = []
             for n in range(3 if i == 0 else rng.choices([1, 2, 3], [60, 30, 10])[0]):
                 zip_code, city, county, lat, lon = rng.choice(self.places)
-                location_rows.append((location_id, agency_id, f"{city} office" if n else "Main office",
-                                      self._street(), city, zip_code, county, self._phone(), lat, lon, True))  # fmt: skip
+                location_rows.append(
+                    (
+                        location_id,
+                        agency_id,
+                        f"{city} office" if n else "Main office",
+                        self._street(),
+                        city,
+                        zip_code,
+                        county,
+                        self._phone(),
+                        lat,
+                        lon,
+                        True,
+                    )
+                )
                 for weekday, opens, closes in HOURS_WEEKDAYS + ([(5, 10, 14)] if rng.random() < 0.3 else []):
                     hours_rows.append((location_id, weekday, datetime.time(opens), datetime.time(closes)))
                 locations.append(location_id)
@@ -329,11 +391,27 @@ class DemoBuilder:
                 agency_id = first_agency if rng.random() < 0.05 else first_agency + rng.randrange(n_agencies)
             manager = i < n_agencies
             first, last = rng.choice(self.first_names), rng.choice(self.last_names)
-            email = {0: f"manager@{DEMO_DOMAIN}", n_agencies: f"agent@{DEMO_DOMAIN}",
-                     n_agents - 1: f"independent@{DEMO_DOMAIN}"}.get(i, f"agent{agent_id}@{DEMO_DOMAIN}")  # fmt: skip
+            email = {
+                0: f"manager@{DEMO_DOMAIN}",
+                n_agencies: f"agent@{DEMO_DOMAIN}",
+                n_agents - 1: f"independent@{DEMO_DOMAIN}",
+            }.get(i, f"agent{agent_id}@{DEMO_DOMAIN}")
             demo = email.split("@")[0] in ("manager", "agent", "independent")
-            user_rows.append((user_id, email, first, last, demo_hash if demo else unusable, False, False, True,
-                              self.now, None, "es" if rng.random() < 0.2 else "en"))  # fmt: skip
+            user_rows.append(
+                (
+                    user_id,
+                    email,
+                    first,
+                    last,
+                    demo_hash if demo else unusable,
+                    False,
+                    False,
+                    True,
+                    self.now,
+                    None,
+                    "es" if rng.random() < 0.2 else "en",
+                )
+            )
             kind = {"enrollment_entity": "cec", "plan_based_enroller": "pbe"}.get(
                 self.agency_kind.get(agency_id, ""), "agent"
             )
@@ -341,79 +419,181 @@ class DemoBuilder:
                 certification = "certified"
             else:
                 certification = rng.choices(
-                    ["certified", "pending", "suspended", "decertified", "expired"], [88, 5, 2, 2, 3]
+                    "certified pending suspended decertified expired".split(), [88, 5, 2, 2, 3]
                 )[0]
             created = self.now - datetime.timedelta(days=rng.randint(60, 2500))
             certified_on = (created + datetime.timedelta(days=rng.randint(3, 30))).date()
             certification_ends = (
-                self.as_of - datetime.timedelta(days=rng.randint(1, 300)) if certification == "expired"
+                self.as_of - datetime.timedelta(days=rng.randint(1, 300))
+                if certification == "expired"
                 else self.as_of + datetime.timedelta(days=rng.randint(20, 1000))
-            )  # fmt: skip
+            )
             license_expires = self.as_of + datetime.timedelta(days=rng.randint(-20, 720))
-            agent_rows.append((
-                agent_id, user_id, kind, first, last, agent_licenses[i], license_expires, email, self._phone(),
-                self._biography(first, agency_id), True, certification,
-                certified_on if certification != "pending" else None,
-                certification_ends if certification != "pending" else None,
-                "en", created, self.now,
-            ))  # fmt: skip
+            agent_rows.append(
+                (
+                    agent_id,
+                    user_id,
+                    kind,
+                    first,
+                    last,
+                    agent_licenses[i],
+                    license_expires,
+                    email,
+                    self._phone(),
+                    self._biography(first, agency_id),
+                    True,
+                    certification,
+                    certified_on if certification != "pending" else None,
+                    certification_ends if certification != "pending" else None,
+                    "en",
+                    created,
+                    self.now,
+                )
+            )
             history_rows.append((agent_id, "", "pending", "Added to the roster", None, created))
             if certification != "pending":
                 moment = timezone.make_aware(datetime.datetime.combine(certified_on, datetime.time(10)))
                 history_rows.append((agent_id, "pending", "certified", "License and training verified", None, moment))
                 if certification != "certified":
-                    history_rows.append((agent_id, "certified", certification,
-                                         {"suspended": "License under review by the Department of Insurance",
-                                          "decertified": "Agreement terminated",
-                                          "expired": "Certification not renewed"}[certification],
-                                         None, moment + datetime.timedelta(days=400)))  # fmt: skip
+                    history_rows.append(
+                        (
+                            agent_id,
+                            "certified",
+                            certification,
+                            {
+                                "suspended": "License under review by the Department of Insurance",
+                                "decertified": "Agreement terminated",
+                                "expired": "Certification not renewed",
+                            }[certification],
+                            None,
+                            moment + datetime.timedelta(days=400),
+                        )
+                    )
             if agency_id is not None:
-                membership_rows.append((user_id, agency_id, "manager" if manager else "agent", "active",
-                                        created.date(), None, False, False, False, False, created, self.now))  # fmt: skip
+                membership_rows.append(
+                    (
+                        user_id,
+                        agency_id,
+                        "manager" if manager else "agent",
+                        "active",
+                        created.date(),
+                        None,
+                        False,
+                        False,
+                        False,
+                        False,
+                        created,
+                        self.now,
+                    )
+                )
             self.agents.append((agent_id, agency_id, certification))
             user_id += 1
         for i in range(n_agencies):
             agency_id = first_agency + i
             email = f"adminstaff@{DEMO_DOMAIN}" if i == 0 else f"staff{agency_id}@{DEMO_DOMAIN}"
             first, last = rng.choice(self.first_names), rng.choice(self.last_names)
-            user_rows.append((user_id, email, first, last, demo_hash if i == 0 else unusable, False, False, True,
-                              self.now, None, "en"))  # fmt: skip
-            membership_rows.append((user_id, agency_id, "admin_staff", "active", self.as_of - datetime.timedelta(days=200),
-                                    None, True, True, True, i != 0, self.now, self.now))  # fmt: skip
+            user_rows.append(
+                (
+                    user_id,
+                    email,
+                    first,
+                    last,
+                    demo_hash if i == 0 else unusable,
+                    False,
+                    False,
+                    True,
+                    self.now,
+                    None,
+                    "en",
+                )
+            )
+            membership_rows.append(
+                (
+                    user_id,
+                    agency_id,
+                    "admin_staff",
+                    "active",
+                    self.as_of - datetime.timedelta(days=200),
+                    None,
+                    True,
+                    True,
+                    True,
+                    i != 0,
+                    self.now,
+                    self.now,
+                )
+            )
             user_id += 1
         self.service_center_user_id = user_id
-        user_rows.append((user_id, f"servicecenter@{DEMO_DOMAIN}", "Sam", "Rivera", demo_hash, True, False, True,
-                          self.now, None, "en"))  # fmt: skip
+        user_rows.append(
+            (
+                user_id,
+                f"servicecenter@{DEMO_DOMAIN}",
+                "Sam",
+                "Rivera",
+                demo_hash,
+                True,
+                False,
+                True,
+                self.now,
+                None,
+                "en",
+            )
+        )
         self.user_ids = (first_user, user_id)
 
         w = self.writer
-        w.write(_table(User), ["id", "email", "first_name", "last_name", "password", "is_staff", "is_superuser",
-                               "is_active", "date_joined", "last_login", "preferred_language"], user_rows)  # fmt: skip
+        w.write(
+            _table(User),
+            "id email first_name last_name password is_staff is_superuser is_active date_joined last_login preferred_language".split(),
+            user_rows,
+        )
         through, source, target = _through(User, "groups")
         w.write(through, [source, target], [(user_id, self.service_center_group.pk)])
-        w.write(_table(Agency), ["id", "kind", "legal_name", "public_name", "fein", "license_number", "phone", "email",
-                                 "certification_status", "certified_on", "certification_expires_on", "created_at",
-                                 "updated_at"], agency_rows)  # fmt: skip
-        w.write(_table(AgencyLocation), ["id", "agency_id", "name", "street", "city", "zip_code", "county", "phone",
-                                         "latitude", "longitude", "is_listed"], location_rows)  # fmt: skip
+        w.write(
+            _table(Agency),
+            "id kind legal_name public_name fein license_number phone email certification_status certified_on certification_expires_on created_at updated_at".split(),
+            agency_rows,
+        )
+        w.write(
+            _table(AgencyLocation),
+            "id agency_id name street city zip_code county phone latitude longitude is_listed".split(),
+            location_rows,
+        )
         w.write(_table(OpeningHours), ["location_id", "weekday", "opens_at", "closes_at"], hours_rows)
-        w.write(_table(Agent), ["id", "user_id", "kind", "first_name", "last_name", "license_number",
-                                "license_expires_on", "email", "phone", "biography", "is_listed",
-                                "certification_status", "certified_on", "certification_expires_on",
-                                "preferred_language", "created_at", "updated_at"], agent_rows)  # fmt: skip
-        w.write(_table(CertificationChange), ["agent_id", "from_status", "to_status", "reason", "changed_by_id",
-                                              "changed_at"], history_rows)  # fmt: skip
-        w.write(_table(Membership), ["user_id", "agency_id", "role", "status", "started_on", "ended_on",
-                                     "can_view_roster", "can_view_book", "can_export_book", "can_edit_account",
-                                     "created_at", "updated_at"], membership_rows)  # fmt: skip
+        w.write(
+            _table(Agent),
+            "id user_id kind first_name last_name license_number license_expires_on email phone biography is_listed certification_status certified_on certification_expires_on preferred_language created_at updated_at".split(),
+            agent_rows,
+        )
+        w.write(
+            _table(CertificationChange),
+            "agent_id from_status to_status reason changed_by_id changed_at".split(),
+            history_rows,
+        )
+        w.write(
+            _table(Membership),
+            "user_id agency_id role status started_on ended_on can_view_roster can_view_book can_export_book can_edit_account created_at updated_at".split(),
+            membership_rows,
+        )
         self._agent_links()
 
     def _biography(self, first: str, agency_id: int | None) -> str:
         years = self.rng.randint(2, 30)
-        focus = self.rng.choice(["families", "small businesses", "self-employed Californians",
-                                 "early retirees", "farm workers and their families", "students"])  # fmt: skip
-        return (f"{first} has helped {focus} find coverage for {years} years and explains every option "
-                "in plain language, from eligibility for financial help to choosing a plan.")  # fmt: skip
+        focus = self.rng.choice(
+            [
+                "families",
+                "small businesses",
+                "self-employed Californians",
+                "early retirees",
+                "farm workers and their families",
+                "students",
+            ]
+        )
+        return (
+            f"{first} has helped {focus} find coverage for {years} years and explains every option "
+            "in plain language, from eligibility for financial help to choosing a plan."
+        )
 
     def _agent_links(self) -> None:
         rng = self.rng
@@ -432,8 +612,11 @@ class DemoBuilder:
             if agency_id is not None:
                 location_rows.append((agent_id, rng.choice(self.agency_locations[agency_id])))
         w = self.writer
-        for field_name, rows in (("languages", language_rows), ("product_expertise", expertise_rows),
-                                 ("subsite_locations", location_rows)):  # fmt: skip
+        for field_name, rows in (
+            ("languages", language_rows),
+            ("product_expertise", expertise_rows),
+            ("subsite_locations", location_rows),
+        ):
             through, source, target = _through(Agent, field_name)
             w.write(through, [source, target], rows)
 
@@ -471,20 +654,43 @@ class DemoBuilder:
                 household = rng.choices([0, 1, 2, 3, 4], [38, 27, 18, 12, 5])[0]
                 aptc_max = Decimal(rng.choice([0, 0, 0, rng.randint(50, 1400)])).quantize(Decimal("0.01"))
                 csr = rng.choices(["none", "94", "87", "73", "zero", "limited"], [64, 12, 10, 11, 1, 2])[0]
-                case_rows.append((
-                    case_id, f"{case_numbers[i]:010d}", first, last, born,
-                    f"{first.lower()}.{last.lower().replace(' ', '')}{rng.randint(1, 999)}@example.com"
-                    if rng.random() < 0.85 else "",
-                    self._phone(), self._street(), city, zip_code, county, language, aptc_max, csr,
-                    rng.choices(["not_started", "in_progress", "renewed", "not_renewing"], [45, 25, 25, 5])[0],
-                    self.now, self.now,
-                ))  # fmt: skip
+                case_rows.append(
+                    (
+                        case_id,
+                        f"{case_numbers[i]:010d}",
+                        first,
+                        last,
+                        born,
+                        f"{first.lower()}.{last.lower().replace(' ', '')}{rng.randint(1, 999)}@example.com"
+                        if rng.random() < 0.85
+                        else "",
+                        self._phone(),
+                        self._street(),
+                        city,
+                        zip_code,
+                        county,
+                        language,
+                        aptc_max,
+                        csr,
+                        rng.choices(["not_started", "in_progress", "renewed", "not_renewing"], [45, 25, 25, 5])[0],
+                        self.now,
+                        self.now,
+                    )
+                )
                 for m in range(household):
                     relationship = "spouse" if m == 0 and rng.random() < 0.7 else "child"
                     member_age = max(0, age + rng.randint(-5, 5)) if relationship == "spouse" else rng.randint(0, 25)
-                    member_rows.append((member_id, case_id, rng.choice(self.first_names), last,
-                                        self.as_of - datetime.timedelta(days=member_age * 365 + rng.randint(0, 364)),
-                                        relationship, rng.random() < 0.9))  # fmt: skip
+                    member_rows.append(
+                        (
+                            member_id,
+                            case_id,
+                            rng.choice(self.first_names),
+                            last,
+                            self.as_of - datetime.timedelta(days=member_age * 365 + rng.randint(0, 364)),
+                            relationship,
+                            rng.random() < 0.9,
+                        )
+                    )
                     member_id += 1
                 tier = rng.choices(self.tier_names, self.tier_weights)[0]
                 issuer, plan_name, _ = rng.choice(self.plans_by_tier[tier])
@@ -492,19 +698,39 @@ class DemoBuilder:
                 aptc = min(premium, aptc_max)
                 start = year_start if rng.random() < 0.8 else datetime.date(plan_year, rng.randint(2, 11), 1)
                 status = rng.choices(["effectuated", "pending", "terminated", "cancelled"], [84, 6, 7, 3])[0]
-                end = year_end if status != "terminated" else max(start, self.as_of - datetime.timedelta(days=rng.randint(1, 60)))
-                enrollment_rows.append((case_id, plan_year, issuer, plan_name, tier, premium, aptc, start, end, status))
+                end = (
+                    year_end
+                    if status != "terminated"
+                    else max(start, self.as_of - datetime.timedelta(days=rng.randint(1, 60)))
+                )
+                enrollment_rows.append(
+                    (case_id, plan_year, issuer, plan_name, tier, premium, aptc, start, end, status)
+                )
                 if rng.random() < 0.3:
-                    enrollment_rows.append((case_id, plan_year - 1, issuer, plan_name, tier, premium - 25 if premium > 25 else premium,
-                                            min(aptc, premium - 25 if premium > 25 else premium),
-                                            datetime.date(plan_year - 1, 1, 1), datetime.date(plan_year - 1, 12, 31),
-                                            "effectuated"))  # fmt: skip
+                    enrollment_rows.append(
+                        (
+                            case_id,
+                            plan_year - 1,
+                            issuer,
+                            plan_name,
+                            tier,
+                            premium - 25 if premium > 25 else premium,
+                            min(aptc, premium - 25 if premium > 25 else premium),
+                            datetime.date(plan_year - 1, 1, 1),
+                            datetime.date(plan_year - 1, 12, 31),
+                            "effectuated",
+                        )
+                    )
                 if rng.random() < 0.25:
                     for _ in range(rng.choice([1, 1, 2])):
                         due = self.as_of + datetime.timedelta(days=rng.randint(-30, 90))
                         v_status = rng.choices(["open", "submitted", "verified", "expired"], [55, 20, 20, 5])[0]
-                        resolved = due - datetime.timedelta(days=rng.randint(1, 20)) if v_status == "verified" else None
-                        verification_rows.append((case_id, None, rng.choice(VERIFICATION_KINDS), v_status, due, resolved))
+                        resolved = (
+                            due - datetime.timedelta(days=rng.randint(1, 20)) if v_status == "verified" else None
+                        )
+                        verification_rows.append(
+                            (case_id, None, rng.choice(VERIFICATION_KINDS), v_status, due, resolved)
+                        )
                 self._delegations_for(case_id, i, delegation_rows, certified, big_agency, big_agent)
                 if i % 10_000 == 9_999:
                     yield
@@ -518,19 +744,31 @@ class DemoBuilder:
                 next(generator)
             except StopIteration:
                 done = True
-            w.write(_table(ConsumerCase), ["id", "case_number", "first_name", "last_name", "date_of_birth", "email",
-                                           "phone", "street", "city", "zip_code", "county", "preferred_language",
-                                           "max_aptc", "cost_sharing_level", "renewal_status", "created_at",
-                                           "updated_at"], case_rows)  # fmt: skip
-            w.write(_table(HouseholdMember), ["id", "case_id", "first_name", "last_name", "date_of_birth",
-                                              "relationship", "seeks_coverage"], member_rows)  # fmt: skip
-            w.write(_table(Enrollment), ["case_id", "plan_year", "issuer", "plan_name", "metal_tier", "monthly_premium",
-                                         "aptc", "coverage_start", "coverage_end", "status"], enrollment_rows)  # fmt: skip
-            w.write(_table(Verification), ["case_id", "household_member_id", "kind", "status", "due_date",
-                                           "resolved_on"], verification_rows)  # fmt: skip
-            w.write(_table(Delegation), ["case_id", "agent_id", "agency_id", "status", "origin", "requested_at",
-                                         "started_at", "ended_at", "end_reason", "decline_reason", "note"],
-                    delegation_rows)  # fmt: skip
+            w.write(
+                _table(ConsumerCase),
+                "id case_number first_name last_name date_of_birth email phone street city zip_code county preferred_language max_aptc cost_sharing_level renewal_status created_at updated_at".split(),
+                case_rows,
+            )
+            w.write(
+                _table(HouseholdMember),
+                "id case_id first_name last_name date_of_birth relationship seeks_coverage".split(),
+                member_rows,
+            )
+            w.write(
+                _table(Enrollment),
+                "case_id plan_year issuer plan_name metal_tier monthly_premium aptc coverage_start coverage_end status".split(),
+                enrollment_rows,
+            )
+            w.write(
+                _table(Verification),
+                "case_id household_member_id kind status due_date resolved_on".split(),
+                verification_rows,
+            )
+            w.write(
+                _table(Delegation),
+                "case_id agent_id agency_id status origin requested_at started_at ended_at end_reason decline_reason note".split(),
+                delegation_rows,
+            )
             for batch in (case_rows, member_rows, enrollment_rows, verification_rows, delegation_rows):
                 batch.clear()
 
@@ -548,50 +786,125 @@ class DemoBuilder:
             # An earlier helper: transferred away, or the consumer asked to remove them.
             prev_agent, prev_agency = certified[rng.randrange(len(certified))]
             prev_start = started - datetime.timedelta(days=rng.randint(30, 700))
-            out.append((case_id, prev_agent, prev_agency, "ended", rng.choice(["find_local_help", "new_business"]),
-                        prev_start, prev_start + datetime.timedelta(hours=rng.randint(1, 72)), started,
-                        rng.choice(["consumer_request", "transferred"]), "", ""))  # fmt: skip
+            out.append(
+                (
+                    case_id,
+                    prev_agent,
+                    prev_agency,
+                    "ended",
+                    rng.choice(["find_local_help", "new_business"]),
+                    prev_start,
+                    prev_start + datetime.timedelta(hours=rng.randint(1, 72)),
+                    started,
+                    rng.choice(["consumer_request", "transferred"]),
+                    "",
+                    "",
+                )
+            )
         if rng.random() < 0.04:
             declined_at = started - datetime.timedelta(days=rng.randint(1, 20))
             declined_agent, declined_agency = certified[rng.randrange(len(certified))]
-            out.append((case_id, declined_agent, declined_agency, "declined", "find_local_help",
-                        declined_at - datetime.timedelta(days=2), None, declined_at, "",
-                        "Outside the area I serve", ""))  # fmt: skip
+            out.append(
+                (
+                    case_id,
+                    declined_agent,
+                    declined_agency,
+                    "declined",
+                    "find_local_help",
+                    declined_at - datetime.timedelta(days=2),
+                    None,
+                    declined_at,
+                    "",
+                    "Outside the area I serve",
+                    "",
+                )
+            )
         roll = rng.random() if i % 200 else 0.0
-        origin = rng.choices(["find_local_help", "new_business", "access_code", "transfer", "staff"], [45, 35, 12, 6, 2])[0]
+        origin = rng.choices("find_local_help new_business access_code transfer staff".split(), [45, 35, 12, 6, 2])[0]
         if roll < 0.82:
-            out.append((case_id, agent_id, agency_id, "active", origin, started,
-                        started + datetime.timedelta(hours=rng.randint(0, 96)), None, "", "", ""))  # fmt: skip
+            out.append(
+                (
+                    case_id,
+                    agent_id,
+                    agency_id,
+                    "active",
+                    origin,
+                    started,
+                    started + datetime.timedelta(hours=rng.randint(0, 96)),
+                    None,
+                    "",
+                    "",
+                    "",
+                )
+            )
         elif roll < 0.88:
             requested = self.now - datetime.timedelta(days=rng.randint(0, 14), minutes=rng.randint(0, 600))
             out.append((case_id, agent_id, agency_id, "pending", "find_local_help", requested, None, None, "", "", ""))
         else:
-            out.append((case_id, agent_id, agency_id, "ended", origin, started,
-                        started + datetime.timedelta(hours=rng.randint(0, 96)),
-                        started + datetime.timedelta(days=rng.randint(100, 400)), "consumer_request", "", ""))  # fmt: skip
+            out.append(
+                (
+                    case_id,
+                    agent_id,
+                    agency_id,
+                    "ended",
+                    origin,
+                    started,
+                    started + datetime.timedelta(hours=rng.randint(0, 96)),
+                    started + datetime.timedelta(days=rng.randint(100, 400)),
+                    "consumer_request",
+                    "",
+                    "",
+                )
+            )
 
     def _mailbox(self) -> None:
         manager_id = User.objects.get(email=f"manager@{DEMO_DOMAIN}").pk
         agent_id = User.objects.get(email=f"agent@{DEMO_DOMAIN}").pk
         rows = [
-            (manager_id, "Welcome to the Agency Portal",
-             "Your agency's roster, Book of Business and account are in the menu above. "
-             "Call the Agent Service Center at 877-453-9198 with any question.", self.now, None),
-            (manager_id, "Scheduled maintenance this weekend",
-             "The portal is unavailable Saturday 6:30 p.m. through Monday 6:00 a.m. while it is updated.",
-             self.now - datetime.timedelta(days=3), self.now - datetime.timedelta(days=2)),
-            (agent_id, "You have new delegation requests",
-             "Consumers asked for your help through Find Local Help. Review them under My Delegations.",
-             self.now, None),
-        ]  # fmt: skip
-        self.writer.write(_table(MailboxMessage), ["recipient_id", "subject", "body", "created_at", "read_at"], rows)
+            (
+                manager_id,
+                "Welcome to the Agency Portal",
+                "Your agency's roster, Book of Business and account are in the menu above. "
+                "Call the Agent Service Center at 877-453-9198 with any question.",
+                self.now,
+                None,
+            ),
+            (
+                manager_id,
+                "Scheduled maintenance this weekend",
+                "The portal is unavailable Saturday 6:30 p.m. through Monday 6:00 a.m. while it is updated.",
+                self.now - datetime.timedelta(days=3),
+                self.now - datetime.timedelta(days=2),
+            ),
+            (
+                agent_id,
+                "You have new delegation requests",
+                "Consumers asked for your help through Find Local Help. Review them under My Delegations.",
+                self.now,
+                None,
+            ),
+        ]
+        self.writer.write(_table(MailboxMessage), "recipient_id subject body created_at read_at".split(), rows)
 
     def _reset_sequences(self) -> None:
         sql = connection.ops.sequence_reset_sql(
             no_style(),
-            [User, Agency, AgencyLocation, OpeningHours, Agent, CertificationChange, Membership, ConsumerCase,
-             HouseholdMember, Enrollment, Verification, Delegation, MailboxMessage],
-        )  # fmt: skip
+            [
+                User,
+                Agency,
+                AgencyLocation,
+                OpeningHours,
+                Agent,
+                CertificationChange,
+                Membership,
+                ConsumerCase,
+                HouseholdMember,
+                Enrollment,
+                Verification,
+                Delegation,
+                MailboxMessage,
+            ],
+        )
         with connection.cursor() as cursor:
             for statement in sql:
                 cursor.execute(statement)

@@ -43,9 +43,7 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    preferred_language = models.CharField(
-        _("portal language"), max_length=8, choices=settings.LANGUAGES, default="en"
-    )
+    preferred_language = models.CharField(_("portal language"), max_length=8, choices=settings.LANGUAGES, default="en")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -56,9 +54,7 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
-        ]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
 
     def __str__(self):
         return self.get_full_name() or self.email

@@ -30,10 +30,7 @@ def normalize_license_number(value: str) -> str:
 def validate_license_number(value: str) -> None:
     if not LICENSE_NUMBER_RE.match(value or ""):
         raise ValidationError(
-            _(
-                "Enter a California insurance license number: seven characters, "
-                "such as 0H12345 or 4012345."
-            ),
+            _("Enter a California insurance license number: seven characters, such as 0H12345 or 4012345."),
             code="invalid_license_number",
         )
 
@@ -44,9 +41,7 @@ def normalize_fein(value: str) -> str:
 
 def validate_fein(value: str) -> None:
     if not FEIN_RE.match(value or ""):
-        raise ValidationError(
-            _("Enter the FEIN as nine digits, such as 12-3456789."), code="invalid_fein"
-        )
+        raise ValidationError(_("Enter the FEIN as nine digits, such as 12-3456789."), code="invalid_fein")
     if value[:2] in INVALID_FEIN_PREFIXES:
         raise ValidationError(
             _("%(prefix)s is not a valid FEIN prefix. Check the number on the IRS letter."),
@@ -70,9 +65,7 @@ def normalize_zip_code(value: str) -> str:
 
 def validate_zip_code(value: str) -> None:
     if not ZIP_CODE_RE.match(value or ""):
-        raise ValidationError(
-            _("Enter a five-digit ZIP code, such as 95814."), code="invalid_zip_code"
-        )
+        raise ValidationError(_("Enter a five-digit ZIP code, such as 95814."), code="invalid_zip_code")
 
 
 @lru_cache(maxsize=1)
@@ -87,17 +80,14 @@ def validate_california_zip_code(value: str) -> None:
     validate_zip_code(value)
     if value not in california_zip_codes():
         raise ValidationError(
-            _("%(zip)s is not a California ZIP code."),
-            code="not_california_zip_code",
-            params={"zip": value},
+            _("%(zip)s is not a California ZIP code."), code="not_california_zip_code", params={"zip": value}
         )
 
 
 def validate_case_number(value: str) -> None:
     if not CASE_NUMBER_RE.match(value or ""):
         raise ValidationError(
-            _("Enter the case number as ten digits, such as 4001234567."),
-            code="invalid_case_number",
+            _("Enter the case number as ten digits, such as 4001234567."), code="invalid_case_number"
         )
 
 
@@ -106,9 +96,7 @@ def validate_phone(value: str) -> None:
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10 or digits[0] in "01":
-        raise ValidationError(
-            _("Enter a ten-digit US phone number, such as 916-555-0123."), code="invalid_phone"
-        )
+        raise ValidationError(_("Enter a ten-digit US phone number, such as 916-555-0123."), code="invalid_phone")
 
 
 def normalize_phone(value: str) -> str:

@@ -18,10 +18,7 @@ def home(request):
     """Send each person to their landing page: the Agency Portal for a manager and Admin Staff,
     My Delegations for an agent, the Service Center for marketplace staff."""
     membership = active_membership_for(request.user)
-    if membership is not None and membership.role in (
-        Membership.Role.MANAGER,
-        Membership.Role.ADMIN_STAFF,
-    ):
+    if membership is not None and membership.role in (Membership.Role.MANAGER, Membership.Role.ADMIN_STAFF):
         return redirect("agencies:home")
     if hasattr(request.user, "agent"):
         return redirect("delegations:mine")

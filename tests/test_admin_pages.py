@@ -26,10 +26,15 @@ pytestmark = pytest.mark.django_db
 def world():
     call_command("seed_demo", agencies=2, agents=8, consumers=60, seed=3, stdout=io.StringIO())
     staff = UserFactory(is_staff=True, is_superuser=True)
-    agency, agent, case = Agency.objects.first(), Agent.objects.first(), ConsumerCase.objects.first()
+    agency, agent, case = (Agency.objects.first(), Agent.objects.first(), ConsumerCase.objects.first())
     now = timezone.now()
-    document = dict(original_name="license.pdf", content_type="application/pdf", size=4, sha256="a" * 64,
-                    uploaded_by=staff)  # fmt: skip
+    document = {
+        "original_name": "license.pdf",
+        "content_type": "application/pdf",
+        "size": 4,
+        "sha256": "a" * 64,
+        "uploaded_by": staff,
+    }
     AgencyDocument.objects.create(agency=agency, kind="license", file=ContentFile(b"%PDF", "x.pdf"), **document)
     CaseDocument.objects.create(case=case, kind="income", file=ContentFile(b"%PDF", "x.pdf"), **document)
     ChangeReport.objects.create(case=case, kind="phone", details={"phone": "916-555-0101"}, reported_by=staff)
@@ -48,8 +53,7 @@ OUR_APPS = {"portal", "agencies", "agents", "consumers", "delegations", "bookofb
 
 def admin_models():
     return [
-        pytest.param(model, id=f"{model._meta.app_label}.{model._meta.model_name}")
-        for model in admin.site._registry
+        pytest.param(model, id=f"{model._meta.app_label}.{model._meta.model_name}") for model in admin.site._registry
     ]
 
 
@@ -57,16 +61,16 @@ def admin_models():
 def test_admin_pages_open_for_service_center_staff(client, world, model):
     client.force_login(world)
     info = (model._meta.app_label, model._meta.model_name)
-    listing = client.get(reverse("admin:%s_%s_changelist" % info))
+    listing = client.get(reverse("admin:{}_{}_changelist".format(*info)))
     assert listing.status_code == 200
-    assert client.get(reverse("admin:%s_%s_changelist" % info), {"q": "a"}).status_code == 200
+    assert client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "a"}).status_code == 200
     obj = model.objects.order_by("pk").first()
     if model._meta.app_label in OUR_APPS:
         assert obj is not None, "the world should hold one of each of our models"
     if obj is not None:
-        assert client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
+        assert client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk])).status_code == 200
     model_admin = admin.site._registry[model]
-    add = client.get(reverse("admin:%s_%s_add" % info))
+    add = client.get(reverse("admin:{}_{}_add".format(*info)))
     assert add.status_code == (200 if model_admin.has_add_permission(_request(world)) else 403)
 
 
@@ -92,15 +96,20 @@ def test_certifying_an_agent_in_admin_records_who_and_why(client, world):
     response = client.get(reverse("admin:agents_agent_change", args=[agent.pk]))
     form = response.context["adminform"].form
     data = {key: value for key, value in form.initial.items() if value is not None}
-    data.update({
-        "user": agent.user_id, "languages": [l.pk for l in agent.languages.all()],
-        "product_expertise": [p.pk for p in agent.product_expertise.all()],
-        "subsite_locations": ",".join(str(l.pk) for l in agent.subsite_locations.all()),
-        "change_certification_to": "suspended", "certification_reason": "",
-        "certification_changes-TOTAL_FORMS": "0", "certification_changes-INITIAL_FORMS": "0",
-        "license_expires_on": agent.license_expires_on.isoformat(),
-        "certification_expires_on": agent.certification_expires_on.isoformat(),
-    })  # fmt: skip
+    data.update(
+        {
+            "user": agent.user_id,
+            "languages": [language.pk for language in agent.languages.all()],
+            "product_expertise": [p.pk for p in agent.product_expertise.all()],
+            "subsite_locations": ",".join(str(location.pk) for location in agent.subsite_locations.all()),
+            "change_certification_to": "suspended",
+            "certification_reason": "",
+            "certification_changes-TOTAL_FORMS": "0",
+            "certification_changes-INITIAL_FORMS": "0",
+            "license_expires_on": agent.license_expires_on.isoformat(),
+            "certification_expires_on": agent.certification_expires_on.isoformat(),
+        }
+    )
     refused = client.post(reverse("admin:agents_agent_change", args=[agent.pk]), data)
     assert "Give the reason for decertifying or suspending the agent." in refused.content.decode()
     agent.refresh_from_db()
@@ -113,5 +122,8 @@ def test_certifying_an_agent_in_admin_records_who_and_why(client, world):
     assert agent.certification_status == "suspended"
     change = agent.certification_changes.order_by("-changed_at", "-pk").first()
     assert (change.from_status, change.to_status, change.reason, change.changed_by) == (
-        "certified", "suspended", "License under review", world,
+        "certified",
+        "suspended",
+        "License under review",
+        world,
     )

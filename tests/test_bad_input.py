@@ -43,10 +43,16 @@ def test_fein_typed_with_or_without_dash_is_stored_as_nine_digits(typed):
     assert validators.format_fein(value) == "12-3456789"
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("12-34567", "nine digits"), ("12345678901", "nine digits"), ("AB-CDEFGHI", "nine digits"),
-    ("00-1234567", "not a valid FEIN prefix"), ("07-1234567", "not a valid FEIN prefix"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("12-34567", "nine digits"),
+        ("12345678901", "nine digits"),
+        ("AB-CDEFGHI", "nine digits"),
+        ("00-1234567", "not a valid FEIN prefix"),
+        ("07-1234567", "not a valid FEIN prefix"),
+    ],
+)
 def test_malformed_fein_is_refused_with_a_clear_message(typed, message):
     with pytest.raises(ValidationError, match=message):
         validators.validate_fein(validators.normalize_fein(typed))
@@ -77,12 +83,19 @@ def staff_client(client, db):
 
 def agency_form(**overrides):
     data = {
-        "kind": "insurance_agency", "legal_name": "Sierra Health Insurance, LLC",
-        "public_name": "Sierra Health Insurance", "fein": "12-3456789", "license_number": "0C54321",
-        "phone": "(916) 555-0199", "email": "office@sierra.example", "certification_status": "pending",
-        "locations-TOTAL_FORMS": "0", "locations-INITIAL_FORMS": "0",
-        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-    }  # fmt: skip
+        "kind": "insurance_agency",
+        "legal_name": "Sierra Health Insurance, LLC",
+        "public_name": "Sierra Health Insurance",
+        "fein": "12-3456789",
+        "license_number": "0C54321",
+        "phone": "(916) 555-0199",
+        "email": "office@sierra.example",
+        "certification_status": "pending",
+        "locations-TOTAL_FORMS": "0",
+        "locations-INITIAL_FORMS": "0",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
     data.update(overrides)
     return data
 
@@ -98,14 +111,17 @@ def test_admin_saves_an_agency_with_fein_typed_with_a_dash_and_shows_it_so(staff
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("field, value, message", [
-    ("fein", "12-34567", "Enter the FEIN as nine digits, such as 12-3456789."),
-    ("fein", "00-1234567", "00 is not a valid FEIN prefix."),
-    ("license_number", "ZZ-99", "Enter a California insurance license number"),
-    ("email", "office-at-sierra", "Enter a valid email address."),
-    ("phone", "555-0199", "Enter a ten-digit US phone number"),
-    ("license_number", "", "An insurance agency needs its agency license number."),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("fein", "12-34567", "Enter the FEIN as nine digits, such as 12-3456789."),
+        ("fein", "00-1234567", "00 is not a valid FEIN prefix."),
+        ("license_number", "ZZ-99", "Enter a California insurance license number"),
+        ("email", "office-at-sierra", "Enter a valid email address."),
+        ("phone", "555-0199", "Enter a ten-digit US phone number"),
+        ("license_number", "", "An insurance agency needs its agency license number."),
+    ],
+)
 def test_admin_refuses_a_malformed_agency_with_the_reason_on_the_page(staff_client, field, value, message):
     response = staff_client.post("/admin/agencies/agency/add/", agency_form(**{field: value}))
     assert response.status_code == 200
@@ -124,22 +140,40 @@ def test_admin_refuses_a_second_agency_with_the_same_fein(staff_client):
 @pytest.mark.django_db
 def test_admin_refuses_a_malformed_zip_code_for_a_location(staff_client):
     agency = AgencyFactory()
-    response = staff_client.post("/admin/agencies/agencylocation/add/", {
-        "agency": agency.pk, "name": "Downtown", "street": "1 K Street", "city": "Sacramento",
-        "zip_code": "9581", "county": "Sacramento", "phone": "916-555-0100", "is_listed": "on",
-        "hours-TOTAL_FORMS": "0", "hours-INITIAL_FORMS": "0",
-    })  # fmt: skip
+    response = staff_client.post(
+        "/admin/agencies/agencylocation/add/",
+        {
+            "agency": agency.pk,
+            "name": "Downtown",
+            "street": "1 K Street",
+            "city": "Sacramento",
+            "zip_code": "9581",
+            "county": "Sacramento",
+            "phone": "916-555-0100",
+            "is_listed": "on",
+            "hours-TOTAL_FORMS": "0",
+            "hours-INITIAL_FORMS": "0",
+        },
+    )
     assert "Enter a five-digit ZIP code, such as 95814." in response.content.decode()
     assert not agency.locations.exists()
 
 
 def agent_form(user, **overrides):
     data = {
-        "user": user.pk, "kind": "agent", "first_name": "Rosa", "last_name": "Delgado",
-        "email": "rosa@example.com", "phone": "916-555-0142", "license_number": "0h12345",
-        "biography": "", "is_listed": "on", "preferred_language": "en",
-        "certification_changes-TOTAL_FORMS": "0", "certification_changes-INITIAL_FORMS": "0",
-    }  # fmt: skip
+        "user": user.pk,
+        "kind": "agent",
+        "first_name": "Rosa",
+        "last_name": "Delgado",
+        "email": "rosa@example.com",
+        "phone": "916-555-0142",
+        "license_number": "0h12345",
+        "biography": "",
+        "is_listed": "on",
+        "preferred_language": "en",
+        "certification_changes-TOTAL_FORMS": "0",
+        "certification_changes-INITIAL_FORMS": "0",
+    }
     data.update(overrides)
     return data
 
@@ -153,11 +187,14 @@ def test_admin_adds_an_agent_with_license_typed_in_lower_case(staff_client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("field, value, message", [
-    ("license_number", "12345", "Enter a California insurance license number: seven characters"),
-    ("email", "rosa@", "Enter a valid email address."),
-    ("biography", "x" * 501, "Ensure this value has at most 500 characters (it has 501)."),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("license_number", "12345", "Enter a California insurance license number: seven characters"),
+        ("email", "rosa@", "Enter a valid email address."),
+        ("biography", "x" * 501, "Ensure this value has at most 500 characters (it has 501)."),
+    ],
+)
 def test_admin_refuses_a_malformed_agent_with_the_reason_on_the_page(staff_client, field, value, message):
     response = staff_client.post("/admin/agents/agent/add/", agent_form(UserFactory(), **{field: value}))
     assert response.status_code == 200

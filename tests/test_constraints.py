@@ -88,16 +88,18 @@ def test_ended_delegation_must_say_when_and_why():
         delegate(agent=AgentFactory(), status=Delegation.Status.ENDED, end_reason="")
     with pytest.raises(IntegrityError), transaction.atomic():
         Delegation.objects.create(
-            case=ConsumerCaseFactory(), agent=AgentFactory(), status="ended", origin="staff",
-            end_reason="consumer_request", ended_at=None,
+            case=ConsumerCaseFactory(),
+            agent=AgentFactory(),
+            status="ended",
+            origin="staff",
+            end_reason="consumer_request",
+            ended_at=None,
         )
 
 
 def test_active_delegation_must_have_a_delegation_date():
     with pytest.raises(IntegrityError):
-        Delegation.objects.create(
-            case=ConsumerCaseFactory(), agent=AgentFactory(), status="active", origin="staff"
-        )
+        Delegation.objects.create(case=ConsumerCaseFactory(), agent=AgentFactory(), status="active", origin="staff")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -111,9 +113,7 @@ def test_two_transactions_racing_to_delegate_one_case_leave_exactly_one_open_del
         try:
             barrier.wait(timeout=10)
             with transaction.atomic():
-                Delegation.objects.create(
-                    case=case, agent=agent, status="pending", origin="find_local_help"
-                )
+                Delegation.objects.create(case=case, agent=agent, status="pending", origin="find_local_help")
                 # Hold the transaction open so the other one has to wait on the index.
                 connection.cursor().execute("SELECT pg_sleep(0.2)")
             outcomes.append("created")
@@ -179,6 +179,12 @@ def test_one_extract_per_kind_owner_week_and_format():
 def test_an_extract_is_published_only_when_complete():
     with pytest.raises(IntegrityError):
         Extract.objects.create(
-            kind="bob", scope="agency", agency=AgencyFactory(), week=datetime.date(2026, 11, 16),
-            file_format="csv", status="published", published_at=timezone.now(), sha256="",
+            kind="bob",
+            scope="agency",
+            agency=AgencyFactory(),
+            week=datetime.date(2026, 11, 16),
+            file_format="csv",
+            status="published",
+            published_at=timezone.now(),
+            sha256="",
         )

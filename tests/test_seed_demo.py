@@ -28,9 +28,13 @@ def seed(**options) -> str:
 
 def fingerprint():
     return (
-        list(ConsumerCase.objects.order_by("pk").values_list("case_number", "first_name", "last_name", "zip_code")[:50]),
+        list(
+            ConsumerCase.objects.order_by("pk").values_list("case_number", "first_name", "last_name", "zip_code")[:50]
+        ),
         list(Agent.objects.order_by("pk").values_list("license_number", "last_name", "certification_status")),
-        list(Delegation.objects.order_by("pk").values_list("case__case_number", "agent__license_number", "status")[:200]),
+        list(
+            Delegation.objects.order_by("pk").values_list("case__case_number", "agent__license_number", "status")[:200]
+        ),
         list(Agency.objects.order_by("pk").values_list("fein", "public_name")),
     )
 
@@ -94,8 +98,10 @@ def test_seed_demo_keeps_one_open_delegation_per_case_and_agency_sized_books():
     seed(consumers=4000)
     open_per_case = (
         Delegation.objects.filter(status__in=Delegation.OPEN_STATUSES)
-        .values("case").annotate(n=Count("pk")).filter(n__gt=1)
-    )  # fmt: skip
+        .values("case")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
     assert not open_per_case.exists()
     manager = Agent.objects.get(user__email="manager@demo.agencyportal.test")
     big_agency = manager.user.memberships.get().agency

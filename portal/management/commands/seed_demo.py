@@ -23,15 +23,19 @@ class Command(BaseCommand):
         parser.add_argument("--consumers", type=int, default=3000)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(
-            "--as-of", type=datetime.date.fromisoformat, default=None,
+            "--as-of",
+            type=datetime.date.fromisoformat,
+            default=None,
             help="The day the data is made for (YYYY-MM-DD); today by default.",
         )
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="Do nothing (but print the demo sign-ins) when the database already has cases.",
         )
         parser.add_argument(
-            "--reset", action="store_true",
+            "--reset",
+            action="store_true",
             help="Delete all agencies, agents, cases and demo users first (only with DEBUG on).",
         )
 
@@ -59,11 +63,13 @@ class Command(BaseCommand):
             f"{options['consumers']:,} consumer cases into {connection.vendor} ..."
         )
         result = builder.build()
-        self.stdout.write(self.style.SUCCESS(
-            f"Loaded {result.agencies:,} agencies, {result.agents:,} agents, {result.cases:,} cases and "
-            f"{result.delegations:,} delegations ({sum(result.rows_by_table.values()):,} rows) "
-            f"in {result.seconds:.1f} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {result.agencies:,} agencies, {result.agents:,} agents, {result.cases:,} cases and "
+                f"{result.delegations:,} delegations ({sum(result.rows_by_table.values()):,} rows) "
+                f"in {result.seconds:.1f} s."
+            )
+        )
         self._print_sign_ins()
 
     def _print_sign_ins(self):

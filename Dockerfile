@@ -1,0 +1,24 @@
+# One image for web (gunicorn), worker and beat (celery). Debian 12's Python 3.11, as on our machines.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    VAR_DIR=/var/lib/portal \
+    STATIC_ROOT=/app/staticfiles
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --home /app --shell /usr/sbin/nologin portal
+
+WORKDIR /app
+COPY pyproject.toml ./
+COPY . .
+RUN pip install --no-cache-dir ".[s3]" \
+    && DEBUG=true python manage.py collectstatic --noinput \
+    && mkdir -p /var/lib/portal && chown portal /var/lib/portal
+
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

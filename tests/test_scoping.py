@@ -1,0 +1,118 @@
+"""What each person may see starts from one selector per kind of object."""
+
+import pytest
+
+from agencies.models import Membership
+from agencies.selectors import agencies_for
+from agents.selectors import agents_for, roster_for
+from consumers.selectors import cases_for
+from delegations.models import Delegation
+from delegations.selectors import delegations_for
+
+from .factories import (
+    AgentFactory,
+    ConsumerCaseFactory,
+    UserFactory,
+    admin_staff_in,
+    agency_with_manager,
+    agent_in,
+    delegate,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_agencies():
+    ours, manager = agency_with_manager(public_name="Ours")
+    theirs, their_manager = agency_with_manager(public_name="Theirs")
+    our_agent, their_agent = agent_in(ours), agent_in(theirs)
+    our_case = delegate(agent=our_agent, agency=ours).case
+    their_case = delegate(agent=their_agent, agency=theirs).case
+    return locals()
+
+
+def test_manager_sees_only_their_agencys_agents_and_cases(two_agencies):
+    w = two_agencies
+    user = w["manager"].user
+    assert set(agents_for(user)) == {w["manager"], w["our_agent"]}
+    assert set(cases_for(user)) == {w["our_case"]}
+    assert list(agencies_for(user)) == [w["ours"]]
+
+
+def test_manager_cannot_see_other_agencys_case(two_agencies):
+    assert not cases_for(two_agencies["manager"].user).filter(pk=two_agencies["their_case"].pk).exists()
+
+
+def test_agent_sees_only_cases_actively_delegated_to_them(two_agencies):
+    w = two_agencies
+    colleague = agent_in(w["ours"])
+    colleagues_case = delegate(agent=colleague, agency=w["ours"]).case
+    pending_case = delegate(agent=w["our_agent"], agency=w["ours"], status=Delegation.Status.PENDING).case
+    visible = set(cases_for(w["our_agent"].user))
+    assert visible == {w["our_case"]}
+    assert colleagues_case not in visible and pending_case not in visible
+    assert set(agents_for(w["our_agent"].user)) == {w["our_agent"]}
+
+
+def test_admin_staff_see_cases_only_with_the_book_of_business_grant(two_agencies):
+    w = two_agencies
+    without = admin_staff_in(w["ours"], can_view_roster=True)
+    assert not cases_for(without).exists()
+    assert set(agents_for(without)) == {w["manager"], w["our_agent"]}
+    other = UserFactory()
+    Membership.objects.create(user=other, agency=w["ours"], role="admin_staff", can_view_book=True)
+    assert set(cases_for(other)) == {w["our_case"]}
+    assert not agents_for(other).exclude(user=other).exists()
+
+
+def test_deactivated_agent_sees_nothing_of_the_old_agency(two_agencies):
+    w = two_agencies
+    membership = w["our_agent"].user.memberships.get()
+    membership.status = Membership.Status.INACTIVE
+    membership.save()
+    user = w["our_agent"].user
+    user.refresh_from_db()
+    assert not cases_for(user).exists()
+    assert not delegations_for(user).exists()
+    assert not agencies_for(user).exists()
+
+
+def test_unaffiliated_agent_sees_their_own_cases():
+    agent = AgentFactory()
+    case = delegate(agent=agent, agency=None).case
+    assert list(cases_for(agent.user)) == [case]
+
+
+def test_person_with_no_role_sees_nothing():
+    ConsumerCaseFactory()
+    user = UserFactory()
+    assert not cases_for(user).exists()
+    assert not agents_for(user).exists()
+    assert not agencies_for(user).exists()
+
+
+def test_roster_shows_each_agents_consumers_delegated_in_one_query(client, django_assert_max_num_queries):
+    agency, manager = agency_with_manager()
+    for n in range(30):
+        agent = agent_in(agency)
+        for _ in range(n % 4):
+            delegate(agent=agent, agency=agency)
+    busiest = agent_in(agency, last_name="Zyzzyva")
+    for _ in range(7):
+        delegate(agent=busiest, agency=agency)
+    delegate(agent=busiest, agency=agency, status=Delegation.Status.PENDING)
+    rows = {a.pk: a.consumers_delegated for a in roster_for(manager.user)}
+    assert rows[busiest.pk] == 7
+    client.force_login(manager.user)
+    with django_assert_max_num_queries(8):
+        page = client.get("/agency/agents/")
+    assert page.status_code == 200
+    assert "Zyzzyva" in page.content.decode()
+
+
+def test_roster_lists_other_agencies_agents_never(client, two_agencies):
+    client.force_login(two_agencies["manager"].user)
+    page = client.get("/agency/agents/").content.decode()
+    assert two_agencies["our_agent"].license_number in page
+    assert two_agencies["their_agent"].license_number not in page
