@@ -343,7 +343,7 @@ class DemoBuilder:
                     f"office{agency_id}@{DEMO_DOMAIN}",
                     status,
                     certified_on,
-                    certified_on + datetime.timedelta(days=3 * 365) if certified_on else None,
+                    self.as_of + datetime.timedelta(days=rng.randint(20, 1000)) if certified_on else None,
                     self.now,
                     self.now,
                 )
@@ -773,89 +773,63 @@ class DemoBuilder:
                 batch.clear()
 
     def _delegations_for(self, case_id, i, out, certified, big_agency, big_agent) -> None:
-        rng = self.rng
-        # The biggest agent holds 0.5% of all cases, their agency 10% (as DESIGN.md's sizes).
+        """A case's delegations: sometimes an earlier helper or a declined request, then the present one."""
+        rng, now = self.rng, self.now
+        hours, days = datetime.timedelta(hours=1), datetime.timedelta(days=1)
+
+        def row(agent_id, agency_id, status, origin, requested, started=None, ended=None, end_reason="", declined=""):
+            out.append(
+                (case_id, agent_id, agency_id, status, origin, requested, started, ended, end_reason, declined, "")
+            )
+
+        # The biggest agent holds one case in 200 (5,000 of 1,000,000), their agency a tenth.
         if i % 200 == 0:
             agent_id, agency_id = big_agent
         elif i % 10 == 1 and big_agency:
             agent_id, agency_id = big_agency[(i // 10) % len(big_agency)]
         else:
             agent_id, agency_id = certified[rng.randrange(len(certified))]
-        started = self.now - datetime.timedelta(days=rng.randint(1, 1500), minutes=rng.randint(0, 600))
+        requested = now - rng.randint(1, 1500) * days - rng.randint(0, 600) * datetime.timedelta(minutes=1)
+        started = min(requested + rng.randint(0, 96) * hours, now)
         if rng.random() < 0.10:
             # An earlier helper: transferred away, or the consumer asked to remove them.
-            prev_agent, prev_agency = certified[rng.randrange(len(certified))]
-            prev_start = started - datetime.timedelta(days=rng.randint(30, 700))
-            out.append(
-                (
-                    case_id,
-                    prev_agent,
-                    prev_agency,
-                    "ended",
-                    rng.choice(["find_local_help", "new_business"]),
-                    prev_start,
-                    prev_start + datetime.timedelta(hours=rng.randint(1, 72)),
-                    started,
-                    rng.choice(["consumer_request", "transferred"]),
-                    "",
-                    "",
-                )
+            earlier_agent, earlier_agency = certified[rng.randrange(len(certified))]
+            earlier = requested - rng.randint(30, 700) * days
+            origin = rng.choice(["find_local_help", "new_business"])
+            reason = rng.choice(["consumer_request", "transferred"])
+            row(
+                earlier_agent,
+                earlier_agency,
+                "ended",
+                origin,
+                earlier,
+                earlier + rng.randint(1, 72) * hours,
+                requested,
+                reason,
             )
         if rng.random() < 0.04:
-            declined_at = started - datetime.timedelta(days=rng.randint(1, 20))
             declined_agent, declined_agency = certified[rng.randrange(len(certified))]
-            out.append(
-                (
-                    case_id,
-                    declined_agent,
-                    declined_agency,
-                    "declined",
-                    "find_local_help",
-                    declined_at - datetime.timedelta(days=2),
-                    None,
-                    declined_at,
-                    "",
-                    "Outside the area I serve",
-                    "",
-                )
-            )
+            declined_at = requested - rng.randint(1, 20) * days
+            row(declined_agent, declined_agency, "declined", "find_local_help", declined_at - 2 * days, None, declined_at,
+                declined="Outside the area I serve")  # fmt: skip
         roll = rng.random() if i % 200 else 0.0
-        origin = rng.choices("find_local_help new_business access_code transfer staff".split(), [45, 35, 12, 6, 2])[0]
+        origin = rng.choices(
+            ["find_local_help", "new_business", "access_code", "transfer", "staff"], [45, 35, 12, 6, 2]
+        )[0]
         if roll < 0.82:
-            out.append(
-                (
-                    case_id,
-                    agent_id,
-                    agency_id,
-                    "active",
-                    origin,
-                    started,
-                    started + datetime.timedelta(hours=rng.randint(0, 96)),
-                    None,
-                    "",
-                    "",
-                    "",
-                )
-            )
+            row(agent_id, agency_id, "active", origin, requested, started)
         elif roll < 0.88:
-            requested = self.now - datetime.timedelta(days=rng.randint(0, 14), minutes=rng.randint(0, 600))
-            out.append((case_id, agent_id, agency_id, "pending", "find_local_help", requested, None, None, "", "", ""))
-        else:
-            out.append(
-                (
-                    case_id,
-                    agent_id,
-                    agency_id,
-                    "ended",
-                    origin,
-                    started,
-                    started + datetime.timedelta(hours=rng.randint(0, 96)),
-                    started + datetime.timedelta(days=rng.randint(100, 400)),
-                    "consumer_request",
-                    "",
-                    "",
-                )
+            row(
+                agent_id,
+                agency_id,
+                "pending",
+                "find_local_help",
+                now - rng.randint(0, 14 * 24 * 60) * datetime.timedelta(minutes=1),
             )
+        else:
+            # The consumer removed their helper; the case waits for a new one.
+            ended = min(started + rng.randint(30, 400) * days, now - hours)
+            row(agent_id, agency_id, "ended", origin, requested, started, max(ended, started), "consumer_request")
 
     def _mailbox(self) -> None:
         manager_id = User.objects.get(email=f"manager@{DEMO_DOMAIN}").pk
