@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
-admin.site.site_header = "Agency Portal — Service Center"
-admin.site.site_title = "Agency Portal Service Center"
-admin.site.index_title = "Service Center"
+admin.site.site_header = _("Agency Portal — Service Center")
+admin.site.site_title = _("Agency Portal Service Center")
+admin.site.index_title = _("Service Center")
 
 urlpatterns = [
     path("", views.home, name="home"),
