@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.choices import CertificationStatus
 
 from .models import Agent, CertificationChange, Language, ProductExpertise
-from .services import set_certification
+from .services import record_new_agent, set_certification
 
 
 class CertificationChangeInline(admin.TabularInline):
@@ -90,10 +90,11 @@ class AgentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         status = form.cleaned_data.get("change_certification_to")
-        if status and (status != obj.certification_status or not change):
-            set_certification(
-                agent=obj, status=status, by=request.user, reason=form.cleaned_data.get("certification_reason", "")
-            )
+        reason = form.cleaned_data.get("certification_reason", "")
+        if not change:
+            record_new_agent(agent=obj, by=request.user)
+        if status and status != obj.certification_status:
+            set_certification(agent=obj, status=status, by=request.user, reason=reason)
             obj.refresh_from_db()
 
 

@@ -38,3 +38,10 @@ def set_certification(
         return CertificationChange.objects.create(
             agent=agent, from_status=previous, to_status=status, reason=reason.strip(), changed_by=by
         )
+
+
+def record_new_agent(*, agent: Agent, by) -> CertificationChange:
+    """Open an agent's certification history with the status they were added in."""
+    return CertificationChange.objects.create(
+        agent=agent, from_status="", to_status=agent.certification_status, reason="Added", changed_by=by
+    )

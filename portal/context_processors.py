@@ -11,7 +11,7 @@ def portal(request):
     agent = None
     if user is not None and user.is_authenticated:
         membership = active_membership_for(user)
-        agent = getattr(user, "agent", None) if hasattr(user, "agent") else None
+        agent = getattr(user, "agent", None)
     return {
         "current_membership": membership,
         "current_agent": agent,

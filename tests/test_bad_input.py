@@ -183,7 +183,9 @@ def test_admin_adds_an_agent_with_license_typed_in_lower_case(staff_client):
     user = UserFactory()
     response = staff_client.post("/admin/agents/agent/add/", agent_form(user))
     assert response.status_code == 302
-    assert Agent.objects.get().license_number == "0H12345"
+    agent = Agent.objects.get()
+    assert agent.license_number == "0H12345"
+    assert list(agent.certification_changes.values_list("from_status", "to_status")) == [("", "pending")]
 
 
 @pytest.mark.django_db
