@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import Agency, Membership
+from .models import Agency, AgencyDocument, Membership
 
 
 def active_membership_for(user) -> Membership | None:
@@ -36,3 +36,16 @@ def staff_memberships_for(user) -> QuerySet[Membership]:
     return Membership.objects.select_related("user").filter(
         agency_id=membership.agency_id, role=Membership.Role.ADMIN_STAFF
     )
+
+
+def agency_documents_for(user) -> QuerySet[AgencyDocument]:
+    """Service-center staff see every agency's documents; an agency's manager, and Admin Staff allowed
+    to edit the agency account, see that agency's. Nobody else sees any."""
+    if not user.is_authenticated:
+        return AgencyDocument.objects.none()
+    if user.is_staff:
+        return AgencyDocument.objects.all()
+    membership = active_membership_for(user)
+    if membership is None or not membership.allows("edit_account"):
+        return AgencyDocument.objects.none()
+    return AgencyDocument.objects.filter(agency_id=membership.agency_id)

@@ -9,9 +9,10 @@ from django.shortcuts import render
 from agents.selectors import roster_for
 from delegations.models import Delegation
 from delegations.selectors import delegations_for
+from portal import audit
 
 from .models import Membership
-from .selectors import active_membership_for, agencies_for, staff_memberships_for
+from .selectors import active_membership_for, agencies_for, agency_documents_for, staff_memberships_for
 
 PAGE_SIZE = 50
 
@@ -78,6 +79,7 @@ def agency_delegations(request):
     if status in Delegation.OPEN_STATUSES:
         delegations = delegations.filter(status=status)
     page = Paginator(delegations, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record_case_list(request, view="agency_delegations", page=page)
     return render(
         request,
         "agencies/delegations.html",
@@ -89,7 +91,11 @@ def agency_delegations(request):
 def agency_account(request):
     membership = _membership_allowing(request)
     agency = agencies_for(request.user).prefetch_related("locations__hours").get(pk=membership.agency_id)
-    documents = agency.documents.select_related("uploaded_by") if membership.allows("edit_account") else None
+    documents = (
+        agency_documents_for(request.user).filter(agency=agency).select_related("uploaded_by")
+        if membership.allows("edit_account")
+        else None
+    )
     return render(
         request, "agencies/account.html", {"agency": agency, "documents": documents, "membership": membership}
     )

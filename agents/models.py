@@ -120,6 +120,10 @@ class Agent(TimeStampedModel):
         return f"{self.first_name} {self.last_name} ({self.license_number})"
 
     @property
+    def audit_label(self) -> str:
+        return f"agent {self.license_number}"
+
+    @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import audit
 from portal.choices import CertificationStatus
 
 from .models import Agent, CertificationChange
@@ -35,13 +36,24 @@ def set_certification(
             if expires_on is not None:
                 agent.certification_expires_on = expires_on
         agent.save(update_fields=["certification_status", "certified_on", "certification_expires_on", "updated_at"])
-        return CertificationChange.objects.create(
+        change = CertificationChange.objects.create(
             agent=agent, from_status=previous, to_status=status, reason=reason.strip(), changed_by=by
         )
+        audit.record(
+            "agent.certification_changed",
+            actor=by,
+            obj=agent,
+            details={"from": previous, "to": status, "reason": change.reason},
+        )
+        return change
 
 
 def record_new_agent(*, agent: Agent, by) -> CertificationChange:
     """Open an agent's certification history with the status they were added in."""
-    return CertificationChange.objects.create(
+    change = CertificationChange.objects.create(
         agent=agent, from_status="", to_status=agent.certification_status, reason="Added", changed_by=by
     )
+    audit.record(
+        "agent.certification_changed", actor=by, obj=agent, details={"from": "", "to": agent.certification_status}
+    )
+    return change

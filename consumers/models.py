@@ -71,6 +71,10 @@ class ConsumerCase(Address, TimeStampedModel):
         return f"{self.case_number} {self.first_name} {self.last_name}"
 
     @property
+    def audit_label(self) -> str:
+        return f"case {self.case_number}"
+
+    @property
     def applicant_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 

@@ -6,7 +6,7 @@ from agencies.selectors import active_membership_for
 from delegations.models import Delegation
 from delegations.selectors import own_agency_filter
 
-from .models import ConsumerCase
+from .models import CaseDocument, ConsumerCase
 
 
 def cases_for(user) -> QuerySet[ConsumerCase]:
@@ -28,3 +28,8 @@ def cases_for(user) -> QuerySet[ConsumerCase]:
         own = active.filter(agent__user=user, **own_agency_filter(membership))
         return ConsumerCase.objects.filter(Exists(own))
     return ConsumerCase.objects.none()
+
+
+def case_documents_for(user) -> QuerySet[CaseDocument]:
+    """The documents of the cases a user may see (see cases_for)."""
+    return CaseDocument.objects.filter(case__in=cases_for(user))

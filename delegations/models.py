@@ -106,6 +106,10 @@ class Delegation(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def audit_label(self) -> str:
+        return f"delegation #{self.pk} of case {self.case.case_number}"
+
 
 class ActingOnBehalf(models.Model):
     """A manager working as one of their agency's agents, from start to stop."""

@@ -6,6 +6,8 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 
+from portal import audit
+
 from .models import Delegation
 from .selectors import delegations_for
 
@@ -27,6 +29,7 @@ def my_delegations(request):
         status = Delegation.Status.ACTIVE
     rows = mine.filter(status=status).select_related("case").order_by("-requested_at", "-pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record_case_list(request, view="my_delegations", page=page)
     return render(
         request,
         "delegations/my_delegations.html",

@@ -1,8 +1,42 @@
-"""django-allauth glue: accounts are made by agencies and service-center staff, never by sign-up."""
+"""django-allauth glue: no open sign-up, and the portal's lockout before any password is checked."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import audit, lockout
+
+LOCKED_MESSAGE = _(
+    "Sign-in is blocked for 60 minutes after 3 failed attempts. Try again later, or call the Agent "
+    "Service Center at 877-453-9198 to have it lifted."
+)
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_locked": LOCKED_MESSAGE,
+        "too_many_login_attempts": _(
+            "Too many sign-in attempts from your network. Wait 15 minutes before trying again."
+        ),
+    }
+
     def is_open_for_signup(self, request):
         return False
+
+    def pre_authenticate(self, request, **credentials):
+        identifier = credentials.get("email") or credentials.get("username") or ""
+        if lockout.active_lock(identifier):
+            audit.record("auth.lock_refused", request=request, actor_label=lockout.normalize(identifier))
+            raise self.validation_error("account_locked")
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            audit.record("auth.throttled", request=request, actor_label=lockout.normalize(identifier))
+            raise
+
+    def authentication_failed(self, request, **credentials):
+        # The failure itself was counted by the user_login_failed signal (portal.signals);
+        # if it was the one that locked sign-in, say so now.
+        if lockout.active_lock(credentials.get("email") or credentials.get("username") or ""):
+            raise self.validation_error("account_locked")

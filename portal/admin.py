@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import MailboxMessage, User
+from . import lockout
+from .audit import describe
+from .models import AuditEvent, MailboxMessage, SignInFailure, SignInLock, User
 
 
 @admin.register(User)
@@ -30,3 +32,74 @@ class MailboxMessageAdmin(admin.ModelAdmin):
     raw_id_fields = ["recipient"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: nobody adds, changes or deletes an event here."""
+
+    list_display = ["created_at", "action_description", "actor_label", "on_behalf_of", "object_label", "client_ip"]
+    list_filter = ["action", ("created_at", admin.DateFieldListFilter), "object_type"]
+    search_fields = ["actor_label", "object_label", "=object_id", "=client_ip", "action"]
+    date_hierarchy = "created_at"
+    list_select_related = ["on_behalf_of"]
+    show_full_result_count = False
+    readonly_fields = [
+        "created_at", "action", "action_description", "actor", "actor_label", "on_behalf_of", "object_type",
+        "object_id", "object_label", "client_ip", "user_agent", "details",
+    ]  # fmt: skip
+    fields = readonly_fields
+
+    @admin.display(description=_("what happened"), ordering="action")
+    def action_description(self, obj):
+        return f"{describe(obj.action)} ({obj.action})"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignInLock)
+class SignInLockAdmin(admin.ModelAdmin):
+    list_display = ["identifier", "locked_at", "locked_until", "in_force", "lifted_at", "lifted_by"]
+    list_filter = [("lifted_at", admin.EmptyFieldListFilter), "locked_at"]
+    search_fields = ["identifier"]
+    readonly_fields = ["identifier", "locked_at", "locked_until", "lifted_at", "lifted_by"]
+    actions = ["lift"]
+
+    @admin.display(description=_("in force"), boolean=True)
+    def in_force(self, obj):
+        return obj.is_active()
+
+    @admin.action(description=_("Lift the selected locks (sign-in works again at once)"), permissions=["change"])
+    def lift(self, request, queryset):
+        lifted = 0
+        for lock in queryset.filter(lifted_at__isnull=True):
+            lockout.lift_lock(lock=lock, by=request.user)
+            lifted += 1
+        self.message_user(request, _("Lifted %(n)d locks.") % {"n": lifted}, messages.SUCCESS)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignInFailure)
+class SignInFailureAdmin(admin.ModelAdmin):
+    list_display = ["identifier", "failed_at", "client_ip"]
+    search_fields = ["identifier", "=client_ip"]
+    list_filter = ["failed_at"]
+    readonly_fields = ["identifier", "failed_at", "client_ip"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -17,4 +17,6 @@ def portal(request):
         "current_agent": agent,
         "customer_service_phone": settings.PORTAL_CUSTOMER_SERVICE_PHONE,
         "agent_service_center_phone": settings.PORTAL_AGENT_SERVICE_CENTER_PHONE,
+        "session_idle_seconds": settings.SESSION_IDLE_TIMEOUT,
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
     }

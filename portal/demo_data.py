@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -27,11 +27,12 @@ from agents.models import Agent, CertificationChange, Language, ProductExpertise
 from consumers.models import ConsumerCase, Enrollment, HouseholdMember, Verification
 from delegations.models import Delegation
 from portal.models import MailboxMessage, User
+from portal.staff_groups import ensure_staff_groups
 from portal.validators import INVALID_FEIN_PREFIXES, california_zip_codes
 
 DEMO_DOMAIN = "demo.agencyportal.test"
 DEMO_PASSWORD = "Portal-Demo-2026!"  # noqa: S105 - printed for the demo; never a real account
-SERVICE_CENTER_GROUP = "Service center"
+SERVICE_CENTER_GROUP = "Service center: supervisor"
 
 ISSUERS = {
     "Anthem Blue Cross": ["Pathway EPO", "Pathway HMO", "Pathway PPO"],
@@ -287,13 +288,8 @@ class DemoBuilder:
         )
 
     def _ensure_service_center_group(self) -> None:
-        group, _ = Group.objects.get_or_create(name=SERVICE_CENTER_GROUP)
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label__in="portal agencies agents consumers delegations bookofbusiness extranet".split()
-            )
-        )
-        self.service_center_group = group
+        ensure_staff_groups()
+        self.service_center_group = Group.objects.get(name=SERVICE_CENTER_GROUP)
 
     def _users_agencies_agents(self) -> None:
         rng = self.rng

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -135,3 +136,129 @@ class MailboxMessage(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: who, on whose behalf, from where, to what, when.
+
+    Append-only: the model, its queryset and (on PostgreSQL) a trigger refuse
+    every update and delete. Details carry identifiers, never consumers' PII.
+    """
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(
+        _("who (as recorded)"),
+        max_length=254,
+        blank=True,
+        help_text=_("The user's e-mail then, or what was typed on a failed sign-in."),
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acting on behalf of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("object type"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-created_at"], name="audit_object"),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in for an identifier (what was typed), counted towards a lock."""
+
+    identifier = models.CharField(_("e-mail typed"), max_length=254, db_index=True)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        ordering = ["-failed_at"]
+        indexes = [models.Index(fields=["identifier", "-failed_at"], name="signinfailure_recent")]
+
+    def __str__(self):
+        return f"{self.identifier} {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+class SignInLock(models.Model):
+    """Sign-in for an identifier blocked until a time, after repeated failures; staff may lift it."""
+
+    identifier = models.CharField(_("e-mail typed"), max_length=254, db_index=True)
+    locked_at = models.DateTimeField(_("locked"), default=timezone.now)
+    locked_until = models.DateTimeField(_("locked until"))
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("sign-in lock")
+        verbose_name_plural = _("sign-in locks")
+        ordering = ["-locked_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(locked_until__gt=models.F("locked_at")), name="signinlock_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.identifier} until {self.locked_until:%Y-%m-%d %H:%M}"
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.lifted_at is None and self.locked_until > now

@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminSite
 
 from . import views
 
+# Django admin behind the portal's own sign-in (lockout included) and the second factor.
+admin.site.__class__ = OTPAdminSite
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Agency Portal — Service Center")
 admin.site.site_title = _("Agency Portal Service Center")
 admin.site.index_title = _("Service Center")
@@ -12,6 +17,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("help/", views.help_page, name="help"),
     path("security/", views.security_profile, name="security_profile"),
+    path("security/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("security/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("security/two-factor/recovery-codes/", views.two_factor_recovery_codes, name="two_factor_recovery_codes"),
+    path("session/status/", views.session_status, name="session_status"),
+    path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
     path("mailbox/", views.mailbox, name="mailbox"),
     path("mailbox/<int:message_id>/", views.mailbox_message, name="mailbox_message"),
     path("i18n/", include("django.conf.urls.i18n")),

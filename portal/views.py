@@ -1,13 +1,24 @@
 """The portal's own pages: the landing page by role, help, the security profile, the Secure Mailbox."""
 
+import time
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import user_has_device
 
 from agencies.models import Membership
 from agencies.selectors import active_membership_for
 
+from . import two_factor
+from .forms import SecondFactorCodeForm
 from .models import MailboxMessage
 
 PAGE_SIZE = 25
@@ -33,7 +44,9 @@ def help_page(request):
 
 @login_required
 def security_profile(request):
-    return render(request, "portal/security_profile.html")
+    return render(
+        request, "portal/security_profile.html", {"recovery_codes_left": two_factor.recovery_codes_left(request.user)}
+    )
 
 
 def mailbox_for(user):
@@ -54,3 +67,95 @@ def mailbox_message(request, message_id: int):
         message.read_at = timezone.now()
         message.save(update_fields=["read_at"])
     return render(request, "portal/mailbox_message.html", {"message": message})
+
+
+def _next_url(request, default: str = "home") -> str:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(default)
+
+
+@login_required
+def two_factor_setup(request):
+    """Enrol an authenticator app: scan the QR code, type the code it shows."""
+    if user_has_device(request.user):
+        return redirect("two_factor_verify" if not request.user.is_verified() else "security_profile")
+    device = two_factor.pending_device(request.user)
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = two_factor.confirm_enrolment(request=request, device=device, code=form.cleaned_data["code"])
+        except two_factor.CodeRefused as refused:
+            form.add_error("code", str(refused))
+        else:
+            request.session["recovery_codes_to_show"] = codes
+            request.session["after_recovery_codes"] = _next_url(request)
+            return redirect("two_factor_recovery_codes")
+    return render(
+        request,
+        "portal/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": two_factor.qr_code_data_uri(device),
+            "secret": two_factor.secret_for_typing(device),
+            "next": _next_url(request),
+        },
+    )
+
+
+@login_required
+def two_factor_verify(request):
+    """The step after the password: a code from the authenticator app, or a recovery code."""
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    if not user_has_device(request.user):
+        return redirect("two_factor_setup")
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = two_factor.verify(request=request, code=form.cleaned_data["code"])
+        except two_factor.CodeRefused as refused:
+            form.add_error("code", str(refused))
+        else:
+            if device.name == two_factor.RECOVERY_NAME:
+                messages.warning(
+                    request,
+                    _("You signed in with a recovery code; %(n)d are left. Make new ones in My Security Profile.")
+                    % {"n": two_factor.recovery_codes_left(request.user)},
+                )
+            return redirect(_next_url(request))
+    return render(request, "portal/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def two_factor_recovery_codes(request):
+    """Recovery codes are shown once, right after they are made."""
+    codes = request.session.pop("recovery_codes_to_show", None)
+    if request.method == "POST":
+        codes = two_factor.issue_recovery_codes(user=request.user)
+        request.session["after_recovery_codes"] = resolve_url("security_profile")
+    continue_to = request.session.pop("after_recovery_codes", None) if codes else None
+    return render(
+        request,
+        "portal/two_factor_recovery_codes.html",
+        {"codes": codes, "continue_to": continue_to or resolve_url("home")},
+    )
+
+
+def session_status(request):
+    """Seconds left before the session ends for inactivity; does not count as activity."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    last_activity = request.session.get("last_activity", time.time())
+    left = max(0, int(settings.SESSION_IDLE_TIMEOUT - (time.time() - last_activity)))
+    return JsonResponse({"signed_in": True, "seconds_left": left})
+
+
+@require_POST
+@login_required
+def session_keepalive(request):
+    """ "Stay signed in": any request counts as activity; this one only answers how long is left."""
+    return JsonResponse({"signed_in": True, "seconds_left": settings.SESSION_IDLE_TIMEOUT})

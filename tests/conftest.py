@@ -29,3 +29,13 @@ def _private_storage(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits live in the cache (Redis under `make test`); each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -161,3 +161,30 @@ def delegate(case=None, *, agent, agency=None, status=Delegation.Status.ACTIVE, 
         **fields,
     }
     return DelegationFactory(case=case or ConsumerCaseFactory(), agent=agent, agency=agency, status=status, **values)
+
+
+def verified_device(user):
+    """A confirmed authenticator for `user` (made once)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def sign_in(client, user):
+    """Sign `user` in on the test client with the second factor already verified, as after a real sign-in."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+    session.save()
+    return client
+
+
+def current_code(device) -> str:
+    """The code an authenticator app would show for `device` right now."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

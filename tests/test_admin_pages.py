@@ -16,8 +16,9 @@ from bookofbusiness.models import BookOfBusinessExport, Extract
 from consumers.models import AccessCode, CaseDocument, ChangeReport, ConsumerCase
 from delegations.models import ActingOnBehalf
 from extranet.models import ExtranetAccount
+from portal.models import SignInFailure, SignInLock
 
-from .factories import UserFactory
+from .factories import UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,8 @@ def world():
     BookOfBusinessExport.objects.create(requested_by=staff, agency=agency, file_format="xlsx")
     ExtranetAccount.objects.create(agent=agent, username=f"CC_{agent.license_number}")
     ActingOnBehalf.objects.create(manager=staff, agent=agent, agency=agency)
+    SignInFailure.objects.create(identifier="someone@example.com", client_ip="127.0.0.1")
+    SignInLock.objects.create(identifier="someone@example.com", locked_until=now + datetime.timedelta(hours=1))
     return staff
 
 
@@ -59,7 +62,7 @@ def admin_models():
 
 @pytest.mark.parametrize("model", admin_models())
 def test_admin_pages_open_for_service_center_staff(client, world, model):
-    client.force_login(world)
+    sign_in(client, world)
     info = (model._meta.app_label, model._meta.model_name)
     listing = client.get(reverse("admin:{}_{}_changelist".format(*info)))
     assert listing.status_code == 200
@@ -84,14 +87,14 @@ def _request(user):
 
 def test_admin_is_closed_to_agency_people(client, world):
     manager = Agent.objects.get(user__email="manager@demo.agencyportal.test").user
-    client.force_login(manager)
+    sign_in(client, manager)
     response = client.get("/admin/consumers/consumercase/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 
 
 def test_certifying_an_agent_in_admin_records_who_and_why(client, world):
-    client.force_login(world)
+    sign_in(client, world)
     agent = Agent.objects.filter(certification_status="certified").first()
     response = client.get(reverse("admin:agents_agent_change", args=[agent.pk]))
     form = response.context["adminform"].form

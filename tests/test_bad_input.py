@@ -9,7 +9,7 @@ from agencies.models import Agency
 from agents.models import Agent
 from portal import validators
 
-from .factories import AgencyFactory, UserFactory
+from .factories import AgencyFactory, UserFactory, sign_in
 
 
 @pytest.mark.parametrize("typed, stored", [("0h12345", "0H12345"), (" 1H 12345 ", "1H12345"), ("4012345", "4012345")])
@@ -77,7 +77,7 @@ def test_zip_code_outside_california_is_refused_for_a_california_address():
 @pytest.fixture
 def staff_client(client, db):
     user = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -12,6 +12,9 @@ from .factories import (
     admin_staff_in,
     agency_with_manager,
     agent_in,
+    current_code,
+    sign_in,
+    verified_device,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +38,12 @@ def test_pages_with_data_send_a_stranger_to_sign_in(client):
 
 def test_manager_signs_in_by_email_and_lands_on_the_agency_portal(client):
     agency, manager = agency_with_manager(public_name="Golden Bear Insurance")
+    device = verified_device(manager.user)
     response = client.post(
         "/accounts/login/", {"login": manager.user.email.upper(), "password": PASSWORD}, follow=True
     )
+    assert response.redirect_chain[-1][0].startswith("/security/two-factor/verify/")
+    response = client.post(response.redirect_chain[-1][0], {"code": current_code(device)}, follow=True)
     assert response.redirect_chain[-1][0] == "/agency/"
     page = response.content.decode()
     assert "Golden Bear Insurance" in page
@@ -70,7 +76,7 @@ def test_wrong_password_says_so_without_saying_whether_the_account_exists(client
 def test_agent_lands_on_my_delegations(client):
     agency, _ = agency_with_manager()
     agent = agent_in(agency)
-    client.force_login(agent.user)
+    sign_in(client, agent.user)
     response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0] == "/delegations/mine/"
     page = response.content.decode()
@@ -80,14 +86,14 @@ def test_agent_lands_on_my_delegations(client):
 
 def test_unaffiliated_agent_lands_on_my_delegations(client):
     agent = AgentFactory()
-    client.force_login(agent.user)
+    sign_in(client, agent.user)
     assert client.get("/", follow=True).redirect_chain[-1][0] == "/delegations/mine/"
 
 
 def test_admin_staff_land_on_the_agency_portal_with_only_what_they_were_granted(client):
     agency, _ = agency_with_manager()
     staff = admin_staff_in(agency, can_view_roster=True)
-    client.force_login(staff)
+    sign_in(client, staff)
     page = client.get("/", follow=True).content.decode()
     assert "Agency Portal" in page
     assert 'href="/agency/agents/"' in page
@@ -100,7 +106,7 @@ def test_admin_staff_land_on_the_agency_portal_with_only_what_they_were_granted(
 
 def test_service_center_staff_land_on_the_service_center(client):
     staff = UserFactory(is_staff=True)
-    client.force_login(staff)
+    sign_in(client, staff)
     response = client.get("/")
     assert response.status_code == 200
     assert "Service Center" in response.content.decode()
@@ -108,7 +114,7 @@ def test_service_center_staff_land_on_the_service_center(client):
 
 
 def test_person_without_a_role_is_told_what_to_do(client):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     page = client.get("/").content.decode()
     assert "not part of an agency yet" in page
     assert "877-453-9198" in page
@@ -124,21 +130,21 @@ def test_deactivated_agency_person_no_longer_reaches_the_agency_portal(client):
         status=Membership.Status.INACTIVE,
         can_view_roster=True,
     )
-    client.force_login(staff)
+    sign_in(client, staff)
     assert client.get("/agency/agents/").status_code == 403
     assert "not part of an agency yet" in client.get("/").content.decode()
 
 
 def test_sign_out_ends_the_session(client):
     _, manager = agency_with_manager()
-    client.force_login(manager.user)
+    sign_in(client, manager.user)
     client.post("/accounts/logout/")
     assert client.get("/agency/").status_code == 302
 
 
 def test_language_switch_shows_the_header_link_for_the_other_language(client):
     _, manager = agency_with_manager()
-    client.force_login(manager.user)
+    sign_in(client, manager.user)
     client.post("/i18n/setlang/", {"language": "es", "next": "/agency/"})
     page = client.get("/agency/").content.decode()
     assert '<html lang="es">' in page

@@ -1,0 +1,104 @@
+"""Middleware every page relies on: session time limits and the second factor."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import resolve_url
+from django.urls import Resolver404, resolve
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from . import audit
+
+# Pages a signed-in person may open before the second factor: signing in and out, resetting
+# a password, enrolling and verifying the second factor, help, and the language switch.
+BEFORE_SECOND_FACTOR = {
+    "account_login",
+    "account_logout",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "two_factor_setup",
+    "two_factor_verify",
+    "help",
+    "set_language",
+    "session_status",
+}
+
+# Requests that report on the session without counting as activity.
+NOT_ACTIVITY = {"session_status"}
+
+
+def _url_name(request) -> str | None:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return match.url_name
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session after SESSION_IDLE_TIMEOUT without activity or SESSION_ABSOLUTE_TIMEOUT in all.
+
+    Signing out flushes the session, so nothing of it is left on the server.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            session = request.session
+            signed_in_at = session.setdefault("signed_in_at", now)
+            last_activity = session.get("last_activity", now)
+            reason = None
+            if now - last_activity > settings.SESSION_IDLE_TIMEOUT:
+                reason = "idle"
+            elif now - signed_in_at > settings.SESSION_ABSOLUTE_TIMEOUT:
+                reason = "absolute"
+            if reason:
+                return self._end(request, reason)
+            if _url_name(request) not in NOT_ACTIVITY:
+                session["last_activity"] = now
+        return self.get_response(request)
+
+    def _end(self, request, reason: str):
+        audit.record("auth.session_expired", request=request, details={"reason": reason})
+        logout(request)
+        if reason == "idle":
+            text = _("For your security you were signed out after 15 minutes without activity.")
+        else:
+            text = _("For your security you were signed out after 12 hours. Please sign in again.")
+        if _url_name(request) in NOT_ACTIVITY:
+            return JsonResponse({"signed_in": False}, status=401)
+        messages.info(request, text)
+        login_url = resolve_url(settings.LOGIN_URL)
+        return HttpResponseRedirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
+
+
+class SecondFactorRequiredMiddleware:
+    """Nobody sees a page with data before their second factor: enrol first, then verify each sign-in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path_info.startswith(settings.STATIC_URL)
+            and _url_name(request) not in BEFORE_SECOND_FACTOR
+        ):
+            from django_otp import user_has_device
+
+            target = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
+            return HttpResponseRedirect(f"{resolve_url(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -1,0 +1,72 @@
+"""What the portal records when Django, allauth and admin report that something happened."""
+
+import time
+
+from allauth.account.signals import password_changed, password_reset
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from . import audit, lockout
+from .models import AuditEvent
+
+
+@receiver(user_logged_in)
+def signed_in(sender, request, user, **kwargs):
+    lockout.clear_failures(user.email)
+    if request is not None and hasattr(request, "session"):
+        request.session["signed_in_at"] = time.time()
+        request.session["last_activity"] = time.time()
+    audit.record("auth.signed_in", request=request, actor=user)
+
+
+@receiver(user_logged_out)
+def signed_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record("auth.signed_out", request=request, actor=user)
+
+
+@receiver(user_login_failed)
+def sign_in_failed(sender, credentials, request=None, **kwargs):
+    identifier = lockout.normalize(credentials.get("email") or credentials.get("username"))
+    audit.record("auth.sign_in_failed", request=request, actor_label=identifier)
+    lockout.record_failure(identifier=identifier, client_ip=audit.client_ip(request))
+
+
+@receiver(password_changed)
+def password_was_changed(sender, request, user, **kwargs):
+    audit.record("auth.password_changed", request=request, actor=user)
+
+
+@receiver(password_reset)
+def password_was_reset(sender, request, user, **kwargs):
+    audit.record("auth.password_reset", request=request, actor=user)
+
+
+ADMIN_ACTIONS = {ADDITION: "admin.added", CHANGE: "admin.changed", DELETION: "admin.deleted"}
+
+
+@receiver(post_save, sender=LogEntry)
+def admin_change(sender, instance: LogEntry, created, **kwargs):
+    if not created:
+        return
+    # Label the object by its identifiers, not its __str__ (a case's includes the applicant's name).
+    obj = None
+    if instance.action_flag != DELETION and instance.content_type_id:
+        obj = instance.content_type.model_class()._default_manager.filter(pk=instance.object_id).first()
+    model = instance.content_type.model_class() if instance.content_type_id else None
+    label = (
+        audit.audit_label(obj)
+        if obj is not None
+        else f"{model._meta.verbose_name if model else ''} #{instance.object_id}"
+    )
+    event = AuditEvent(
+        action=ADMIN_ACTIONS[instance.action_flag],
+        actor_id=instance.user_id,
+        object_type_id=instance.content_type_id,
+        object_id=str(instance.object_id or "")[:64],
+        object_label=label[:200],
+        details={"change": instance.get_change_message()},
+    )
+    audit.record_event(event)
