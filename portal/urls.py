@@ -25,6 +25,9 @@ urlpatterns = [
     path("mailbox/", views.mailbox, name="mailbox"),
     path("mailbox/<int:message_id>/", views.mailbox_message, name="mailbox_message"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Sign-in addresses are the agency's and the service center's to change, not the user's own.
+    path("accounts/email/", views.not_offered, name="account_email"),
+    path("accounts/confirm-email/", views.not_offered, name="account_email_verification_sent"),
     path("accounts/", include("allauth.urls")),
     path("agency/", include("agencies.urls")),
     path("agent/", include("agents.urls")),

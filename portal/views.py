@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,6 +36,11 @@ def home(request):
     if request.user.is_staff:
         return render(request, "portal/service_center_home.html")
     return render(request, "portal/no_role.html")
+
+
+def not_offered(request, *args, **kwargs):
+    """A page django-allauth offers that the portal does not (changing one's own sign-in address)."""
+    raise Http404
 
 
 def help_page(request):

@@ -76,6 +76,10 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
         for sign_in in demo_sign_ins():
             self.stdout.write(f"  {sign_in.role:<22} {sign_in.email:<40} {sign_in.description}")
+        self.stdout.write(
+            "The first sign-in enrols an authenticator app (the second factor). Without a phone, "
+            "`python manage.py totp_code EMAIL` prints the code it would show."
+        )
 
     def _reset(self):
         from agencies.models import Agency

@@ -1,0 +1,217 @@
+"""The access matrix: every URL of the project, requested by every role of two agencies.
+
+Each URL has a rule saying what each role gets. Every response is also searched for
+the other agency's names, license numbers and case numbers, and every object URL is
+tried with the other agency's object (a 404). A URL added without a rule fails
+`test_every_url_has_a_rule`.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from agencies.models import Membership
+from portal.models import MailboxMessage
+
+from .factories import (
+    AgentFactory,
+    MembershipFactory,
+    UserFactory,
+    admin_staff_in,
+    agency_with_manager,
+    agent_in,
+    delegate,
+    sign_in,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "manager",
+    "agent",
+    "staff_all_grants",
+    "staff_no_grants",
+    "unaffiliated_agent",
+    "deactivated_agent",
+    "service_center",
+]
+AGENTS = {"manager", "agent", "unaffiliated_agent", "deactivated_agent"}
+AGENCY_OFFICE = {"manager", "staff_all_grants", "staff_no_grants"}
+
+# What each role gets from a GET: a status code, "login" (sent to sign in), or "away" (another page).
+OK, LOGIN, AWAY, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, "login", "away", 403, 404, 405
+
+
+def signed_in(ok, anonymous=LOGIN):
+    return {role: (anonymous if role == "anonymous" else ok) for role in ROLES}
+
+
+def only(allowed: set[str], otherwise=FORBIDDEN):
+    return {role: LOGIN if role == "anonymous" else (OK if role in allowed else otherwise) for role in ROLES}
+
+
+RULES = {
+    "home": {**signed_in(AWAY), "service_center": OK},
+    "help": signed_in(OK, anonymous=OK),
+    "security_profile": signed_in(OK),
+    "two_factor_setup": signed_in(AWAY),
+    "two_factor_verify": signed_in(AWAY),
+    "two_factor_recovery_codes": signed_in(OK),
+    "session_status": signed_in(OK, anonymous=401),
+    "session_keepalive": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "mailbox": signed_in(OK),
+    "mailbox_message": signed_in(OK),
+    "set_language": signed_in(AWAY, anonymous=AWAY),
+    "account_email": signed_in(NOT_FOUND, anonymous=NOT_FOUND),
+    "account_email_verification_sent": signed_in(NOT_FOUND, anonymous=NOT_FOUND),
+    "agencies:home": only(AGENCY_OFFICE),
+    "agencies:roster": only({"manager", "staff_all_grants"}),
+    "agencies:admin_staff": only({"manager"}),
+    "agencies:delegations": only({"manager", "staff_all_grants"}),
+    "agencies:account": only(AGENCY_OFFICE),
+    "agents:my_profile": only(AGENTS, otherwise=NOT_FOUND),
+    "delegations:mine": only(AGENTS, otherwise=NOT_FOUND),
+}
+
+# django-allauth's own pages: about the signed-in person only, never an agency's data.
+ALLAUTH_PAGES = {
+    "account_login", "account_logout", "account_inactive", "account_signup", "account_reauthenticate",
+    "account_change_password", "account_set_password", "account_reset_password", "account_confirm_login_code",
+    "account_confirm_email", "account_reset_password_from_key_done", "account_reset_password_from_key",
+    "account_reset_password_done",
+}  # fmt: skip
+
+
+@dataclass
+class Pattern:
+    route: str
+    name: str
+
+    @property
+    def is_admin(self):
+        return self.name.startswith("admin:")
+
+
+def all_patterns(patterns=None, prefix="", namespace=""):
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from all_patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            yield Pattern(prefix + str(entry.pattern), namespace + (entry.name or ""))
+
+
+def fill(route: str, value: str) -> str:
+    """A concrete URL for a route: every parameter replaced by `value`."""
+    route = route.replace("^", "").replace("$", "")
+    route = re.sub(r"<(?:\w+:)?\w+>", value, route)
+    return "/" + re.sub(r"\(\?P<\w+>[^)]*\)", value, route)
+
+
+@pytest.fixture
+def world():
+    ours, manager = agency_with_manager(public_name="Ours Insurance Services")
+    theirs, their_manager = agency_with_manager(public_name="Theirs Zeta Insurance")
+    agent = agent_in(ours)
+    their_agent = agent_in(theirs)
+    their_case = delegate(agent=their_agent, agency=theirs).case
+    delegate(agent=agent, agency=ours)
+    deactivated = AgentFactory()
+    MembershipFactory(user=deactivated.user, agency=ours, status=Membership.Status.INACTIVE)
+    users = {
+        "manager": manager.user,
+        "agent": agent.user,
+        "staff_all_grants": admin_staff_in(
+            ours, can_view_roster=True, can_view_book=True, can_export_book=True, can_edit_account=True
+        ),
+        "staff_no_grants": admin_staff_in(ours),
+        "unaffiliated_agent": AgentFactory().user,
+        "deactivated_agent": deactivated.user,
+        "service_center": UserFactory(is_staff=True),
+    }
+    from django.contrib.auth.models import Group
+
+    users["service_center"].groups.add(Group.objects.get(name="Service center: supervisor"))
+    clients = {"anonymous": Client()}
+    for role, user in users.items():
+        clients[role] = sign_in(Client(), user)
+    own_messages = {
+        role: MailboxMessage.objects.create(recipient=user, subject="Yours", body="Yours")
+        for role, user in users.items()
+    }
+    foreign_message = MailboxMessage.objects.create(recipient=their_manager.user, subject="Theirs", body="Private")
+    secrets = [theirs.public_name, their_agent.license_number, their_manager.license_number, their_case.case_number]
+    return {"clients": clients, "own_messages": own_messages, "foreign": foreign_message, "secrets": secrets}
+
+
+def outcome(response):
+    if response.status_code in (301, 302):
+        return LOGIN if "/accounts/login/" in response["Location"] else AWAY
+    return response.status_code
+
+
+def test_every_url_has_a_rule():
+    names = {pattern.name for pattern in all_patterns() if not pattern.is_admin}
+    missing = names - set(RULES) - ALLAUTH_PAGES
+    assert not missing, f"URLs without a rule in the access matrix: {sorted(missing)}"
+    assert all(pattern.name for pattern in all_patterns()), "every URL needs a name"
+
+
+def test_access_matrix(world):
+    clients, secrets = world["clients"], world["secrets"]
+    failures, checked = [], 0
+    for pattern in all_patterns():
+        if pattern.is_admin:
+            continue
+        for role in ROLES:
+            client = clients[role]
+            if pattern.name == "mailbox_message":
+                own = world["own_messages"].get(role)
+                url = fill(pattern.route, str(own.pk if own else world["foreign"].pk))
+                foreign = client.get(fill(pattern.route, str(world["foreign"].pk)))
+                if outcome(foreign) not in (NOT_FOUND, LOGIN):
+                    failures.append(f"{role} read another agency's message: {outcome(foreign)}")
+                posted = client.post(fill(pattern.route, str(world["foreign"].pk)))
+                if outcome(posted) not in (NOT_FOUND, LOGIN, NOT_ALLOWED):
+                    failures.append(f"{role} wrote to another agency's message: {outcome(posted)}")
+            else:
+                url = fill(pattern.route, "1")
+            response = client.get(url)
+            checked += 1
+            got = outcome(response)
+            expected = RULES.get(pattern.name, {}).get(role)
+            if expected is not None and got != expected:
+                failures.append(f"GET {url} as {role}: expected {expected}, got {got}")
+            if pattern.name in ALLAUTH_PAGES and got not in (OK, LOGIN, AWAY, NOT_FOUND, NOT_ALLOWED, FORBIDDEN):
+                failures.append(f"GET {url} as {role}: {got}")
+            bodies = [response.content.decode(errors="replace")]
+            if pattern.name != "account_logout":  # a POST there signs the role out for the rest of the walk
+                bodies.append(client.post(url).content.decode(errors="replace"))
+            for body in bodies:
+                leaked = [secret for secret in secrets if secret in body]
+                if leaked:
+                    failures.append(f"{url} as {role} shows the other agency's {leaked}")
+    world["foreign"].refresh_from_db()
+    assert world["foreign"].read_at is None
+    assert not failures, "\n".join(failures)
+    assert checked >= 30 * len(ROLES)
+
+
+def test_admin_is_closed_to_everyone_but_service_center_staff(world):
+    clients = world["clients"]
+    for pattern in all_patterns():
+        if not pattern.is_admin:
+            continue
+        url = fill(pattern.route, "1")
+        for role in ROLES:
+            if role == "service_center":
+                continue
+            got = outcome(clients[role].get(url))
+            assert got in (LOGIN, FORBIDDEN, NOT_FOUND, AWAY) and got != OK, f"{url} as {role}: {got}"
+    staff = clients["service_center"]
+    for url in ["/admin/", "/admin/consumers/consumercase/", "/admin/agents/agent/", "/admin/portal/auditevent/"]:
+        assert staff.get(url).status_code == OK, url
