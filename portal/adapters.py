@@ -24,6 +24,12 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
 
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        # "Successfully signed in" would be premature: the second factor comes next.
+        if message_template == "account/messages/logged_in.txt":
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def pre_authenticate(self, request, **credentials):
         identifier = credentials.get("email") or credentials.get("username") or ""
         if lockout.active_lock(identifier):

@@ -27,6 +27,7 @@ BEFORE_SECOND_FACTOR = {
     "help",
     "set_language",
     "session_status",
+    "session_keepalive",
 }
 
 # Requests that report on the session without counting as activity.
