@@ -117,3 +117,45 @@ def test_roster_lists_other_agencies_agents_never(client, two_agencies):
     page = client.get("/agency/agents/").content.decode()
     assert two_agencies["our_agent"].license_number in page
     assert two_agencies["their_agent"].license_number not in page
+
+
+def test_agency_documents_are_seen_by_the_manager_and_granted_staff_only(two_agencies):
+    from django.core.files.base import ContentFile
+
+    from agencies.models import AgencyDocument
+    from agencies.selectors import agency_documents_for
+
+    w = two_agencies
+
+    def document(agency):
+        return AgencyDocument.objects.create(
+            agency=agency, kind="license", file=ContentFile(b"%PDF-1.7", "l.pdf"), original_name="license.pdf",
+            content_type="application/pdf", size=8, sha256="b" * 64,
+        )  # fmt: skip
+
+    ours, theirs = document(w["ours"]), document(w["theirs"])
+    assert list(agency_documents_for(w["manager"].user)) == [ours]
+    assert list(agency_documents_for(admin_staff_in(w["ours"], can_edit_account=True))) == [ours]
+    assert not agency_documents_for(admin_staff_in(w["ours"], can_view_roster=True)).exists()
+    assert not agency_documents_for(w["our_agent"].user).exists()
+    assert theirs in agency_documents_for(UserFactory(is_staff=True))
+
+
+def test_case_documents_follow_the_cases_a_person_may_see(two_agencies):
+    from django.core.files.base import ContentFile
+
+    from consumers.models import CaseDocument
+    from consumers.selectors import case_documents_for
+
+    w = two_agencies
+
+    def document(case):
+        return CaseDocument.objects.create(
+            case=case, kind="income", file=ContentFile(b"%PDF-1.7", "i.pdf"), original_name="paystub.pdf",
+            content_type="application/pdf", size=8, sha256="c" * 64,
+        )  # fmt: skip
+
+    ours, theirs = document(w["our_case"]), document(w["their_case"])
+    assert list(case_documents_for(w["our_agent"].user)) == [ours]
+    assert list(case_documents_for(w["manager"].user)) == [ours]
+    assert theirs not in case_documents_for(w["manager"].user)
