@@ -1,16 +1,34 @@
 """The Agency Portal's pages for an Agency Manager and the Admin Staff they grant."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from agents.forms import AddAgentForm, AgentProfileForm
 from agents.selectors import roster_for
+from agents.services import ActiveDelegationsRemain, AgentError, add_agent_to_agency, set_agent_status
+from agents.services import update_agent_profile as save_agent_profile
 from delegations.models import Delegation
 from delegations.selectors import delegations_for
 from portal import audit
 
+from . import services
+from .forms import (
+    ROSTER_SORTS,
+    AdminStaffForm,
+    AgencyAccountForm,
+    AgencyDocumentForm,
+    AgencyLocationForm,
+    GrantsForm,
+    OpeningHoursFormSet,
+    RosterFilterForm,
+)
 from .models import Membership
 from .selectors import active_membership_for, agencies_for, agency_documents_for, staff_memberships_for
 
@@ -38,9 +56,10 @@ def agency_home(request):
         if membership.allows("view_book")
         else None
     )
-    agents = roster_for(request.user)
     roster_counts = (
-        agents.aggregate(total=Count("pk"), certified=Count("pk", filter=Q(certification_status="certified")))
+        roster_for(request.user).aggregate(
+            total=Count("pk"), certified=Count("pk", filter=Q(certification_status="certified"))
+        )
         if membership.allows("view_roster")
         else None
     )
@@ -53,17 +72,157 @@ def agency_home(request):
 
 @login_required
 def roster(request):
+    """View Agent List: sort by each column, filter by status, search by name or license."""
     membership = _membership_allowing(request, "view_roster")
-    agents = roster_for(request.user).order_by("last_name", "first_name", "pk")
-    page = Paginator(agents, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "agencies/roster.html", {"agency": membership.agency, "page": page})
+    form = RosterFilterForm(request.GET or None)
+    agents = roster_for(request.user)
+    sort = "name"
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if query:
+            words = query.split()
+            for word in words:
+                agents = agents.filter(
+                    Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(license_number__iexact=word)
+                )
+        if form.cleaned_data["certification"]:
+            agents = agents.filter(certification_status=form.cleaned_data["certification"])
+        if form.cleaned_data["status"]:
+            agents = agents.filter(agency_status=form.cleaned_data["status"])
+        sort = form.cleaned_data["sort"] or "name"
+    key = sort.lstrip("-")
+    order = [f"-{field}" if sort.startswith("-") else field for field in ROSTER_SORTS[key]]
+    page = Paginator(agents.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agencies/roster.html",
+        {"agency": membership.agency, "membership": membership, "page": page, "form": form, "sort": sort},
+    )
+
+
+def _roster_agent(request, agent_id: int):
+    """An agent on the user's roster, or 404: another agency's agent does not exist here."""
+    return get_object_or_404(roster_for(request.user), pk=agent_id)
+
+
+@login_required
+def agent_add(request):
+    """Add New Agent: starts the agent's certification, or links an agent already certified."""
+    membership = _membership_allowing(request, "manage_agents")
+    form = AddAgentForm(request.POST or None, agency=membership.agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agent, linked = add_agent_to_agency(agency=membership.agency, by=request.user, data=form.cleaned_data)
+        except AgentError as error:
+            form.add_error("license_number" if "icense" in str(error) else None, str(error))
+        else:
+            if linked:
+                messages.success(
+                    request,
+                    _("%(name)s is already known to the marketplace and joins your roster as %(status)s.")
+                    % {"name": agent.full_name, "status": agent.get_certification_status_display()},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s was added. Their certification is Pending; they were e-mailed an invitation.")
+                    % {"name": agent.full_name},
+                )
+            return redirect("agencies:agent", agent_id=agent.pk)
+    return render(request, "agencies/agent_add.html", {"form": form, "agency": membership.agency})
+
+
+@login_required
+def agent_detail(request, agent_id: int):
+    """Edit Agent Within Agency: the profile, Active/Inactive, and certification history."""
+    membership = _membership_allowing(request, "view_roster")
+    agent = _roster_agent(request, agent_id)
+    can_edit = membership.allows("manage_agents")
+    form = AgentProfileForm(request.POST or None, instance=agent, agency=membership.agency)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            save_agent_profile(agent=agent, by=request.user, data=form.cleaned_data)
+            audit.record("agent.profile_changed", obj=agent, details={"fields": form.changed_data})
+            messages.success(request, _("The profile of %(name)s was saved.") % {"name": agent.full_name})
+            return redirect("agencies:agent", agent_id=agent.pk)
+    open_delegations = Delegation.objects.filter(
+        agent=agent, agency=membership.agency, status__in=Delegation.OPEN_STATUSES
+    ).count()
+    return render(
+        request,
+        "agencies/agent_detail.html",
+        {
+            "agency": membership.agency,
+            "agent": agent,
+            "form": form,
+            "can_edit": can_edit,
+            "open_delegations": open_delegations,
+            "history": agent.certification_changes.all()[:20],
+        },
+    )
+
+
+@require_POST
+@login_required
+def agent_status(request, agent_id: int):
+    """Set an agent Active or Inactive in the agency."""
+    membership = _membership_allowing(request, "manage_agents")
+    agent = _roster_agent(request, agent_id)
+    active = request.POST.get("status") == Membership.Status.ACTIVE
+    try:
+        set_agent_status(agent=agent, agency=membership.agency, by=request.user, active=active)
+    except ActiveDelegationsRemain as error:
+        messages.error(request, str(error))
+        return redirect("delegations:transfer", agent_id=agent.pk)
+    except AgentError as error:
+        messages.error(request, str(error))
+    else:
+        if active:
+            messages.success(request, _("%(name)s is Active in your agency.") % {"name": agent.full_name})
+        else:
+            messages.success(request, _("%(name)s is Inactive in your agency.") % {"name": agent.full_name})
+    return redirect("agencies:agent", agent_id=agent.pk)
 
 
 @login_required
 def admin_staff(request):
+    """Admin Staff: employees who are not licensed agents, and what each may do."""
     membership = _membership_allowing(request, "manage_staff")
     staff = staff_memberships_for(request.user).order_by("status", "user__last_name", "user__email")
-    return render(request, "agencies/admin_staff.html", {"agency": membership.agency, "staff": staff})
+    form = AdminStaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.add_admin_staff(agency=membership.agency, by=request.user, data=form.cleaned_data)
+        except services.AgencyError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, _("%(email)s was added and invited.") % {"email": added.user.email})
+            return redirect("agencies:admin_staff")
+    return render(request, "agencies/admin_staff.html", {"agency": membership.agency, "staff": staff, "form": form})
+
+
+@login_required
+def admin_staff_member(request, membership_id: int):
+    """Change what one of the agency's Admin Staff may do, or remove them."""
+    _membership_allowing(request, "manage_staff")
+    member = get_object_or_404(
+        staff_memberships_for(request.user).filter(status=Membership.Status.ACTIVE), pk=membership_id
+    )
+    form = GrantsForm(request.POST or None, instance=member)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            services.remove_admin_staff(membership=member, by=request.user)
+            messages.success(
+                request, _("%(email)s no longer has access to the agency.") % {"email": member.user.email}
+            )
+            return redirect("agencies:admin_staff")
+        if form.is_valid():
+            services.change_grants(membership=member, by=request.user, form=form)
+            messages.success(request, _("What %(email)s may do was saved.") % {"email": member.user.email})
+            return redirect("agencies:admin_staff")
+    return render(request, "agencies/admin_staff_member.html", {"member": member, "form": form})
 
 
 @login_required
@@ -91,11 +250,80 @@ def agency_delegations(request):
 def agency_account(request):
     membership = _membership_allowing(request)
     agency = agencies_for(request.user).prefetch_related("locations__hours").get(pk=membership.agency_id)
-    documents = (
-        agency_documents_for(request.user).filter(agency=agency).select_related("uploaded_by")
-        if membership.allows("edit_account")
-        else None
-    )
+    can_edit = membership.allows("edit_account")
+    documents = agency_documents_for(request.user).filter(agency=agency).select_related("uploaded_by")
     return render(
-        request, "agencies/account.html", {"agency": agency, "documents": documents, "membership": membership}
+        request,
+        "agencies/account.html",
+        {
+            "agency": agency,
+            "documents": documents if can_edit else None,
+            "membership": membership,
+            "can_edit": can_edit,
+            "document_form": AgencyDocumentForm() if can_edit else None,
+        },
     )
+
+
+@login_required
+def agency_account_edit(request):
+    membership = _membership_allowing(request, "edit_account")
+    form = AgencyAccountForm(request.POST or None, instance=membership.agency)
+    if request.method == "POST" and form.is_valid():
+        services.update_agency_account(agency=membership.agency, by=request.user, form=form)
+        messages.success(request, _("The agency account was saved."))
+        return redirect("agencies:account")
+    return render(request, "agencies/account_edit.html", {"form": form, "agency": membership.agency})
+
+
+@login_required
+def location_edit(request, location_id: int | None = None):
+    """Add or change a subsite and its opening hours."""
+    membership = _membership_allowing(request, "edit_account")
+    location = get_object_or_404(membership.agency.locations, pk=location_id) if location_id else None
+    form = AgencyLocationForm(request.POST or None, instance=location)
+    hours = OpeningHoursFormSet(request.POST or None, instance=location, prefix="hours")
+    if request.method == "POST" and form.is_valid() and hours.is_valid():
+        services.save_location(agency=membership.agency, by=request.user, form=form, hours=hours)
+        messages.success(request, _("The location was saved."))
+        return redirect("agencies:account")
+    return render(
+        request,
+        "agencies/location_form.html",
+        {"form": form, "hours": hours, "location": location, "agency": membership.agency},
+    )
+
+
+@require_POST
+@login_required
+def document_upload(request):
+    membership = _membership_allowing(request, "edit_account")
+    form = AgencyDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.upload_agency_document(
+            agency=membership.agency,
+            by=request.user,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            checked=form.checked,
+        )
+        messages.success(request, _("The document was uploaded."))
+    else:
+        for error in form.errors.get("file", []) + form.errors.get("kind", []):
+            messages.error(request, error)
+    return redirect("agencies:account")
+
+
+@login_required
+def document_download(request, document_id: int):
+    """An agency document, through this view only: the agency's editors and service-center staff; audited."""
+    document = get_object_or_404(agency_documents_for(request.user), pk=document_id)
+    audit.record("file.downloaded", obj=document, details={"sha256": document.sha256})
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,10 +1,17 @@
 """An agent's own pages."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from agencies.selectors import active_membership_for
+from portal import audit
+
+from .forms import MyProfileForm
 from .selectors import agents_for
+from .services import update_agent_profile
 
 
 @login_required
@@ -18,4 +25,11 @@ def my_profile(request):
     )
     if agent is None:
         raise Http404
-    return render(request, "agents/my_profile.html", {"agent": agent})
+    membership = active_membership_for(request.user)
+    form = MyProfileForm(request.POST or None, instance=agent, agency=membership.agency if membership else None)
+    if request.method == "POST" and form.is_valid():
+        update_agent_profile(agent=agent, by=request.user, data=form.cleaned_data)
+        audit.record("agent.profile_changed", obj=agent, details={"fields": form.changed_data})
+        messages.success(request, _("Your profile was saved."))
+        return redirect("agents:my_profile")
+    return render(request, "agents/my_profile.html", {"agent": agent, "form": form})

@@ -4,4 +4,7 @@ from . import views
 
 app_name = "delegations"
 
-urlpatterns = [path("mine/", views.my_delegations, name="mine")]
+urlpatterns = [
+    path("mine/", views.my_delegations, name="mine"),
+    path("transfer/<int:agent_id>/", views.transfer, name="transfer"),
+]

@@ -25,6 +25,7 @@ BEFORE_SECOND_FACTOR = {
     "two_factor_setup",
     "two_factor_verify",
     "help",
+    "accept_invitation",
     "set_language",
     "session_status",
     "session_keepalive",

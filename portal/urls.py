@@ -20,6 +20,7 @@ urlpatterns = [
     path("security/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("security/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("security/two-factor/recovery-codes/", views.two_factor_recovery_codes, name="two_factor_recovery_codes"),
+    path("invitation/<str:uidb64>/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("session/status/", views.session_status, name="session_status"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
     path("mailbox/", views.mailbox, name="mailbox"),

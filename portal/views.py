@@ -17,7 +17,7 @@ from django_otp import user_has_device
 from agencies.models import Membership
 from agencies.selectors import active_membership_for
 
-from . import two_factor
+from . import audit, two_factor
 from .forms import SecondFactorCodeForm
 from .models import MailboxMessage
 
@@ -164,3 +164,27 @@ def session_status(request):
 def session_keepalive(request):
     """ "Stay signed in": any request counts as activity; this one only answers how long is left."""
     return JsonResponse({"signed_in": True, "seconds_left": settings.SESSION_IDLE_TIMEOUT})
+
+
+def accept_invitation(request, uidb64: str, token: str):
+    """Choose a password from an invitation link; the link dies once used."""
+    from django.contrib.auth.forms import SetPasswordForm
+    from django.utils.encoding import force_str
+    from django.utils.http import urlsafe_base64_decode
+
+    from .invitations import invitation_tokens
+    from .models import User
+
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is None or not invitation_tokens.check_token(user, token):
+        return render(request, "portal/invitation_invalid.html", status=400)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record("auth.password_changed", request=request, actor=user, details={"via": "invitation"})
+        messages.success(request, _("Your password is set. Sign in now to set up your second factor."))
+        return redirect("account_login")
+    return render(request, "portal/accept_invitation.html", {"form": form, "invited": user})

@@ -17,6 +17,7 @@ from agencies.models import Membership
 from portal.models import MailboxMessage
 
 from .factories import (
+    AgencyLocationFactory,
     AgentFactory,
     MembershipFactory,
     UserFactory,
@@ -68,11 +69,22 @@ RULES = {
     "set_language": signed_in(AWAY, anonymous=AWAY),
     "account_email": signed_in(NOT_FOUND, anonymous=NOT_FOUND),
     "account_email_verification_sent": signed_in(NOT_FOUND, anonymous=NOT_FOUND),
+    "accept_invitation": signed_in(400, anonymous=400),
     "agencies:home": only(AGENCY_OFFICE),
     "agencies:roster": only({"manager", "staff_all_grants"}),
+    "agencies:agent_add": only({"manager"}),
+    "agencies:agent": only({"manager", "staff_all_grants"}),
+    "agencies:agent_status": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "agencies:admin_staff": only({"manager"}),
+    "agencies:admin_staff_member": only({"manager"}),
     "agencies:delegations": only({"manager", "staff_all_grants"}),
     "agencies:account": only(AGENCY_OFFICE),
+    "agencies:account_edit": only({"manager", "staff_all_grants"}),
+    "agencies:location_add": only({"manager", "staff_all_grants"}),
+    "agencies:location_edit": only({"manager", "staff_all_grants"}),
+    "agencies:document_upload": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "agencies:document_download": only({"manager", "staff_all_grants", "service_center"}, otherwise=NOT_FOUND),
+    "delegations:transfer": only({"manager"}),
     "agents:my_profile": only(AGENTS, otherwise=NOT_FOUND),
     "delegations:mine": only(AGENTS, otherwise=NOT_FOUND),
 }
@@ -145,7 +157,53 @@ def world():
     }
     foreign_message = MailboxMessage.objects.create(recipient=their_manager.user, subject="Theirs", body="Private")
     secrets = [theirs.public_name, their_agent.license_number, their_manager.license_number, their_case.case_number]
-    return {"clients": clients, "own_messages": own_messages, "foreign": foreign_message, "secrets": secrets}
+    their_staff = admin_staff_in(theirs, can_view_roster=True)
+    ids = {
+        "agent": agent.pk,
+        "their_agent": their_agent.pk,
+        "staff": users["staff_no_grants"].memberships.get().pk,
+        "their_staff": their_staff.memberships.get().pk,
+        "location": AgencyLocationFactory(agency=ours).pk,
+        "their_location": AgencyLocationFactory(agency=theirs, name="Theirs Zeta office").pk,
+        "document": _document(ours).pk,
+        "their_document": _document(theirs).pk,
+    }
+    return {
+        "clients": clients,
+        "own_messages": own_messages,
+        "foreign": foreign_message,
+        "secrets": secrets,
+        "ids": ids,
+    }
+
+
+def _document(agency):
+    from django.core.files.base import ContentFile
+
+    from agencies.models import AgencyDocument
+
+    return AgencyDocument.objects.create(
+        agency=agency, kind="license", file=ContentFile(b"%PDF-1.7 test", "d.pdf"), original_name="license.pdf",
+        content_type="application/pdf", size=13, sha256="d" * 64,
+    )  # fmt: skip
+
+
+# URLs that name an object: (ours, theirs) ids for each, from the world.
+OBJECT_URLS = {
+    "mailbox_message": lambda w, role: (w["own_messages"][role].pk if role in w["own_messages"] else w["foreign"].pk,
+                                        w["foreign"].pk),
+    "agencies:agent": lambda w, role: (w["ids"]["agent"], w["ids"]["their_agent"]),
+    "agencies:agent_status": lambda w, role: (w["ids"]["agent"], w["ids"]["their_agent"]),
+    "delegations:transfer": lambda w, role: (w["ids"]["agent"], w["ids"]["their_agent"]),
+    "agencies:admin_staff_member": lambda w, role: (w["ids"]["staff"], w["ids"]["their_staff"]),
+    "agencies:location_edit": lambda w, role: (w["ids"]["location"], w["ids"]["their_location"]),
+    "agencies:document_download": lambda w, role: (w["ids"]["document"], w["ids"]["their_document"]),
+}  # fmt: skip
+
+
+def body_of(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode(errors="replace")
 
 
 def outcome(response):
@@ -169,15 +227,15 @@ def test_access_matrix(world):
             continue
         for role in ROLES:
             client = clients[role]
-            if pattern.name == "mailbox_message":
-                own = world["own_messages"].get(role)
-                url = fill(pattern.route, str(own.pk if own else world["foreign"].pk))
-                foreign = client.get(fill(pattern.route, str(world["foreign"].pk)))
-                if outcome(foreign) not in (NOT_FOUND, LOGIN):
-                    failures.append(f"{role} read another agency's message: {outcome(foreign)}")
-                posted = client.post(fill(pattern.route, str(world["foreign"].pk)))
-                if outcome(posted) not in (NOT_FOUND, LOGIN, NOT_ALLOWED):
-                    failures.append(f"{role} wrote to another agency's message: {outcome(posted)}")
+            if pattern.name in OBJECT_URLS:
+                own_id, foreign_id = OBJECT_URLS[pattern.name](world, role)
+                url = fill(pattern.route, str(own_id))
+                if role != "service_center":  # the marketplace's staff may see every agency
+                    foreign_url = fill(pattern.route, str(foreign_id))
+                    for method in ("get", "post"):
+                        got = outcome(getattr(client, method)(foreign_url))
+                        if got not in (NOT_FOUND, LOGIN, FORBIDDEN, NOT_ALLOWED):
+                            failures.append(f"{method.upper()} {foreign_url} (another agency's) as {role}: {got}")
             else:
                 url = fill(pattern.route, "1")
             response = client.get(url)
@@ -188,9 +246,9 @@ def test_access_matrix(world):
                 failures.append(f"GET {url} as {role}: expected {expected}, got {got}")
             if pattern.name in ALLAUTH_PAGES and got not in (OK, LOGIN, AWAY, NOT_FOUND, NOT_ALLOWED, FORBIDDEN):
                 failures.append(f"GET {url} as {role}: {got}")
-            bodies = [response.content.decode(errors="replace")]
+            bodies = [body_of(response)]
             if pattern.name != "account_logout":  # a POST there signs the role out for the rest of the walk
-                bodies.append(client.post(url).content.decode(errors="replace"))
+                bodies.append(body_of(client.post(url)))
             for body in bodies:
                 leaked = [secret for secret in secrets if secret in body]
                 if leaked:

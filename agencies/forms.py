@@ -1,0 +1,95 @@
+"""Forms of the Agency Portal: the roster's filters, the agency account, locations, documents, Admin Staff."""
+
+from django import forms
+from django.conf import settings
+from django.forms import inlineformset_factory
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import CertificationStatus
+from portal.uploads import check_upload
+
+from .models import Agency, AgencyDocument, AgencyLocation, Membership, OpeningHours
+
+ROSTER_SORTS = {
+    "name": ("last_name", "first_name", "pk"),
+    "consumers": ("consumers_delegated", "last_name", "pk"),
+    "license": ("license_number",),
+    "certification": ("certification_status", "last_name", "pk"),
+    "status": ("agency_status", "last_name", "pk"),
+}
+
+
+class RosterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or license number"), required=False, max_length=100)
+    certification = forms.ChoiceField(
+        label=_("Certification status"), choices=[("", _("All")), *CertificationStatus.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("In the agency"), choices=[("", _("All")), *Membership.Status.choices], required=False
+    )
+    sort = forms.ChoiceField(
+        choices=[(key, key) for key in ROSTER_SORTS] + [(f"-{key}", key) for key in ROSTER_SORTS], required=False
+    )
+
+
+class AgencyAccountForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["legal_name", "public_name", "phone", "email"]
+
+
+class AgencyLocationForm(forms.ModelForm):
+    class Meta:
+        model = AgencyLocation
+        fields = ["name", "street", "city", "zip_code", "county", "phone", "is_listed"]
+
+    def clean_zip_code(self):
+        from portal.validators import validate_california_zip_code
+
+        zip_code = self.cleaned_data["zip_code"]
+        validate_california_zip_code(zip_code)
+        return zip_code
+
+
+OpeningHoursFormSet = inlineformset_factory(
+    AgencyLocation,
+    OpeningHours,
+    fields=["weekday", "opens_at", "closes_at"],
+    widgets={
+        "opens_at": forms.TimeInput(attrs={"type": "time"}),
+        "closes_at": forms.TimeInput(attrs={"type": "time"}),
+    },
+    extra=2,
+    can_delete=True,
+)
+
+
+class AgencyDocumentForm(forms.ModelForm):
+    class Meta:
+        model = AgencyDocument
+        fields = ["kind", "file"]
+        help_texts = {
+            "file": _("PDF, JPEG or PNG, at most %(size)s.") % {"size": filesizeformat(settings.MAX_UPLOAD_SIZE)}
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.checked = check_upload(upload)
+        return upload
+
+
+class AdminStaffForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail (their sign-in)"))
+    can_view_roster = forms.BooleanField(label=_("May view the roster"), required=False)
+    can_view_book = forms.BooleanField(label=_("May view the Book of Business"), required=False)
+    can_export_book = forms.BooleanField(label=_("May export the Book of Business"), required=False)
+    can_edit_account = forms.BooleanField(label=_("May edit the agency account"), required=False)
+
+
+class GrantsForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["can_view_roster", "can_view_book", "can_export_book", "can_edit_account"]

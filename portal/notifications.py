@@ -1,0 +1,36 @@
+"""Telling people things: a Secure Mailbox message, and an e-mail that says one arrived.
+
+E-mails go out through a Celery task with retries, after the transaction that
+caused them commits. They carry no consumer data.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .models import MailboxMessage, User
+from .tasks import send_email
+
+
+def absolute_url(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def notify(*, user: User, subject: str, body: str, email: bool = True) -> MailboxMessage:
+    """Put a message in the user's Secure Mailbox and e-mail them that it is there."""
+    message = MailboxMessage.objects.create(recipient=user, subject=subject, body=body)
+    if email and user.email:
+        with translation.override(user.preferred_language):
+            text = render_to_string(
+                "portal/email/new_mailbox_message.txt",
+                {"user": user, "subject": subject, "url": absolute_url(reverse("mailbox_message", args=[message.pk]))},
+            )
+        send_email_after_commit(to=user.email, subject=subject, body=text)
+    return message
+
+
+def send_email_after_commit(*, to: str, subject: str, body: str) -> None:
+    prefixed = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
+    transaction.on_commit(lambda: send_email.delay(to=to, subject=prefixed, body=body))

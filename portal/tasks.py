@@ -1,0 +1,15 @@
+"""Celery tasks of the portal itself."""
+
+import logging
+
+from celery import shared_task
+from django.core.mail import send_mail
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=1800, max_retries=8)
+def send_email(self, *, to: str, subject: str, body: str) -> None:
+    """Send one plain-text e-mail; retried with back-off when the mail server is unreachable."""
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[to])
+    logger.info("e-mail sent: %s", subject)
