@@ -90,8 +90,8 @@ def roster(request):
         if form.cleaned_data["status"]:
             agents = agents.filter(agency_status=form.cleaned_data["status"])
         sort = form.cleaned_data["sort"] or "name"
-    key = sort.lstrip("-")
-    order = [f"-{field}" if sort.startswith("-") else field for field in ROSTER_SORTS[key]]
+    primary, *tiebreaks = ROSTER_SORTS[sort.lstrip("-")]
+    order = [f"-{primary}" if sort.startswith("-") else primary, *tiebreaks]
     page = Paginator(agents.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
