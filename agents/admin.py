@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import CertificationStatus
 
-from .models import Agent, CertificationChange, Language, ProductExpertise
+from .models import Agent, CertificationChange, ExpiryReminder, Language, ProductExpertise
 from .services import record_new_agent, set_certification
 
 
@@ -123,3 +123,18 @@ class LanguageAdmin(admin.ModelAdmin):
 class ProductExpertiseAdmin(admin.ModelAdmin):
     list_display = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(ExpiryReminder)
+class ExpiryReminderAdmin(admin.ModelAdmin):
+    list_display = ["agent", "kind", "expires_on", "sent_at"]
+    list_filter = ["kind", "expires_on"]
+    search_fields = ["agent__license_number", "agent__last_name"]
+    raw_id_fields = ["agent"]
+    list_select_related = ["agent"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -158,3 +158,26 @@ class CertificationChange(models.Model):
 
     def __str__(self):
         return f"{self.agent}: {self.from_status or '—'} → {self.to_status}"
+
+
+class ExpiryReminder(models.Model):
+    """A reminder sent before a license or certification expires: at most one per agent, kind and date."""
+
+    class Kind(models.TextChoices):
+        LICENSE = "license", _("License")
+        CERTIFICATION = "certification", _("Certification")
+
+    agent = models.ForeignKey(Agent, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=13, choices=Kind)
+    expires_on = models.DateField(_("expires on"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "kind", "expires_on"], name="expiryreminder_once_per_date")
+        ]
+
+    def __str__(self):
+        return f"{self.agent} {self.kind} {self.expires_on}"

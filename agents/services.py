@@ -3,7 +3,9 @@
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Exists, OuterRef
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -46,7 +48,81 @@ def set_certification(
             obj=agent,
             details={"from": previous, "to": status, "reason": change.reason},
         )
+        if previous != status:
+            tell_about_certification(agent=agent, change=change)
         return change
+
+
+def people_to_tell(agent: Agent) -> list:
+    """The agent and the managers of the agency they are active in."""
+    from agencies.models import Membership
+
+    people = [agent.user]
+    membership = Membership.objects.filter(user_id=agent.user_id, status=Membership.Status.ACTIVE).first()
+    if membership is not None:
+        managers = Membership.objects.filter(
+            agency_id=membership.agency_id, role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE
+        ).exclude(user_id=agent.user_id)
+        people += [m.user for m in managers.select_related("user")]
+    return people
+
+
+def tell_about_certification(*, agent: Agent, change: CertificationChange) -> None:
+    """Tell the agent and their Agency Manager, in the Secure Mailbox and by e-mail."""
+    from portal.notifications import notify
+
+    status = CertificationStatus(change.to_status).label
+    for person in people_to_tell(agent):
+        with translation.override(person.preferred_language):
+            subject = _("Certification of %(name)s: %(status)s") % {"name": agent.full_name, "status": status}
+            body = _("The certification of %(name)s (license %(license)s) is now %(status)s.") % {
+                "name": agent.full_name,
+                "license": agent.license_number,
+                "status": status,
+            }
+            if change.reason:
+                body += "\n\n" + _("Reason: %(reason)s") % {"reason": change.reason}
+        notify(user=person, subject=str(subject), body=str(body))
+
+
+def send_expiry_reminders(*, today: datetime.date | None = None) -> int:
+    """Remind agents (and their managers) 30 days before a license or certification expires, once per date."""
+    from django.conf import settings
+
+    from portal.notifications import notify
+
+    from .models import ExpiryReminder
+
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=settings.PORTAL_EXPIRY_REMINDER_DAYS)
+    sent = 0
+    for kind, field in (("license", "license_expires_on"), ("certification", "certification_expires_on")):
+        due = Agent.objects.filter(**{f"{field}__gt": today, f"{field}__lte": horizon}).exclude(
+            certification_status__in=[CertificationStatus.DECERTIFIED, CertificationStatus.EXPIRED]
+        )
+        already = ExpiryReminder.objects.filter(kind=kind, agent_id=OuterRef("pk"), expires_on=OuterRef(field))
+        for agent in due.exclude(Exists(already)).select_related("user").iterator(chunk_size=500):
+            expires_on = getattr(agent, field)
+            with transaction.atomic():
+                _reminder, created = ExpiryReminder.objects.get_or_create(
+                    agent=agent, kind=kind, expires_on=expires_on
+                )
+                if not created:
+                    continue
+                for person in people_to_tell(agent):
+                    with translation.override(person.preferred_language):
+                        what = _("license") if kind == "license" else _("certification")
+                        subject = _("The %(what)s of %(name)s expires on %(date)s") % {
+                            "what": what, "name": agent.full_name, "date": date_format(expires_on),
+                        }  # fmt: skip
+                        body = _(
+                            "The %(what)s of %(name)s (license %(license)s) expires on %(date)s. Renew it before then "
+                            "so consumers keep their helper; call the Agent Service Center with any question."
+                        ) % {"what": what, "name": agent.full_name, "license": agent.license_number,
+                             "date": date_format(expires_on)}  # fmt: skip
+                    notify(user=person, subject=str(subject), body=str(body))
+            sent += 1
+    return sent
 
 
 def record_new_agent(*, agent: Agent, by) -> CertificationChange:

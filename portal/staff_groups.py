@@ -12,6 +12,7 @@ STAFF_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "Service center: certification": {
         "agents.agent": (VIEW, ADD, CHANGE),
         "agents.certificationchange": (VIEW,),
+        "agents.expiryreminder": (VIEW,),
         "agents.language": (VIEW,),
         "agents.productexpertise": (VIEW,),
         "agencies.agency": (VIEW, ADD, CHANGE),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyDocument
-from agents.models import Agent
+from agents.models import Agent, ExpiryReminder
 from bookofbusiness.models import BookOfBusinessExport, Extract
 from consumers.models import AccessCode, CaseDocument, ChangeReport, ConsumerCase
 from delegations.models import ActingOnBehalf
@@ -47,6 +47,7 @@ def world():
     ExtranetAccount.objects.create(agent=agent, username=f"CC_{agent.license_number}")
     ActingOnBehalf.objects.create(manager=staff, agent=agent, agency=agency)
     SignInFailure.objects.create(identifier="someone@example.com", client_ip="127.0.0.1")
+    ExpiryReminder.objects.create(agent=agent, kind="license", expires_on=datetime.date(2026, 12, 20))
     SignInLock.objects.create(identifier="someone@example.com", locked_until=now + datetime.timedelta(hours=1))
     return staff
 
