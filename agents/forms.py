@@ -59,3 +59,36 @@ class MyProfileForm(AgentProfileForm):
 
     class Meta(AgentProfileForm.Meta):
         fields = ["phone", "languages", "product_expertise", "biography", "subsite_locations", "is_listed"]
+
+
+DISTANCES = [(5, _("5 miles")), (10, _("10 miles")), (25, _("25 miles")), (50, _("50 miles")), (100, _("100 miles"))]
+
+
+class FindLocalHelpForm(forms.Form):
+    """Find Local Help: a ZIP code and what kind of help the consumer needs."""
+
+    zip_code = forms.CharField(label=_("ZIP code"), max_length=10)
+    miles = forms.TypedChoiceField(label=_("Distance"), choices=DISTANCES, coerce=int, initial=25, required=False)
+    language = forms.ChoiceField(label=_("Language spoken"), required=False)
+    kind = forms.ChoiceField(label=_("Type of helper"), choices=[("", _("Any")), *Agent.Kind.choices], required=False)
+    expertise = forms.ChoiceField(label=_("Help with"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from portal.choices import Language as LanguageCode
+
+        from .models import ProductExpertise
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Any")), *LanguageCode.choices]
+        self.fields["expertise"].choices = [("", _("Anything"))] + [
+            (item.code, item.name) for item in ProductExpertise.objects.order_by("name")
+        ]
+
+    def clean_zip_code(self):
+        from portal.validators import california_zip_codes, normalize_zip_code, validate_california_zip_code
+
+        zip_code = normalize_zip_code(self.cleaned_data["zip_code"])
+        validate_california_zip_code(zip_code)
+        place = california_zip_codes()[zip_code]
+        self.place = {"latitude": float(place["lat"]), "longitude": float(place["long"]), "city": place["city"]}
+        return zip_code

@@ -1,4 +1,6 @@
-"""What agents a user may see. The roster and every agent page start here."""
+"""What agents a user may see. The roster and every agent page start here; Find Local Help too."""
+
+import math
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -6,6 +8,7 @@ from django.db.models.functions import Coalesce
 from agencies.models import Membership
 from agencies.selectors import active_membership_for
 from delegations.models import Delegation
+from portal.choices import CertificationStatus
 
 from .models import Agent
 
@@ -48,4 +51,49 @@ def roster_for(user) -> QuerySet[Agent]:
         agency_status=Subquery(in_agency.values("status")[:1]),
         agency_role=Subquery(in_agency.values("role")[:1]),
         consumers_delegated=Coalesce(Subquery(delegated), Value(0), output_field=IntegerField()),
+    )
+
+
+def find_local_help(
+    *, latitude: float, longitude: float, miles: int, language: str = "", kind: str = "", expertise: str = ""
+) -> QuerySet:
+    """Find Local Help: certified, listed helpers active in a certified agency, at each listed subsite
+    within `miles` of a point, nearest first. One row per helper and subsite, with `distance_squared`
+    in square miles (an equirectangular approximation, exact enough at these distances)."""
+    from django.db.models import ExpressionWrapper, FloatField
+    from django.db.models.functions import Cast
+
+    listing = Agent.subsite_locations.through
+    miles_per_degree = 69.0
+    cos_latitude = math.cos(math.radians(latitude))
+    lat_span, lon_span = miles / miles_per_degree, miles / (miles_per_degree * max(cos_latitude, 0.01))
+    active_here = Membership.objects.filter(
+        user_id=OuterRef("agent__user_id"),
+        agency_id=OuterRef("agencylocation__agency_id"),
+        role__in=AGENT_ROLES,
+        status=Membership.Status.ACTIVE,
+    )
+    dy = (Cast("agencylocation__latitude", FloatField()) - latitude) * miles_per_degree
+    dx = (Cast("agencylocation__longitude", FloatField()) - longitude) * (miles_per_degree * cos_latitude)
+    rows = listing.objects.filter(
+        Exists(active_here),
+        agent__is_listed=True,
+        agent__certification_status=CertificationStatus.CERTIFIED,
+        agencylocation__is_listed=True,
+        agencylocation__agency__certification_status=CertificationStatus.CERTIFIED,
+        agencylocation__latitude__range=(latitude - lat_span, latitude + lat_span),
+        agencylocation__longitude__range=(longitude - lon_span, longitude + lon_span),
+    )
+    if language:
+        rows = rows.filter(agent__languages__code=language)
+    if kind:
+        rows = rows.filter(agent__kind=kind)
+    if expertise:
+        rows = rows.filter(agent__product_expertise__code=expertise)
+    rows = rows.annotate(distance_squared=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField()))
+    return (
+        rows.filter(distance_squared__lte=miles * miles)
+        .order_by("distance_squared", "agent__last_name", "agent__first_name", "pk")
+        .select_related("agent", "agencylocation", "agencylocation__agency")
+        .prefetch_related("agent__languages", "agent__product_expertise", "agencylocation__hours")
     )

@@ -25,6 +25,7 @@ BEFORE_SECOND_FACTOR = {
     "two_factor_setup",
     "two_factor_verify",
     "help",
+    "find_local_help",
     "accept_invitation",
     "set_language",
     "session_status",

@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
+from agents import views as agent_views
+
 from . import views
 
 # Django admin behind the portal's own sign-in (lockout included) and the second factor.
@@ -16,6 +18,7 @@ admin.site.index_title = _("Service Center")
 urlpatterns = [
     path("", views.home, name="home"),
     path("help/", views.help_page, name="help"),
+    path("find-local-help/", agent_views.find_local_help, name="find_local_help"),
     path("security/", views.security_profile, name="security_profile"),
     path("security/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("security/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),

@@ -11,6 +11,7 @@ from agents.models import Agent
 from consumers.models import ConsumerCase, Enrollment, Verification
 from delegations.models import Delegation
 from portal.models import User
+from portal.validators import california_zip_codes
 
 PASSWORD = "Correct-Horse-Battery-9"
 
@@ -55,6 +56,8 @@ class AgencyLocationFactory(factory.django.DjangoModelFactory):
     zip_code = "95814"
     county = "Sacramento"
     phone = "916-555-0100"
+    latitude = factory.LazyAttribute(lambda o: Decimal(california_zip_codes()[o.zip_code]["lat"]))
+    longitude = factory.LazyAttribute(lambda o: Decimal(california_zip_codes()[o.zip_code]["long"]))
 
 
 class AgentFactory(factory.django.DjangoModelFactory):

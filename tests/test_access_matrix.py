@@ -58,6 +58,7 @@ def only(allowed: set[str], otherwise=FORBIDDEN):
 RULES = {
     "home": {**signed_in(AWAY), "service_center": OK},
     "help": signed_in(OK, anonymous=OK),
+    "find_local_help": signed_in(OK, anonymous=OK),
     "security_profile": signed_in(OK),
     "two_factor_setup": signed_in(AWAY),
     "two_factor_verify": signed_in(AWAY),

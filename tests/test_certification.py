@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
 
 
-def test_decertifying_tells_the_agent_and_their_manager_in_the_mailbox_and_by_email(django_capture_on_commit_callbacks):
+def test_decertifying_tells_the_agent_and_their_manager_in_the_mailbox_and_by_email(
+    django_capture_on_commit_callbacks,
+):
     agency, manager = agency_with_manager()
     agent = agent_in(agency, first_name="Rosa", last_name="Delgado")
     with django_capture_on_commit_callbacks(execute=True):
@@ -36,7 +38,10 @@ def test_reminders_go_30_days_before_expiry_once_per_date(django_capture_on_comm
     cert = agent_in(agency, certification_expires_on=TODAY + datetime.timedelta(days=30))
     with django_capture_on_commit_callbacks(execute=True):
         assert send_expiry_reminders(today=TODAY) == 2
-    assert set(ExpiryReminder.objects.values_list("agent_id", "kind")) == {(soon.pk, "license"), (cert.pk, "certification")}
+    assert set(ExpiryReminder.objects.values_list("agent_id", "kind")) == {
+        (soon.pk, "license"),
+        (cert.pk, "certification"),
+    }
     subjects = set(MailboxMessage.objects.filter(recipient=soon.user).values_list("subject", flat=True))
     assert subjects == {f"The license of {soon.full_name} expires on Dec. 13, 2026"}
     assert MailboxMessage.objects.filter(recipient=manager.user).count() == 2
