@@ -25,7 +25,10 @@ class AgentProfileForm(forms.ModelForm):
         }
 
     def __init__(self, *args, agency, **kwargs):
+        from .models import Language
+
         super().__init__(*args, **kwargs)
+        self.fields["languages"].queryset = Language.objects.by_name()
         if "subsite_locations" not in self.fields:
             return
         if agency is None:
@@ -79,7 +82,7 @@ class FindLocalHelpForm(forms.Form):
         from .models import ProductExpertise
 
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", _("Any")), *LanguageCode.choices]
+        self.fields["language"].choices = [("", _("Any")), *sorted(LanguageCode.choices, key=lambda c: str(c[1]))]
         self.fields["expertise"].choices = [("", _("Anything"))] + [
             (item.code, item.name) for item in ProductExpertise.objects.order_by("name")
         ]

@@ -14,10 +14,19 @@ from portal.models import TimeStampedModel
 BIOGRAPHY_MAX_LENGTH = 500
 
 
+class LanguageQuerySet(models.QuerySet):
+    def by_name(self):
+        """In the alphabetical order of the names people read."""
+        names = sorted(LanguageCode.choices, key=lambda choice: str(choice[1]))
+        return self.order_by(models.Case(*[models.When(code=code, then=i) for i, (code, _name) in enumerate(names)]))
+
+
 class Language(models.Model):
     """A language a helper speaks; consumers search Find Local Help by it."""
 
     code = models.CharField(_("code"), max_length=3, choices=LanguageCode, unique=True)
+
+    objects = LanguageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("language")
