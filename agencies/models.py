@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import CertificationStatus
 from portal.fields import FEINField, LicenseNumberField, PhoneField
-from portal.models import Address, PrivateFile, TimeStampedModel
+from portal.models import Address, Certifiable, PrivateFile, TimeStampedModel
 from portal.validators import format_fein
 
 
-class Agency(TimeStampedModel):
+class Agency(Certifiable, TimeStampedModel):
     class Kind(models.TextChoices):
         INSURANCE_AGENCY = "insurance_agency", _("Insurance agency")
         ENROLLMENT_ENTITY = "enrollment_entity", _("Certified enrollment entity")
@@ -37,15 +37,6 @@ class Agency(TimeStampedModel):
     )
     phone = PhoneField(_("phone"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    certification_status = models.CharField(
-        _("certification status"),
-        max_length=12,
-        choices=CertificationStatus,
-        default=CertificationStatus.PENDING,
-        db_index=True,
-    )
-    certified_on = models.DateField(_("certified on"), null=True, blank=True)
-    certification_expires_on = models.DateField(_("certification expires on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("agency")

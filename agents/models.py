@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.choices import CertificationStatus
 from portal.choices import Language as LanguageCode
 from portal.fields import LicenseNumberField, PhoneField
-from portal.models import TimeStampedModel
+from portal.models import Certifiable, TimeStampedModel
 
 BIOGRAPHY_MAX_LENGTH = 500
 
@@ -52,7 +52,7 @@ class ProductExpertise(models.Model):
         return self.name
 
 
-class Agent(TimeStampedModel):
+class Agent(Certifiable, TimeStampedModel):
     """A certified insurance agent, Certified Enrollment Counselor or Plan-Based Enroller.
 
     One record per person and license, whatever agency they are in: an agent
@@ -96,15 +96,6 @@ class Agent(TimeStampedModel):
         help_text=_("Where consumers can meet this agent; shown in Find Local Help."),
     )
     is_listed = models.BooleanField(_("listed in Find Local Help"), default=True)
-    certification_status = models.CharField(
-        _("certification status"),
-        max_length=12,
-        choices=CertificationStatus,
-        default=CertificationStatus.PENDING,
-        db_index=True,
-    )
-    certified_on = models.DateField(_("certified on"), null=True, blank=True)
-    certification_expires_on = models.DateField(_("certification expires on"), null=True, blank=True)
     preferred_language = models.CharField(
         _("language for e-mail"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
@@ -135,10 +126,6 @@ class Agent(TimeStampedModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
-
-    @property
-    def is_certified(self) -> bool:
-        return self.certification_status == CertificationStatus.CERTIFIED
 
 
 class CertificationChange(models.Model):

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import COUNTY_CHOICES
+from .choices import COUNTY_CHOICES, CertificationStatus
 from .fields import ZipCodeField
 
 
@@ -71,6 +71,27 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Certifiable(models.Model):
+    """Certification with the marketplace, as agents and agencies both have it."""
+
+    certification_status = models.CharField(
+        _("certification status"),
+        max_length=12,
+        choices=CertificationStatus,
+        default=CertificationStatus.PENDING,
+        db_index=True,
+    )
+    certified_on = models.DateField(_("certified on"), null=True, blank=True)
+    certification_expires_on = models.DateField(_("certification expires on"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_certified(self) -> bool:
+        return self.certification_status == CertificationStatus.CERTIFIED
 
 
 class Address(models.Model):
