@@ -97,3 +97,18 @@ def find_local_help(
         .select_related("agent", "agencylocation", "agencylocation__agency")
         .prefetch_related("agent__languages", "agent__product_expertise", "agencylocation__hours")
     )
+
+
+def find_local_help_agents() -> QuerySet[Agent]:
+    """The helpers a consumer may ask for help: those Find Local Help lists somewhere."""
+    listed_at = Agent.subsite_locations.through.objects.filter(
+        agent_id=OuterRef("pk"),
+        agencylocation__is_listed=True,
+        agencylocation__agency__certification_status=CertificationStatus.CERTIFIED,
+    )
+    active = Membership.objects.filter(
+        user_id=OuterRef("user_id"), role__in=AGENT_ROLES, status=Membership.Status.ACTIVE
+    )
+    return Agent.objects.filter(
+        Exists(listed_at), Exists(active), is_listed=True, certification_status=CertificationStatus.CERTIFIED
+    )

@@ -307,6 +307,9 @@ class AccessCode(models.Model):
     created_at = models.DateTimeField(_("generated"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    identity_checks = models.JSONField(
+        _("identity checks"), default=dict, blank=True, help_text=_("How staff verified the consumer's identity.")
+    )
 
     class Meta:
         verbose_name = _("access code")

@@ -71,4 +71,101 @@ def transfer_delegations(*, by, agency, from_agent, to_agent, case_ids=None) -> 
             body=_("Your Agency Manager transferred delegations from %(name)s to you. They are in My Delegations.")
             % {"name": from_agent.full_name},
         )
+        notify(
+            user=from_agent.user,
+            subject=ngettext(
+                "%(count)d consumer was transferred to another agent",
+                "%(count)d consumers were transferred to another agent",
+                count,
+            )
+            % {"count": count},
+            body=_("Your Agency Manager transferred delegations from you to %(name)s.") % {"name": to_agent.full_name},
+        )
     return count
+
+
+def accept_delegation(*, delegation: Delegation, by) -> Delegation:
+    """The helper accepts a pending request: the delegation becomes Active and the case joins their book."""
+    with transaction.atomic():
+        delegation = Delegation.objects.select_for_update().select_related("case").get(pk=delegation.pk)
+        if delegation.status != Delegation.Status.PENDING:
+            raise DelegationError(_("This request was already answered; nothing was changed."))
+        if not delegation.agent.is_certified:
+            raise DelegationError(_("Only a certified agent can accept a request."))
+        delegation.status = Delegation.Status.ACTIVE
+        delegation.started_at = timezone.now()
+        delegation.save(update_fields=["status", "started_at"])
+        audit.record("delegation.accepted", actor=by, obj=delegation)
+    return delegation
+
+
+def decline_delegation(*, delegation: Delegation, by, reason: str) -> Delegation:
+    """The helper declines a pending request, with a reason kept on the delegation."""
+    if not reason.strip():
+        raise DelegationError(_("Say why you decline, so the consumer can be helped by someone else."))
+    with transaction.atomic():
+        delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        if delegation.status != Delegation.Status.PENDING:
+            raise DelegationError(_("This request was already answered; nothing was changed."))
+        delegation.status = Delegation.Status.DECLINED
+        delegation.ended_at = timezone.now()
+        delegation.decline_reason = reason.strip()[:300]
+        delegation.save(update_fields=["status", "ended_at", "decline_reason"])
+        audit.record("delegation.declined", actor=by, obj=delegation, details={"reason": delegation.decline_reason})
+    return delegation
+
+
+def end_delegation(*, delegation: Delegation, by, reason: str, note: str = "") -> Delegation:
+    """End a pending or active delegation (staff carry out a consumer's request to remove their helper).
+    The helper loses access at once and is told."""
+    with transaction.atomic():
+        delegation = Delegation.objects.select_for_update().select_related("agent__user").get(pk=delegation.pk)
+        if not delegation.is_open:
+            raise DelegationError(_("This delegation has already ended."))
+        delegation.status = Delegation.Status.ENDED
+        delegation.ended_at = timezone.now()
+        delegation.end_reason = reason
+        delegation.note = note
+        delegation.save(update_fields=["status", "ended_at", "end_reason", "note"])
+        audit.record("delegation.ended", actor=by, obj=delegation, details={"reason": reason})
+        notify(
+            user=delegation.agent.user,
+            subject=_("A delegation ended"),
+            body=_("A delegation of case %(case)s to you ended: %(reason)s.")
+            % {"case": delegation.case.case_number, "reason": delegation.get_end_reason_display()},
+        )
+    return delegation
+
+
+def start_acting(*, manager, agent, agency):
+    """An Agency Manager starts acting on behalf of one of the agency's agents."""
+    from agencies.models import Membership
+    from agents.selectors import AGENT_ROLES
+
+    from .models import ActingOnBehalf
+
+    is_manager = Membership.objects.filter(
+        user=manager, agency=agency, role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE
+    ).exists()
+    in_agency = Membership.objects.filter(
+        user_id=agent.user_id, agency=agency, role__in=AGENT_ROLES, status=Membership.Status.ACTIVE
+    ).exists()
+    if not is_manager or not in_agency or agent.user_id == manager.pk:
+        raise DelegationError(_("You can act on behalf of the active agents of your agency only."))
+    with transaction.atomic():
+        stop_acting(manager=manager)
+        acting = ActingOnBehalf.objects.create(manager=manager, agent=agent, agency=agency)
+        audit.record("acting.started", actor=manager, obj=agent)
+    return acting
+
+
+def stop_acting(*, manager) -> int:
+    """End the manager's acting-on-behalf session, if one is open (on stop, sign-out or session expiry)."""
+    from .models import ActingOnBehalf
+
+    open_sessions = list(ActingOnBehalf.objects.filter(manager=manager, ended_at__isnull=True).select_related("agent"))
+    for acting in open_sessions:
+        acting.ended_at = timezone.now()
+        acting.save(update_fields=["ended_at"])
+        audit.record("acting.stopped", actor=manager, obj=acting.agent)
+    return len(open_sessions)

@@ -1,13 +1,23 @@
-"""An agent's own dashboard of delegations."""
+"""Delegations: an agent's dashboard, accepting and declining requests, transfers, acting on behalf."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from agencies.selectors import active_membership_for
+from agents.selectors import roster_for
 from portal import audit
+from portal.middleware import ACTING_SESSION_KEY
 
+from . import services
+from .forms import TransferForm
 from .models import Delegation
 from .selectors import delegations_for
 
@@ -16,10 +26,12 @@ PAGE_SIZE = 50
 
 @login_required
 def my_delegations(request):
-    """My Delegations: the agent's pending requests and active cases."""
-    if not hasattr(request.user, "agent"):
+    """My Delegations: the agent's pending requests and active cases (the acted-for agent's, when acting)."""
+    user = request.scope_user
+    agent = getattr(user, "agent", None)
+    if agent is None:
         raise Http404
-    mine = delegations_for(request.user).filter(agent__user=request.user)
+    mine = delegations_for(user).filter(agent=agent)
     counts = mine.aggregate(
         active=Count("pk", filter=Q(status=Delegation.Status.ACTIVE)),
         pending=Count("pk", filter=Q(status=Delegation.Status.PENDING)),
@@ -33,24 +45,48 @@ def my_delegations(request):
     return render(
         request,
         "delegations/my_delegations.html",
-        {"agent": request.user.agent, "counts": counts, "page": page, "status": status},
+        {"agent": agent, "counts": counts, "page": page, "status": status, "can_write_business": agent.is_certified},
     )
+
+
+def _pending_for(request, delegation_id: int) -> Delegation:
+    """A pending request made to the agent (or the agent acted for), or 404."""
+    agent = getattr(request.scope_user, "agent", None)
+    if agent is None:
+        raise Http404
+    mine = delegations_for(request.scope_user).filter(agent=agent, status=Delegation.Status.PENDING)
+    return get_object_or_404(mine, pk=delegation_id)
+
+
+@require_POST
+@login_required
+def accept(request, delegation_id: int):
+    delegation = _pending_for(request, delegation_id)
+    try:
+        services.accept_delegation(delegation=delegation, by=request.user)
+    except services.DelegationError as error:
+        messages.error(request, str(error))
+        return redirect("delegations:mine")
+    messages.success(request, _("You accepted the request. The case is in your book."))
+    return redirect("consumers:case", case_id=delegation.case_id)
+
+
+@require_POST
+@login_required
+def decline(request, delegation_id: int):
+    delegation = _pending_for(request, delegation_id)
+    try:
+        services.decline_delegation(delegation=delegation, by=request.user, reason=request.POST.get("reason", ""))
+    except services.DelegationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You declined the request."))
+    return redirect(f"{reverse('delegations:mine')}?status=pending")
 
 
 @login_required
 def transfer(request, agent_id: int):
-    """Transfer an agent's active delegations to another agent of the agency (the Agency Manager only)."""
-    from django.contrib import messages
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import get_object_or_404, redirect
-    from django.utils.translation import gettext as _
-
-    from agencies.selectors import active_membership_for
-    from agents.selectors import roster_for
-
-    from .forms import TransferForm
-    from .services import DelegationError, transfer_delegations
-
+    """Transfer an agent's active delegations — the chosen cases, or all — to another agent of the agency."""
     membership = active_membership_for(request.user)
     if membership is None or not membership.allows("transfer"):
         raise PermissionDenied
@@ -64,15 +100,17 @@ def transfer(request, agent_id: int):
         .order_by("last_name", "first_name")
     )
     form = TransferForm(request.POST or None, agents=receivers)
+    chosen = [int(pk) for pk in request.POST.getlist("cases") if pk.isdigit()] or None
     if request.method == "POST" and form.is_valid():
         try:
-            count = transfer_delegations(
+            count = services.transfer_delegations(
                 by=request.user,
                 agency=membership.agency,
                 from_agent=from_agent,
                 to_agent=form.cleaned_data["to_agent"],
+                case_ids=chosen,
             )
-        except DelegationError as error:
+        except services.DelegationError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -81,8 +119,38 @@ def transfer(request, agent_id: int):
                 % {"count": count, "from": from_agent.full_name, "to": form.cleaned_data["to_agent"].full_name},
             )
             return redirect("agencies:agent", agent_id=from_agent.pk)
+    cases = Paginator(held.select_related("case").order_by("case__last_name", "pk"), 200).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "delegations/transfer.html",
-        {"from_agent": from_agent, "held": held.count(), "pending": pending.count(), "form": form},
+        {"from_agent": from_agent, "held": held.count(), "pending": pending.count(), "form": form, "cases": cases},
     )
+
+
+@require_POST
+@login_required
+def start_acting(request, agent_id: int):
+    """An Agency Manager starts acting on behalf of an agent of the agency, from the agent's page."""
+    membership = active_membership_for(request.user)
+    if membership is None or not membership.allows("act_on_behalf"):
+        raise PermissionDenied
+    agent = get_object_or_404(roster_for(request.user), pk=agent_id)
+    try:
+        acting = services.start_acting(manager=request.user, agent=agent, agency=membership.agency)
+    except services.DelegationError as error:
+        messages.error(request, str(error))
+        return redirect("agencies:agent", agent_id=agent.pk)
+    request.session[ACTING_SESSION_KEY] = acting.pk
+    messages.info(request, _("You are acting on behalf of %(name)s.") % {"name": agent.full_name})
+    return redirect("delegations:mine")
+
+
+@require_POST
+@login_required
+def stop_acting(request):
+    services.stop_acting(manager=request.user)
+    request.session.pop(ACTING_SESSION_KEY, None)
+    messages.info(request, _("You stopped acting on behalf of an agent."))
+    return redirect("agencies:roster")

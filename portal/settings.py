@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "portal.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.SecondFactorRequiredMiddleware",
+    "portal.middleware.ActingOnBehalfMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]

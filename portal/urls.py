@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 from agents import views as agent_views
+from consumers import views as consumer_views
 
 from . import views
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("help/", views.help_page, name="help"),
     path("find-local-help/", agent_views.find_local_help, name="find_local_help"),
+    path("find-local-help/<int:agent_id>/request/", consumer_views.request_help, name="request_help"),
+    path("cases/", include("consumers.urls")),
     path("security/", views.security_profile, name="security_profile"),
     path("security/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("security/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),

@@ -86,6 +86,19 @@ RULES = {
     "agencies:document_upload": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "agencies:document_download": only({"manager", "staff_all_grants", "service_center"}, otherwise=NOT_FOUND),
     "delegations:transfer": only({"manager"}),
+    "delegations:accept": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "delegations:decline": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "delegations:start_acting": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "delegations:stop_acting": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "request_help": signed_in(OK, anonymous=OK),
+    "consumers:case": only({"manager", "agent", "staff_all_grants", "service_center"}, otherwise=NOT_FOUND),
+    "consumers:download_document": only(
+        {"manager", "agent", "staff_all_grants", "service_center"}, otherwise=NOT_FOUND
+    ),
+    "consumers:new_business": only(AGENTS),
+    "consumers:report_change": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "consumers:upload_document": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "consumers:record_renewal": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "agents:my_profile": only(AGENTS, otherwise=NOT_FOUND),
     "delegations:mine": only(AGENTS, otherwise=NOT_FOUND),
 }
@@ -118,11 +131,12 @@ def all_patterns(patterns=None, prefix="", namespace=""):
             yield Pattern(prefix + str(entry.pattern), namespace + (entry.name or ""))
 
 
-def fill(route: str, value: str) -> str:
-    """A concrete URL for a route: every parameter replaced by `value`."""
+def fill(route: str, value) -> str:
+    """A concrete URL for a route: its parameters replaced by `value` (one, or a tuple in order)."""
+    values = iter(value if isinstance(value, tuple) else (value,) * 8)
     route = route.replace("^", "").replace("$", "")
-    route = re.sub(r"<(?:\w+:)?\w+>", value, route)
-    return "/" + re.sub(r"\(\?P<\w+>[^)]*\)", value, route)
+    route = re.sub(r"<(?:\w+:)?\w+>", lambda m: str(next(values)), route)
+    return "/" + re.sub(r"\(\?P<\w+>[^)]*\)", lambda m: str(next(values)), route)
 
 
 @pytest.fixture
@@ -132,7 +146,9 @@ def world():
     agent = agent_in(ours)
     their_agent = agent_in(theirs)
     their_case = delegate(agent=their_agent, agency=theirs).case
-    delegate(agent=agent, agency=ours)
+    our_case = delegate(agent=agent, agency=ours).case
+    pending = delegate(agent=agent, agency=ours, status="pending")
+    their_pending = delegate(agent=their_agent, agency=theirs, status="pending")
     deactivated = AgentFactory()
     MembershipFactory(user=deactivated.user, agency=ours, status=Membership.Status.INACTIVE)
     users = {
@@ -168,7 +184,14 @@ def world():
         "their_location": AgencyLocationFactory(agency=theirs, name="Theirs Zeta office").pk,
         "document": _document(ours).pk,
         "their_document": _document(theirs).pk,
+        "case": our_case.pk,
+        "their_case": their_case.pk,
+        "case_document": _case_document(our_case).pk,
+        "their_case_document": _case_document(their_case).pk,
+        "pending": pending.pk,
+        "their_pending": their_pending.pk,
     }
+    agent.subsite_locations.add(ids["location"])
     return {
         "clients": clients,
         "own_messages": own_messages,
@@ -176,6 +199,17 @@ def world():
         "secrets": secrets,
         "ids": ids,
     }
+
+
+def _case_document(case):
+    from django.core.files.base import ContentFile
+
+    from consumers.models import CaseDocument
+
+    return CaseDocument.objects.create(
+        case=case, kind="income", file=ContentFile(b"%PDF-1.7 test", "d.pdf"), original_name="paystub.pdf",
+        content_type="application/pdf", size=13, sha256="e" * 64,
+    )  # fmt: skip
 
 
 def _document(agency):
@@ -191,15 +225,32 @@ def _document(agency):
 
 # URLs that name an object: (ours, theirs) ids for each, from the world.
 OBJECT_URLS = {
-    "mailbox_message": lambda w, role: (w["own_messages"][role].pk if role in w["own_messages"] else w["foreign"].pk,
-                                        w["foreign"].pk),
+    "mailbox_message": lambda w, role: (
+        w["own_messages"][role].pk if role in w["own_messages"] else w["foreign"].pk,
+        w["foreign"].pk,
+    ),
     "agencies:agent": lambda w, role: (w["ids"]["agent"], w["ids"]["their_agent"]),
     "agencies:agent_status": lambda w, role: (w["ids"]["agent"], w["ids"]["their_agent"]),
     "delegations:transfer": lambda w, role: (w["ids"]["agent"], w["ids"]["their_agent"]),
     "agencies:admin_staff_member": lambda w, role: (w["ids"]["staff"], w["ids"]["their_staff"]),
     "agencies:location_edit": lambda w, role: (w["ids"]["location"], w["ids"]["their_location"]),
     "agencies:document_download": lambda w, role: (w["ids"]["document"], w["ids"]["their_document"]),
-}  # fmt: skip
+    "consumers:case": lambda w, role: (w["ids"]["case"], w["ids"]["their_case"]),
+    "consumers:report_change": lambda w, role: (w["ids"]["case"], w["ids"]["their_case"]),
+    "consumers:upload_document": lambda w, role: (w["ids"]["case"], w["ids"]["their_case"]),
+    "consumers:record_renewal": lambda w, role: (w["ids"]["case"], w["ids"]["their_case"]),
+    "consumers:download_document": lambda w, role: (
+        (w["ids"]["case"], w["ids"]["case_document"]),
+        (w["ids"]["their_case"], w["ids"]["their_case_document"]),
+    ),
+    "delegations:accept": lambda w, role: (w["ids"]["pending"], w["ids"]["their_pending"]),
+    "delegations:decline": lambda w, role: (w["ids"]["pending"], w["ids"]["their_pending"]),
+    "delegations:start_acting": lambda w, role: (w["ids"]["agent"], w["ids"]["their_agent"]),
+}
+# Public listings: the other agency's helper is as public as ours.
+PUBLIC_OBJECT_URLS = {"request_help": lambda w, role: (w["ids"]["agent"], w["ids"]["agent"])}
+# POSTs that would change who the role is for the rest of the walk.
+NO_POST = {"account_logout", "delegations:start_acting"}  # fmt: skip
 
 
 def body_of(response) -> str:
@@ -228,11 +279,13 @@ def test_access_matrix(world):
             continue
         for role in ROLES:
             client = clients[role]
-            if pattern.name in OBJECT_URLS:
+            if pattern.name in PUBLIC_OBJECT_URLS:
+                url = fill(pattern.route, str(PUBLIC_OBJECT_URLS[pattern.name](world, role)[0]))
+            elif pattern.name in OBJECT_URLS:
                 own_id, foreign_id = OBJECT_URLS[pattern.name](world, role)
-                url = fill(pattern.route, str(own_id))
+                url = fill(pattern.route, own_id)
                 if role != "service_center":  # the marketplace's staff may see every agency
-                    foreign_url = fill(pattern.route, str(foreign_id))
+                    foreign_url = fill(pattern.route, foreign_id)
                     for method in ("get", "post"):
                         got = outcome(getattr(client, method)(foreign_url))
                         if got not in (NOT_FOUND, LOGIN, FORBIDDEN, NOT_ALLOWED):
@@ -248,7 +301,7 @@ def test_access_matrix(world):
             if pattern.name in ALLAUTH_PAGES and got not in (OK, LOGIN, AWAY, NOT_FOUND, NOT_ALLOWED, FORBIDDEN):
                 failures.append(f"GET {url} as {role}: {got}")
             bodies = [body_of(response)]
-            if pattern.name != "account_logout":  # a POST there signs the role out for the rest of the walk
+            if pattern.name not in NO_POST:
                 bodies.append(body_of(client.post(url)))
             for body in bodies:
                 leaked = [secret for secret in secrets if secret in body]

@@ -1,0 +1,144 @@
+"""Forms for work on a case: new business, changes, documents, renewals; and the consumer's request for help."""
+
+from django import forms
+from django.conf import settings
+from django.forms import formset_factory
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import COUNTY_CHOICES
+from portal.fields import NormalizingCharField
+from portal.uploads import check_upload
+from portal.validators import (
+    normalize_case_number,
+    normalize_phone,
+    normalize_zip_code,
+    validate_california_zip_code,
+    validate_case_number,
+    validate_phone,
+)
+
+from .models import CaseDocument, ChangeReport, ConsumerCase, Enrollment, HouseholdMember
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ApplicantForm(forms.ModelForm):
+    class Meta:
+        model = ConsumerCase
+        fields = [
+            "first_name", "last_name", "date_of_birth", "email", "phone", "street", "city", "zip_code", "county",
+            "preferred_language", "max_aptc", "cost_sharing_level",
+        ]  # fmt: skip
+        widgets = {"date_of_birth": DATE}
+
+    def clean_zip_code(self):
+        zip_code = self.cleaned_data["zip_code"]
+        validate_california_zip_code(zip_code)
+        return zip_code
+
+
+class HouseholdMemberForm(forms.ModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = ["first_name", "last_name", "date_of_birth", "relationship", "seeks_coverage"]
+        widgets = {"date_of_birth": DATE}
+
+
+HouseholdFormSet = formset_factory(HouseholdMemberForm, extra=2, max_num=12)
+
+
+class CoverageForm(forms.ModelForm):
+    class Meta:
+        model = Enrollment
+        fields = ["plan_year", "issuer", "plan_name", "metal_tier", "monthly_premium", "aptc", "coverage_start",
+                  "coverage_end"]  # fmt: skip
+        widgets = {"coverage_start": DATE, "coverage_end": DATE}
+
+    def clean(self):
+        data = super().clean()
+        premium, aptc = data.get("monthly_premium"), data.get("aptc")
+        if premium is not None and aptc is not None and aptc > premium:
+            self.add_error("aptc", _("APTC cannot be more than the monthly premium."))
+        start, end = data.get("coverage_start"), data.get("coverage_end")
+        if start and end and end < start:
+            self.add_error("coverage_end", _("Coverage must end on or after the day it starts."))
+        return data
+
+
+class ChangeReportForm(forms.Form):
+    """Report a change: the fields that matter for the kind of change are required."""
+
+    kind = forms.ChoiceField(label=_("What changed"), choices=ChangeReport.Kind.choices)
+    street = forms.CharField(label=_("New street address"), max_length=200, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    zip_code = NormalizingCharField(label=_("ZIP code"), normalizer=normalize_zip_code, max_length=10, required=False)
+    county = forms.ChoiceField(label=_("County"), choices=[("", "—"), *COUNTY_CHOICES], required=False)
+    phone = NormalizingCharField(label=_("New phone"), normalizer=normalize_phone, max_length=20, required=False)
+    annual_income = forms.DecimalField(label=_("New yearly household income ($)"), min_value=0, max_digits=10,
+                                       decimal_places=2, required=False)  # fmt: skip
+    household = forms.CharField(label=_("What changed in the household"), max_length=500, required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    effective_on = forms.DateField(label=_("Since"), widget=DATE)
+
+    REQUIRED = {
+        "address": ("street", "city", "zip_code", "county"),
+        "phone": ("phone",),
+        "income": ("annual_income",),
+        "household": ("household",),
+    }
+
+    def clean(self):
+        data = super().clean()
+        for field in self.REQUIRED.get(data.get("kind"), ()):
+            if data.get(field) in (None, ""):
+                self.add_error(field, _("Needed for this kind of change."))
+        if data.get("kind") == "address" and data.get("zip_code"):
+            try:
+                validate_california_zip_code(data["zip_code"])
+            except forms.ValidationError as error:
+                self.add_error("zip_code", error)
+        if data.get("kind") == "phone" and data.get("phone"):
+            try:
+                validate_phone(data["phone"])
+            except forms.ValidationError as error:
+                self.add_error("phone", error)
+        return data
+
+    def details(self) -> dict:
+        data = self.cleaned_data
+        fields = self.REQUIRED[data["kind"]]
+        details = {field: str(data[field]) for field in fields}
+        details["effective_on"] = data["effective_on"].isoformat()
+        return details
+
+
+class CaseDocumentForm(forms.Form):
+    verification = forms.ModelChoiceField(label=_("For"), queryset=None, required=False,
+                                          empty_label=_("No particular item"))  # fmt: skip
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=CaseDocument.Kind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, JPEG or PNG, at most %(size)s.") % {"size": filesizeformat(settings.MAX_UPLOAD_SIZE)},
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verification"].queryset = case.verifications.filter(status__in=["open", "submitted"])
+        self.fields["verification"].label_from_instance = lambda v: f"{v.get_kind_display()} — {v.due_date:%m/%d/%Y}"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.checked = check_upload(upload)
+        return upload
+
+
+class RenewalForm(forms.Form):
+    renewal_status = forms.ChoiceField(label=_("Renewal status"), choices=ConsumerCase.RenewalStatus.choices)
+
+
+class RequestHelpForm(forms.Form):
+    case_number = NormalizingCharField(label=_("Case number"), normalizer=normalize_case_number, max_length=20,
+                                       validators=[validate_case_number])  # fmt: skip
+    access_code = forms.CharField(label=_("Access code"), max_length=20,
+                                  help_text=_("The code Customer Service gave you, such as ABCD-2345."))  # fmt: skip

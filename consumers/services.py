@@ -1,0 +1,245 @@
+"""Work on consumer cases: new business, changes, documents, renewals, access codes, requests for help."""
+
+import datetime
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from delegations.models import Delegation
+from portal import audit
+from portal.notifications import notify
+
+from .models import AccessCode, CaseDocument, ChangeReport, ConsumerCase, Enrollment, HouseholdMember, Verification
+
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
+ACCESS_CODE_DAYS = 30
+
+
+class CaseError(Exception):
+    """A change to a case that cannot be made; the message is fit for the page."""
+
+
+def present_agency_id(agent) -> int | None:
+    from agencies.models import Membership
+
+    membership = Membership.objects.filter(user_id=agent.user_id, status=Membership.Status.ACTIVE).first()
+    return membership.agency_id if membership else None
+
+
+def possible_duplicates(*, first_name: str, last_name: str, date_of_birth, zip_code: str):
+    """Cases of the same applicant: same name, date of birth and ZIP code."""
+    return ConsumerCase.objects.filter(
+        first_name__iexact=first_name.strip(),
+        last_name__iexact=last_name.strip(),
+        date_of_birth=date_of_birth,
+        zip_code=zip_code,
+    )
+
+
+def new_case_number() -> str:
+    for _attempt in range(20):
+        number = f"{secrets.randbelow(9_000_000_000) + 1_000_000_000:010d}"
+        if not ConsumerCase.objects.filter(case_number=number).exists():
+            return number
+    raise CaseError(_("No case number could be assigned; try again."))
+
+
+def write_new_business(*, agent, by, applicant: dict, household: list[dict], coverage: dict) -> ConsumerCase:
+    """Write new business: a new case for a consumer, with their household and the coverage chosen,
+    delegated (Active) to the agent at once, within the agent's present agency."""
+    with transaction.atomic():
+        case = ConsumerCase.objects.create(case_number=new_case_number(), **applicant)
+        HouseholdMember.objects.bulk_create([HouseholdMember(case=case, **member) for member in household])
+        Enrollment.objects.create(case=case, status=Enrollment.Status.PENDING, **coverage)
+        now = timezone.now()
+        Delegation.objects.create(
+            case=case,
+            agent=agent,
+            agency_id=present_agency_id(agent),
+            status=Delegation.Status.ACTIVE,
+            origin=Delegation.Origin.NEW_BUSINESS,
+            requested_at=now,
+            started_at=now,
+        )
+        audit.record("case.created", actor=by, obj=case, details={"agent": agent.license_number})
+    return case
+
+
+def report_change(*, case: ConsumerCase, by, kind: str, details: dict) -> ChangeReport:
+    """Report a change for the household. Address and phone changes update the case; all are kept."""
+    with transaction.atomic():
+        if kind == ChangeReport.Kind.ADDRESS:
+            for field in ("street", "city", "zip_code", "county"):
+                setattr(case, field, details[field])
+        elif kind == ChangeReport.Kind.PHONE:
+            case.phone = details["phone"]
+        case.full_clean(exclude=["case_number"])
+        case.save()
+        report = ChangeReport.objects.create(case=case, kind=kind, details=details, reported_by=by)
+        # The log names the kind of change, not the new address or income.
+        audit.record("case.change_reported", actor=by, obj=case, details={"kind": kind})
+    return report
+
+
+def upload_case_document(*, case: ConsumerCase, by, kind: str, verification, upload, checked) -> CaseDocument:
+    """Keep a verification document privately; an upload for a conditional-eligibility item marks it Submitted."""
+    from django.core.files.base import File
+
+    with transaction.atomic():
+        document = CaseDocument(
+            case=case,
+            verification=verification,
+            kind=kind,
+            original_name=(upload.name or "document")[-255:],
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=by,
+        )
+        document.file.save(f"{checked.sha256[:32]}{checked.extension}", File(upload), save=False)
+        document.save()
+        if verification is not None and verification.status == Verification.Status.OPEN:
+            verification.status = Verification.Status.SUBMITTED
+            verification.save(update_fields=["status"])
+        audit.record(
+            "case.document_uploaded",
+            actor=by,
+            obj=case,
+            details={"document": document.pk, "verification": verification.pk if verification else None},
+        )
+    return document
+
+
+def record_renewal(*, case: ConsumerCase, by, status: str) -> ConsumerCase:
+    with transaction.atomic():
+        previous = case.renewal_status
+        case.renewal_status = status
+        case.save(update_fields=["renewal_status", "updated_at"])
+        audit.record("case.renewal_recorded", actor=by, obj=case, details={"from": previous, "to": status})
+    return case
+
+
+def generate_access_code(*, case: ConsumerCase, by, identity_checks: dict) -> str:
+    """Service-center staff, after verifying the consumer's identity, make a code for the case.
+    Only its hash is kept; the code is returned to be read to the consumer once. Earlier codes stop working."""
+    raw = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _n in range(8))
+    now = timezone.now()
+    with transaction.atomic():
+        case.access_codes.filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+        code = AccessCode(
+            case=case,
+            created_by=by,
+            created_at=now,
+            expires_at=now + datetime.timedelta(days=ACCESS_CODE_DAYS),
+            identity_checks=identity_checks,
+        )
+        code.set_code(raw)
+        code.save()
+        audit.record("access_code.generated", actor=by, obj=case, details={"checks": sorted(identity_checks)})
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalize_access_code(value: str) -> str:
+    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
+
+
+REQUEST_REFUSED = gettext_lazy(
+    "The case number and access code do not match. Check both and try again; an access code works once, "
+    "for 30 days. The Customer Service line can give you a new one."
+)
+
+
+def request_help(*, agent, case_number: str, access_code: str) -> Delegation:
+    """A consumer asks a helper listed in Find Local Help for help: with a valid access code the case gets
+    a Pending delegation to that helper, who is told. Any mismatch gives one message that says nothing
+    of which part was wrong."""
+    from portal.validators import normalize_case_number
+
+    raw = normalize_access_code(access_code)
+    with transaction.atomic():
+        case = ConsumerCase.objects.select_for_update().filter(case_number=normalize_case_number(case_number)).first()
+        now = timezone.now()
+        usable = list(case.access_codes.filter(used_at__isnull=True, expires_at__gt=now)) if case else []
+        matching = next((code for code in usable if code.check_code(raw)), None)
+        if matching is None:
+            audit.record("access_code.refused", object_label=f"case {case.case_number}" if case else "",
+                         obj=case, details={"agent": agent.license_number})  # fmt: skip
+            raise CaseError(str(REQUEST_REFUSED))
+        matching.used_at = now
+        matching.save(update_fields=["used_at"])
+        try:
+            with transaction.atomic():
+                delegation = Delegation.objects.create(
+                    case=case,
+                    agent=agent,
+                    agency_id=present_agency_id(agent),
+                    status=Delegation.Status.PENDING,
+                    origin=Delegation.Origin.FIND_LOCAL_HELP,
+                    requested_at=now,
+                )
+        except IntegrityError:
+            raise CaseError(
+                _("This case already has a helper or a request waiting. To change helpers, call Customer Service.")
+            ) from None
+        audit.record("access_code.used", obj=case, details={"agent": agent.license_number})
+        audit.record("delegation.requested", obj=delegation, details={"agent": agent.license_number})
+        notify(
+            user=agent.user,
+            subject=_("%(first_name)s asked for your help") % {"first_name": case.first_name},
+            body=_("A consumer asked for your help through Find Local Help. Accept or decline in My Delegations."),
+        )
+    return delegation
+
+
+def verification_digest_for(agent, *, today: datetime.date, days: int = 10) -> list[Verification]:
+    """Open conditional-eligibility items due within `days` on the agent's active cases."""
+    horizon = today + datetime.timedelta(days=days)
+    return list(
+        Verification.objects.filter(
+            case__delegations__agent=agent,
+            case__delegations__status=Delegation.Status.ACTIVE,
+            status__in=Verification.OPEN_STATUSES,
+            due_date__gte=today,
+            due_date__lte=horizon,
+        )
+        .select_related("case")
+        .order_by("due_date")
+    )
+
+
+def send_verification_digests(*, today: datetime.date | None = None) -> int:
+    """Daily: one message per helper listing items due within 10 days (by case number; e-mail has no PII)."""
+    from agents.models import Agent
+
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=10)
+    helpers = Agent.objects.filter(
+        delegations__status=Delegation.Status.ACTIVE,
+        delegations__case__verifications__status__in=Verification.OPEN_STATUSES,
+        delegations__case__verifications__due_date__range=(today, horizon),
+    ).distinct()
+    sent = 0
+    for agent in helpers.select_related("user").iterator(chunk_size=500):
+        items = verification_digest_for(agent, today=today)
+        if not items:
+            continue
+        lines = [
+            _("Case %(case)s: %(kind)s due %(date)s (%(days)d days left)")
+            % {
+                "case": item.case.case_number,
+                "kind": item.get_kind_display(),
+                "date": item.due_date.isoformat(),
+                "days": (item.due_date - today).days,
+            }
+            for item in items
+        ]
+        notify(
+            user=agent.user,
+            subject=_("%(n)d conditional-eligibility items are due within 10 days") % {"n": len(items)},
+            body="\n".join(lines),
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,205 @@
+"""Consumer cases: the case page and the work on it, new business, and the public request for help."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agents.selectors import find_local_help_agents
+from portal import audit
+
+from . import services
+from .forms import (
+    ApplicantForm,
+    CaseDocumentForm,
+    ChangeReportForm,
+    CoverageForm,
+    HouseholdFormSet,
+    RenewalForm,
+    RequestHelpForm,
+)
+from .selectors import can_act_on_case, case_documents_for, cases_for
+
+
+def _case(request, case_id: int):
+    """A case the person (or the agent they act for) may see, or 404."""
+    return get_object_or_404(cases_for(request.scope_user), pk=case_id)
+
+
+def _case_to_work_on(request, case_id: int):
+    case = _case(request, case_id)
+    if not can_act_on_case(request.scope_user, case):
+        raise PermissionDenied
+    return case
+
+
+@login_required
+def case_detail(request, case_id: int):
+    """The case page: household, eligibility, enrollments, conditional-eligibility items, documents, history."""
+    case = _case(request, case_id)
+    audit.record("case.viewed", obj=case)
+    today = timezone.localdate()
+    verifications = list(case.verifications.select_related("household_member").order_by("due_date"))
+    for item in verifications:
+        item.left = item.days_left(today)
+    can_act = can_act_on_case(request.scope_user, case)
+    return render(
+        request,
+        "consumers/case_detail.html",
+        {
+            "case": case,
+            "can_act": can_act,
+            "members": case.household_members.all(),
+            "enrollments": case.enrollments.all(),
+            "verifications": verifications,
+            "documents": case.documents.select_related("uploaded_by"),
+            "delegations": case.delegations.select_related("agent", "agency").order_by("-requested_at"),
+            "changes": case.change_reports.select_related("reported_by"),
+            "change_form": ChangeReportForm(initial={"effective_on": today}) if can_act else None,
+            "document_form": CaseDocumentForm(case=case) if can_act else None,
+            "renewal_form": RenewalForm(initial={"renewal_status": case.renewal_status}) if can_act else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def report_change(request, case_id: int):
+    case = _case_to_work_on(request, case_id)
+    form = ChangeReportForm(request.POST)
+    if form.is_valid():
+        services.report_change(case=case, by=request.user, kind=form.cleaned_data["kind"], details=form.details())
+        messages.success(request, _("The change was reported."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return redirect("consumers:case", case_id=case.pk)
+
+
+@require_POST
+@login_required
+def upload_document(request, case_id: int):
+    case = _case_to_work_on(request, case_id)
+    form = CaseDocumentForm(request.POST, request.FILES, case=case)
+    if form.is_valid():
+        services.upload_case_document(
+            case=case,
+            by=request.user,
+            kind=form.cleaned_data["kind"],
+            verification=form.cleaned_data["verification"],
+            upload=form.cleaned_data["file"],
+            checked=form.checked,
+        )
+        messages.success(request, _("The document was uploaded."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("consumers:case", case_id=case.pk)
+
+
+@login_required
+def download_document(request, case_id: int, document_id: int):
+    case = _case(request, case_id)
+    document = get_object_or_404(case_documents_for(request.scope_user).filter(case=case), pk=document_id)
+    audit.record("case.document_downloaded", obj=case, details={"document": document.pk})
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def record_renewal(request, case_id: int):
+    case = _case_to_work_on(request, case_id)
+    form = RenewalForm(request.POST)
+    if form.is_valid():
+        services.record_renewal(case=case, by=request.user, status=form.cleaned_data["renewal_status"])
+        messages.success(request, _("The renewal status was recorded."))
+    return redirect("consumers:case", case_id=case.pk)
+
+
+@login_required
+def new_business(request):
+    """Write new business: a new case delegated to the agent (or the agent acted for) at once."""
+    agent = getattr(request.scope_user, "agent", None)
+    if agent is None or not agent.is_certified:
+        raise PermissionDenied
+    applicant = ApplicantForm(request.POST or None, prefix="applicant")
+    household = HouseholdFormSet(request.POST or None, prefix="household")
+    coverage = CoverageForm(request.POST or None, prefix="coverage", initial={"plan_year": timezone.localdate().year})
+    duplicates = []
+    if request.method == "POST" and applicant.is_valid() and household.is_valid() and coverage.is_valid():
+        data = applicant.cleaned_data
+        duplicates = list(
+            services.possible_duplicates(
+                first_name=data["first_name"], last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"], zip_code=data["zip_code"],
+            ).values_list("case_number", flat=True)[:5]
+        )  # fmt: skip
+        if not duplicates or request.POST.get("confirm_duplicate") == "yes":
+            members = [form.cleaned_data for form in household if form.cleaned_data]
+            case = services.write_new_business(
+                agent=agent, by=request.user, applicant=data, household=members, coverage=coverage.cleaned_data
+            )
+            messages.success(
+                request, _("Case %(number)s was created and delegated to you.") % {"number": case.case_number}
+            )
+            return redirect("consumers:case", case_id=case.pk)
+    return render(
+        request,
+        "consumers/new_business.html",
+        {"applicant": applicant, "household": household, "coverage": coverage, "duplicates": duplicates},
+    )
+
+
+THROTTLE_WINDOW = 3600
+THROTTLE_BY_ADDRESS = 10
+THROTTLE_BY_CASE = 5
+
+
+def _throttled(request, case_number: str) -> bool:
+    """Requests for help are limited per client address and per case number, per hour."""
+    keys = [
+        (f"help:ip:{audit.client_ip(request)}", THROTTLE_BY_ADDRESS),
+        (f"help:case:{case_number}", THROTTLE_BY_CASE),
+    ]
+    over = False
+    for key, limit in keys:
+        cache.add(key, 0, THROTTLE_WINDOW)
+        try:
+            over = cache.incr(key) > limit or over
+        except ValueError:
+            cache.set(key, 1, THROTTLE_WINDOW)
+    return over
+
+
+def request_help(request, agent_id: int):
+    """Public: a consumer asks a helper listed in Find Local Help for help, with case number and access code."""
+    agent = get_object_or_404(find_local_help_agents(), pk=agent_id)
+    form = RequestHelpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _throttled(request, form.cleaned_data["case_number"]):
+            form.add_error(None, _("Too many attempts. Wait an hour, or call Customer Service for help."))
+        else:
+            try:
+                services.request_help(
+                    agent=agent,
+                    case_number=form.cleaned_data["case_number"],
+                    access_code=form.cleaned_data["access_code"],
+                )
+            except services.CaseError as error:
+                form.add_error(None, str(error))
+            else:
+                return render(request, "consumers/request_help_sent.html", {"agent": agent})
+    return render(request, "consumers/request_help.html", {"agent": agent, "form": form})
