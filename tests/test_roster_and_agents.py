@@ -153,7 +153,8 @@ def test_an_agent_with_delegations_cannot_be_made_inactive_until_transferred(
     assert Delegation.objects.filter(agent=staying, status="active", origin="transfer").count() == 3
     assert Delegation.objects.filter(agent=leaving, status="ended", end_reason="transferred").count() == 3
     assert MailboxMessage.objects.filter(recipient=staying.user, subject__contains="3 consumers").exists()
-    assert mail.outbox[-1].to == [staying.user.email] and "Secure Mailbox" in mail.outbox[-1].body
+    assert {m.to[0] for m in mail.outbox} == {staying.user.email, leaving.user.email}, "both agents are told"
+    assert all("Secure Mailbox" in m.body for m in mail.outbox)
     assert AuditEvent.objects.get(action="delegation.transferred").details["to_agent"] == staying.license_number
 
     client.post(f"/agency/agents/{leaving.pk}/status/", {"status": "inactive"})
