@@ -1,5 +1,12 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import AccessCode, CaseDocument, ChangeReport, ConsumerCase, Enrollment, HouseholdMember, Verification
 
 
@@ -43,6 +50,33 @@ class AccessCodeInline(admin.TabularInline):
         return False
 
 
+class IdentityCheckForm(forms.Form):
+    """The checklist a service-center representative completes with the consumer on the line."""
+
+    CHECKS = {
+        "spoke_with_consumer": _("I am speaking with the consumer (or their authorized representative)"),
+        "name_and_date_of_birth": _("Full name and date of birth match the case"),
+        "address": _("Home address matches the case"),
+        "ssn_last_four": _("Last four digits of the Social Security number match"),
+        "case_detail": _("The consumer confirmed a detail only they would know (plan, household member, last notice)"),
+    }
+    REQUIRED = ("spoke_with_consumer", "name_and_date_of_birth")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.CHECKS.items():
+            self.fields[name] = forms.BooleanField(label=label, required=name in self.REQUIRED)
+
+    def clean(self):
+        data = super().clean()
+        if sum(bool(data.get(name)) for name in self.CHECKS) < 4:
+            raise forms.ValidationError(_("Verify at least four of the five before giving an access code."))
+        return data
+
+    def checks(self) -> dict:
+        return {name: True for name in self.CHECKS if self.cleaned_data.get(name)}
+
+
 @admin.register(ConsumerCase)
 class ConsumerCaseAdmin(admin.ModelAdmin):
     list_display = [
@@ -57,7 +91,50 @@ class ConsumerCaseAdmin(admin.ModelAdmin):
     ]
     list_filter = ["preferred_language", "renewal_status", "cost_sharing_level", "county"]
     search_fields = ["=case_number", "last_name", "first_name", "email"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "access_code_link"]
+
+    @admin.display(description=_("access code"))
+    def access_code_link(self, obj):
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:consumers_consumercase_access_code", args=[obj.pk]),
+            _("Verify identity and generate an access code"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:case_id>/access-code/",
+                self.admin_site.admin_view(self.access_code_view),
+                name="consumers_consumercase_access_code",
+            ),
+            *super().get_urls(),
+        ]
+
+    def access_code_view(self, request, case_id: int):
+        """Verify the consumer's identity with a recorded checklist, then show a new access code once."""
+        if not request.user.has_perm("consumers.change_consumercase"):
+            raise PermissionDenied
+        case = get_object_or_404(ConsumerCase, pk=case_id)
+        form = IdentityCheckForm(request.POST or None)
+        code = None
+        if request.method == "POST" and form.is_valid():
+            code = services.generate_access_code(case=case, by=request.user, identity_checks=form.checks())
+            messages.success(request, _("Read the code to the consumer now: it is not shown again."))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Access code for case %(number)s") % {"number": case.case_number},
+            "case": case,
+            "form": form,
+            "code": code,
+            "opts": self.model._meta,
+        }
+        response = render(request, "admin/consumers/access_code.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
     inlines = [HouseholdMemberInline, EnrollmentInline, VerificationInline, AccessCodeInline]
     show_full_result_count = False
     list_per_page = 50

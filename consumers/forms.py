@@ -44,6 +44,10 @@ class HouseholdMemberForm(forms.ModelForm):
         fields = ["first_name", "last_name", "date_of_birth", "relationship", "seeks_coverage"]
         widgets = {"date_of_birth": DATE}
 
+    def has_changed(self):
+        # A blank row stays blank even though "applying for coverage" starts ticked.
+        return any(self[name].value() for name in ("first_name", "last_name", "date_of_birth"))
+
 
 HouseholdFormSet = formset_factory(HouseholdMemberForm, extra=2, max_num=12)
 

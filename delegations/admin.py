@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from .models import ActingOnBehalf, Delegation
+from .services import DelegationError, end_delegation
 
 
 @admin.register(Delegation)
@@ -22,6 +24,26 @@ class DelegationAdmin(admin.ModelAdmin):
     list_select_related = ["case", "agent", "agency"]
     date_hierarchy = "requested_at"
     show_full_result_count = False
+    actions = ["end_at_consumers_request"]
+
+    @admin.action(
+        description=_("End at the consumer's request (the helper loses access at once)"), permissions=["change"]
+    )
+    def end_at_consumers_request(self, request, queryset):
+        ended = 0
+        for delegation in queryset.filter(status__in=Delegation.OPEN_STATUSES):
+            try:
+                end_delegation(
+                    delegation=delegation,
+                    by=request.user,
+                    reason=Delegation.EndReason.CONSUMER_REQUEST,
+                    note=str(_("Ended by the service center at the consumer's request.")),
+                )
+            except DelegationError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                ended += 1
+        self.message_user(request, _("Ended %(n)d delegations.") % {"n": ended}, messages.SUCCESS)
 
 
 @admin.register(ActingOnBehalf)
