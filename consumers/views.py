@@ -47,6 +47,7 @@ def case_detail(request, case_id: int):
     verifications = list(case.verifications.select_related("household_member").order_by("due_date"))
     for item in verifications:
         item.left = item.days_left(today)
+        item.overdue_days = max(0, -item.left)
     can_act = can_act_on_case(request.scope_user, case)
     return render(
         request,

@@ -182,9 +182,11 @@ def test_case_page_shows_the_household_and_items_with_days_left_and_is_audited(c
     case = delegate(agent=world["agent"], agency=world["agency"]).case
     EnrollmentFactory(case=case, plan_name="Silver 70 Trio HMO")
     VerificationFactory(case=case, due_date=timezone.localdate() + datetime.timedelta(days=12))
+    VerificationFactory(case=case, due_date=timezone.localdate() - datetime.timedelta(days=2))
     sign_in(client, world["agent"].user)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "Silver 70 Trio HMO" in page and ">12</td>" in page and "Report a change" in page
+    assert "2 days overdue" in page
     event = AuditEvent.objects.get(action="case.viewed")
     assert event.object_id == str(case.pk) and event.actor == world["agent"].user
 
