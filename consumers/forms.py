@@ -18,7 +18,7 @@ from portal.validators import (
     validate_phone,
 )
 
-from .models import CaseDocument, ChangeReport, ConsumerCase, Enrollment, HouseholdMember
+from .models import ISSUERS, CaseDocument, ChangeReport, ConsumerCase, Enrollment, HouseholdMember
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -53,6 +53,8 @@ HouseholdFormSet = formset_factory(HouseholdMemberForm, extra=2, max_num=12)
 
 
 class CoverageForm(forms.ModelForm):
+    issuer = forms.ChoiceField(label=_("Issuer"), choices=[(name, name) for name in ISSUERS])
+
     class Meta:
         model = Enrollment
         fields = ["plan_year", "issuer", "plan_name", "metal_tier", "monthly_premium", "aptc", "coverage_start",

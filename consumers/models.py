@@ -15,6 +15,13 @@ from portal.models import Address, PrivateFile, TimeStampedModel
 
 MONEY = {"max_digits": 9, "decimal_places": 2}
 
+# The issuers of the California marketplace, for choosing and filtering.
+ISSUERS = [
+    "Aetna CVS Health", "Anthem Blue Cross", "Blue Shield of California", "Chinese Community Health Plan",
+    "Health Net", "Kaiser Permanente", "L.A. Care Health Plan", "Molina Healthcare", "Oscar Health Plan",
+    "Sharp Health Plan", "Valley Health Plan", "Western Health Advantage",
+]  # fmt: skip
+
 
 class ConsumerCase(Address, TimeStampedModel):
     """A household's case with the marketplace, known by its case number; the address is the applicant's."""
@@ -50,6 +57,16 @@ class ConsumerCase(Address, TimeStampedModel):
     )
     renewal_status = models.CharField(
         _("renewal status"), max_length=12, choices=RenewalStatus, default=RenewalStatus.NOT_STARTED
+    )
+    # The enrollment the Book of Business shows (the latest plan year's), kept by the services that
+    # write enrollments, so a page of 100,000 cases sorts and filters on it with a join, not a subquery.
+    current_enrollment = models.ForeignKey(
+        "Enrollment",
+        verbose_name=_("current enrollment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

@@ -53,7 +53,8 @@ def write_new_business(*, agent, by, applicant: dict, household: list[dict], cov
     with transaction.atomic():
         case = ConsumerCase.objects.create(case_number=new_case_number(), **applicant)
         HouseholdMember.objects.bulk_create([HouseholdMember(case=case, **member) for member in household])
-        Enrollment.objects.create(case=case, status=Enrollment.Status.PENDING, **coverage)
+        case.current_enrollment = Enrollment.objects.create(case=case, status=Enrollment.Status.PENDING, **coverage)
+        case.save(update_fields=["current_enrollment"])
         now = timezone.now()
         Delegation.objects.create(
             case=case,

@@ -621,6 +621,7 @@ class DemoBuilder:
         n = self.n_consumers
         first_case = _next_id(ConsumerCase)
         first_member = _next_id(HouseholdMember)
+        first_enrollment = _next_id(Enrollment)
         first_agency = min(agency for _, agency, _ in self.agents if agency is not None)
         certified = [(a, agency) for a, agency, status in self.agents if status == "certified"]
         big_agency = [(a, agency) for a, agency in certified if agency == first_agency]
@@ -637,9 +638,10 @@ class DemoBuilder:
         verification_rows: list[tuple] = []
         delegation_rows: list[tuple] = []
         member_id = first_member
+        enrollment_id = first_enrollment
 
         def rows() -> Iterator[None]:
-            nonlocal member_id
+            nonlocal member_id, enrollment_id
             for i in range(n):
                 case_id = first_case + i
                 first, last = rng.choice(self.first_names), rng.choice(self.last_names)
@@ -669,6 +671,7 @@ class DemoBuilder:
                         aptc_max,
                         csr,
                         rng.choices(["not_started", "in_progress", "renewed", "not_renewing"], [45, 25, 25, 5])[0],
+                        enrollment_id,  # the current plan year's enrollment, written just below
                         self.now,
                         self.now,
                     )
@@ -700,11 +703,14 @@ class DemoBuilder:
                     else max(start, self.as_of - datetime.timedelta(days=rng.randint(1, 60)))
                 )
                 enrollment_rows.append(
-                    (case_id, plan_year, issuer, plan_name, tier, premium, aptc, start, end, status)
+                    (enrollment_id, case_id, plan_year, issuer, plan_name, tier, premium, aptc, start, end, status)
                 )
+                enrollment_id += 1
                 if rng.random() < 0.3:
+                    enrollment_id += 1
                     enrollment_rows.append(
                         (
+                            enrollment_id - 1,
                             case_id,
                             plan_year - 1,
                             issuer,
@@ -742,7 +748,7 @@ class DemoBuilder:
                 done = True
             w.write(
                 _table(ConsumerCase),
-                "id case_number first_name last_name date_of_birth email phone street city zip_code county preferred_language max_aptc cost_sharing_level renewal_status created_at updated_at".split(),
+                "id case_number first_name last_name date_of_birth email phone street city zip_code county preferred_language max_aptc cost_sharing_level renewal_status current_enrollment_id created_at updated_at".split(),
                 case_rows,
             )
             w.write(
@@ -752,7 +758,7 @@ class DemoBuilder:
             )
             w.write(
                 _table(Enrollment),
-                "case_id plan_year issuer plan_name metal_tier monthly_premium aptc coverage_start coverage_end status".split(),
+                "id case_id plan_year issuer plan_name metal_tier monthly_premium aptc coverage_start coverage_end status".split(),
                 enrollment_rows,
             )
             w.write(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("find-local-help/", agent_views.find_local_help, name="find_local_help"),
     path("find-local-help/<int:agent_id>/request/", consumer_views.request_help, name="request_help"),
     path("cases/", include("consumers.urls")),
+    path("book/", include("bookofbusiness.urls")),
     path("security/", views.security_profile, name="security_profile"),
     path("security/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("security/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),

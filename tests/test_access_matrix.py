@@ -99,6 +99,10 @@ RULES = {
     "consumers:report_change": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "consumers:upload_document": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "consumers:record_renewal": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "bookofbusiness:book": only(AGENTS | {"staff_all_grants"}),
+    "bookofbusiness:export": signed_in(FORBIDDEN),
+    "bookofbusiness:export_status": only({"manager"}, otherwise=NOT_FOUND),
+    "bookofbusiness:export_download": only({"manager"}, otherwise=NOT_FOUND),
     "agents:my_profile": only(AGENTS, otherwise=NOT_FOUND),
     "delegations:mine": only(AGENTS, otherwise=NOT_FOUND),
 }
@@ -190,6 +194,8 @@ def world():
         "their_case_document": _case_document(their_case).pk,
         "pending": pending.pk,
         "their_pending": their_pending.pk,
+        "export": _export(manager.user).pk,
+        "their_export": _export(their_manager.user).pk,
     }
     agent.subsite_locations.add(ids["location"])
     return {
@@ -199,6 +205,20 @@ def world():
         "secrets": secrets,
         "ids": ids,
     }
+
+
+def _export(user):
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from bookofbusiness.models import BookOfBusinessExport
+
+    return BookOfBusinessExport.objects.create(
+        requested_by=user, file_format="csv", status="ready", file=ContentFile(b"case\n", "e.csv"), sha256="f" * 64,
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )  # fmt: skip
 
 
 def _case_document(case):
@@ -246,6 +266,8 @@ OBJECT_URLS = {
     "delegations:accept": lambda w, role: (w["ids"]["pending"], w["ids"]["their_pending"]),
     "delegations:decline": lambda w, role: (w["ids"]["pending"], w["ids"]["their_pending"]),
     "delegations:start_acting": lambda w, role: (w["ids"]["agent"], w["ids"]["their_agent"]),
+    "bookofbusiness:export_status": lambda w, role: (w["ids"]["export"], w["ids"]["their_export"]),
+    "bookofbusiness:export_download": lambda w, role: (w["ids"]["export"], w["ids"]["their_export"]),
 }
 # Public listings: the other agency's helper is as public as ours.
 PUBLIC_OBJECT_URLS = {"request_help": lambda w, role: (w["ids"]["agent"], w["ids"]["agent"])}

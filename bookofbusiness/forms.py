@@ -1,0 +1,50 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consumers.models import ConsumerCase, Enrollment
+from portal.choices import COUNTY_CHOICES
+from portal.choices import Language as LanguageCode
+
+from .selectors import BOOK_SORTS
+
+ANY = [("", _("Any"))]
+
+
+class BookFilterForm(forms.Form):
+    q = forms.CharField(label=_("Consumer name or case number"), required=False, max_length=100)
+    agent = forms.ModelChoiceField(label=_("Agent"), queryset=None, required=False, empty_label=_("All agents"))
+    enrollment_status = forms.ChoiceField(label=_("Enrollment status"), choices=ANY + Enrollment.Status.choices,
+                                          required=False)  # fmt: skip
+    issuer = forms.ChoiceField(label=_("Issuer"), required=False)
+    metal_tier = forms.ChoiceField(label=_("Metal tier"), choices=ANY + Enrollment.MetalTier.choices, required=False)
+    renewal_status = forms.ChoiceField(label=_("Renewal status"), choices=ANY + ConsumerCase.RenewalStatus.choices,
+                                       required=False)  # fmt: skip
+    due_within = forms.IntegerField(label=_("Conditional eligibility due within (days)"), min_value=0,
+                                    max_value=365, required=False)  # fmt: skip
+    language = forms.ChoiceField(label=_("Preferred language"), required=False)
+    county = forms.ChoiceField(label=_("County"), choices=ANY + COUNTY_CHOICES, required=False)
+    delegated_from = forms.DateField(label=_("Delegated from"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    delegated_to = forms.DateField(
+        label=_("Delegated to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(choices=[(k, k) for k in BOOK_SORTS] + [(f"-{k}", k) for k in BOOK_SORTS], required=False)
+
+    def __init__(self, *args, agents=None, **kwargs):
+        from consumers.models import ISSUERS
+
+        super().__init__(*args, **kwargs)
+        if agents is None:
+            del self.fields["agent"]
+        else:
+            self.fields["agent"].queryset = agents
+            self.fields["agent"].label_from_instance = lambda a: f"{a.last_name}, {a.first_name} ({a.license_number})"
+        self.fields["issuer"].choices = ANY + [(name, name) for name in ISSUERS]
+        self.fields["language"].choices = ANY + sorted(LanguageCode.choices, key=lambda choice: str(choice[1]))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("delegated_from"), data.get("delegated_to")
+        if start and end and end < start:
+            self.add_error("delegated_to", _("The end of the range is before its start."))
+        return data

@@ -1,0 +1,126 @@
+"""Book of Business exports that are too large to stream back: a Celery task writes them to private storage."""
+
+import datetime
+import hashlib
+import tempfile
+
+from django.core.files import File
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import audit
+from portal.notifications import notify
+
+from .models import BookOfBusinessExport, FileFormat
+
+STREAM_LIMIT = 20_000  # rows: above this an export is written by a task and lands in the Secure Mailbox
+EXPORT_DAYS = 7
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def queue_export(*, user, scope_user, filters: dict, file_format: str, rows_total: int) -> BookOfBusinessExport:
+    from .tasks import write_export
+
+    job = BookOfBusinessExport.objects.create(
+        requested_by=user,
+        agent=getattr(scope_user, "agent", None) if scope_user.pk != user.pk else None,
+        filters=filters,
+        file_format=file_format,
+        rows_total=rows_total,
+    )
+    audit.record("export.created", obj=job, details={"format": file_format, "rows": rows_total, "queued": True})
+    transaction.on_commit(lambda: write_export.delay(job.pk))
+    return job
+
+
+def book_from_params(*, scope_user, params, acting: bool = False):
+    """Whose book and which rows, from the view's query parameters: the agency's (narrowed to one agent,
+    or to the manager's own with `mine`), or an agent's own. Returns (rows, form, sort, agent)."""
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    from agencies.selectors import active_membership_for
+    from agents.selectors import roster_for
+
+    from .forms import BookFilterForm
+    from .selectors import book_for, filter_book, sort_book
+
+    membership = active_membership_for(scope_user)
+    agent, agents = None, None
+    if not acting and membership is not None and membership.allows("view_book"):
+        agents = roster_for(scope_user).order_by("last_name", "first_name")
+        if params.get("mine") and getattr(scope_user, "agent", None) is not None:
+            agent = scope_user.agent
+        elif str(params.get("agent", "")).isdigit():
+            agent = get_object_or_404(agents, pk=params["agent"])
+    elif getattr(scope_user, "agent", None) is None:
+        raise PermissionDenied
+    rows = book_for(scope_user, agent=agent)
+    form = BookFilterForm(params or None, agents=agents)
+    sort = "name"
+    if form.is_valid():
+        rows = filter_book(rows, form.cleaned_data)
+        sort = form.cleaned_data.get("sort") or "name"
+    elif form.is_bound:
+        rows = rows.none()
+    return sort_book(rows, sort), form, sort, agent
+
+
+def rows_for_export(job: BookOfBusinessExport):
+    """The same rows the person saw: their scope and the filters of the view, rebuilt in the task."""
+    from django.http import QueryDict
+
+    params = QueryDict(mutable=True)
+    params.update(job.filters)
+    scope_user = job.agent.user if job.agent_id else job.requested_by
+    rows, _form, _sort, _agent = book_from_params(
+        scope_user=scope_user, params=params, acting=scope_user.pk != job.requested_by_id
+    )
+    return rows
+
+
+def write_export(job: BookOfBusinessExport) -> BookOfBusinessExport:
+    """Write the export to private storage, recording progress, then tell the person it is ready."""
+    from . import exports
+
+    job.status = BookOfBusinessExport.Status.RUNNING
+    job.save(update_fields=["status"])
+
+    def progress(count):
+        BookOfBusinessExport.objects.filter(pk=job.pk).update(rows_written=count)
+
+    rows = rows_for_export(job).iterator(chunk_size=2000)
+    with tempfile.TemporaryFile() as spool:
+        if job.file_format == FileFormat.CSV:
+            count = 0
+            for line in exports.csv_lines(rows):
+                spool.write(line.encode("utf-8"))
+                count += 1
+                if count % 1000 == 0:
+                    progress(count)
+            count -= 1  # the header line
+        else:
+            count = exports.write_xlsx(rows, spool, progress=progress)
+        spool.seek(0)
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: spool.read(1024 * 1024), b""):
+            digest.update(chunk)
+        spool.seek(0)
+        name = f"exports/{job.requested_by_id}/book-of-business-{job.pk}.{job.file_format}"
+        job.file.save(name, File(spool), save=False)
+    job.sha256 = digest.hexdigest()
+    job.rows_written = count
+    job.status = BookOfBusinessExport.Status.READY
+    job.finished_at = timezone.now()
+    job.expires_at = job.finished_at + datetime.timedelta(days=EXPORT_DAYS)
+    job.save()
+    notify(
+        user=job.requested_by,
+        subject=_("Your Book of Business export is ready"),
+        body=_("Your export of %(rows)d rows is ready until %(date)s: %(url)s")
+        % {"rows": count, "date": job.expires_at.date().isoformat(),
+           "url": reverse("bookofbusiness:export_download", args=[job.pk])},
+    )  # fmt: skip
+    return job

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "bookofbusiness"
+
+urlpatterns = [
+    path("", views.book, name="book"),
+    path("export/<str:file_format>/", views.export, name="export"),
+    path("exports/<int:export_id>/", views.export_status, name="export_status"),
+    path("exports/<int:export_id>/download/", views.export_download, name="export_download"),
+]

@@ -1,0 +1,93 @@
+"""The Book of Business online, and its exports."""
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from agencies.selectors import active_membership_for
+from portal import audit
+
+from . import exports, services
+from .models import BookOfBusinessExport, FileFormat
+
+PAGE_SIZE = 50
+
+
+def _filtered(request):
+    return services.book_from_params(
+        scope_user=request.scope_user, params=request.GET, acting=request.acting is not None
+    )
+
+
+@login_required
+def book(request):
+    """The Book of Business: filters, sort on every column, search, paging; the export of what it shows."""
+    rows, form, sort, agent = _filtered(request)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record_case_list(request, view="book_of_business", page=page)
+    membership = active_membership_for(request.scope_user)
+    can_export = membership.allows("export_book") if membership and membership.allows("view_book") else True
+    return render(
+        request,
+        "bookofbusiness/book.html",
+        {"page": page, "form": form, "sort": sort, "agent": agent, "can_export": can_export,
+         "query": request.GET.urlencode()},
+    )  # fmt: skip
+
+
+@login_required
+def export(request, file_format: str):
+    """Export exactly what the view shows. Small books stream straight back; large ones become a task."""
+    if file_format not in FileFormat.values:
+        raise PermissionDenied
+    membership = active_membership_for(request.scope_user)
+    if membership is not None and membership.allows("view_book") and not membership.allows("export_book"):
+        raise PermissionDenied
+    rows, form, sort, agent = _filtered(request)
+    count = rows.count()
+    filters = {key: value for key, value in request.GET.items() if key != "page"}
+    if count > services.STREAM_LIMIT:
+        job = services.queue_export(user=request.user, scope_user=request.scope_user, filters=filters,
+                                    file_format=file_format, rows_total=count)  # fmt: skip
+        return redirect("bookofbusiness:export_status", export_id=job.pk)
+    audit.record("export.created", details={"format": file_format, "rows": count, "filters": filters})
+    name = f"book-of-business-{timezone.localdate():%Y-%m-%d}.{file_format}"
+    iterator = rows.iterator(chunk_size=2000)
+    if file_format == FileFormat.CSV:
+        response = StreamingHttpResponse(exports.csv_lines(iterator), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    else:
+        spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+        exports.write_xlsx(iterator, spool)
+        spool.seek(0)
+        response = FileResponse(spool, as_attachment=True, filename=name, content_type=services.XLSX_TYPE)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def export_status(request, export_id: int):
+    job = get_object_or_404(BookOfBusinessExport.objects.filter(requested_by=request.user), pk=export_id)
+    return render(request, "bookofbusiness/export_status.html", {"job": job})
+
+
+@login_required
+def export_download(request, export_id: int):
+    """A finished export, for the person who asked for it, until it expires; audited."""
+    job = get_object_or_404(
+        BookOfBusinessExport.objects.filter(requested_by=request.user, status=BookOfBusinessExport.Status.READY),
+        pk=export_id,
+    )
+    if job.expires_at and job.expires_at < timezone.now():
+        return render(request, "bookofbusiness/export_status.html", {"job": job, "expired": True}, status=410)
+    audit.record("file.downloaded", obj=job, details={"sha256": job.sha256, "rows": job.rows_written})
+    content_type = services.XLSX_TYPE if job.file_format == FileFormat.XLSX else "text/csv; charset=utf-8"
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1],
+                            content_type=content_type)  # fmt: skip
+    response["Cache-Control"] = "private, no-store"
+    return response
