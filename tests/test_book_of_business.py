@@ -1,0 +1,176 @@
+"""The Book of Business online and its exports: scope, filters, sort, round-trips, formulas, large exports."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from bookofbusiness import services
+from bookofbusiness.exports import BOOK_COLUMNS, headers
+from bookofbusiness.models import BookOfBusinessExport
+from portal.models import AuditEvent, MailboxMessage
+
+from .factories import (
+    ConsumerCaseFactory,
+    EnrollmentFactory,
+    VerificationFactory,
+    admin_staff_in,
+    agency_with_manager,
+    agent_in,
+    delegate,
+    sign_in,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def case_for(agent, agency, *, issuer="Blue Shield of California", tier="silver", **case_fields):
+    case = ConsumerCaseFactory(**case_fields)
+    enrollment = EnrollmentFactory(case=case, issuer=issuer, metal_tier=tier)
+    case.current_enrollment = enrollment
+    case.save()
+    delegate(case, agent=agent, agency=agency)
+    return case
+
+
+@pytest.fixture
+def book():
+    agency, manager = agency_with_manager()
+    rosa, li = agent_in(agency, last_name="Delgado"), agent_in(agency, last_name="Li")
+    cases = {
+        "ana": case_for(rosa, agency, first_name="Ana", last_name="Alvarez", preferred_language="es", county="Fresno",
+                        issuer="Kaiser Permanente", tier="gold"),
+        "ben": case_for(rosa, agency, first_name="Ben", last_name="Brown", county="Sacramento"),
+        "cho": case_for(li, agency, first_name="Cho", last_name="Chen", preferred_language="cmn", county="Alameda",
+                        tier="bronze"),
+    }  # fmt: skip
+    VerificationFactory(case=cases["ben"], due_date=timezone.localdate() + datetime.timedelta(days=5))
+    other_agency, _ = agency_with_manager()
+    outsider = case_for(agent_in(other_agency), other_agency, first_name="Zed", last_name="Outsider")
+    return {"agency": agency, "manager": manager, "rosa": rosa, "li": li, "cases": cases, "outsider": outsider}
+
+
+def names(response):
+    return [row.case.first_name for row in response.context["page"].object_list]
+
+
+def test_manager_sees_the_agency_book_and_never_another_agencys(client, book):
+    sign_in(client, book["manager"].user)
+    response = client.get("/book/")
+    assert sorted(names(response)) == ["Ana", "Ben", "Cho"]
+    assert "Outsider" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"issuer": "Kaiser Permanente"}, ["Ana"]),
+        ({"metal_tier": "bronze"}, ["Cho"]),
+        ({"language": "es"}, ["Ana"]),
+        ({"county": "Sacramento"}, ["Ben"]),
+        ({"due_within": "10"}, ["Ben"]),
+        ({"q": "chen"}, ["Cho"]),
+        ({"renewal_status": "renewed"}, []),
+        ({"sort": "-name"}, ["Cho", "Ben", "Ana"]),
+        ({"sort": "tier"}, ["Cho", "Ana", "Ben"]),
+    ],
+)
+def test_filters_search_and_sort(client, book, params, expected):
+    sign_in(client, book["manager"].user)
+    got = names(client.get("/book/", params))
+    assert got == expected if "sort" in params else sorted(got) == sorted(expected)
+
+
+def test_search_by_case_number_and_one_agents_book(client, book):
+    sign_in(client, book["manager"].user)
+    assert names(client.get("/book/", {"q": book["cases"]["cho"].case_number})) == ["Cho"]
+    assert sorted(names(client.get("/book/", {"agent": book["rosa"].pk}))) == ["Ana", "Ben"]
+
+
+def test_an_agent_sees_only_their_own_book(client, book):
+    sign_in(client, book["li"].user)
+    assert names(client.get("/book/")) == ["Cho"]
+
+
+def test_admin_staff_need_the_grant_to_view_and_another_to_export(client, book):
+    sign_in(client, admin_staff_in(book["agency"]))
+    assert client.get("/book/").status_code == 403
+    sign_in(client, admin_staff_in(book["agency"], can_view_book=True))
+    assert len(names(client.get("/book/"))) == 3
+    assert client.get("/book/export/csv/").status_code == 403
+
+
+def test_the_page_takes_the_same_queries_whatever_the_book(client, book, django_assert_max_num_queries):
+    for n in range(120):
+        case_for(book["rosa"], book["agency"], first_name=f"P{n:03d}")
+    sign_in(client, book["manager"].user)
+    for sort in ["name", "-household", "due", "premium", "agent"]:
+        with django_assert_max_num_queries(14):
+            assert client.get("/book/", {"sort": sort, "page": 2}).status_code == 200
+
+
+def test_csv_export_round_trips_exactly_what_the_view_shows(client, book):
+    sign_in(client, book["manager"].user)
+    response = client.get("/book/export/csv/", {"agent": book["rosa"].pk, "sort": "name"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == headers() and len(rows[0]) == len(BOOK_COLUMNS) >= 29
+    assert [row[1] for row in rows[1:]] == ["Ana", "Ben"]
+    ana = dict(zip(rows[0], rows[1], strict=True))
+    case = book["cases"]["ana"]
+    assert (ana["Case number"], ana["Date of birth"], ana["Issuer"], ana["Monthly premium"], ana["Net premium"]) == (
+        case.case_number, "1985-06-01", "Kaiser Permanente", "612.00", "212.00",
+    )  # fmt: skip
+    assert ana["Agent license number"] == book["rosa"].license_number and ana["Household size"] == "1"
+    event = AuditEvent.objects.get(action="export.created")
+    assert event.details["format"] == "csv" and event.details["rows"] == 2
+
+
+def test_xlsx_export_has_real_dates_and_numbers_a_frozen_filterable_header(client, book):
+    sign_in(client, book["manager"].user)
+    response = client.get("/book/export/xlsx/", {"sort": "name"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [cell.value for cell in sheet[1]] == headers()
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:AC4"
+    values = {header: cell.value for header, cell in zip(headers(), sheet[2], strict=True)}
+    assert values["First name"] == "Ana"
+    assert values["Date of birth"] == datetime.datetime(1985, 6, 1)
+    assert values["Monthly premium"] == 612 and isinstance(values["Monthly premium"], int | float | Decimal)
+    assert values["Open conditional-eligibility items"] == 0
+
+
+def test_formulas_in_consumer_data_are_neutralised_in_both_formats(client, book):
+    case_for(book["rosa"], book["agency"], first_name='=HYPERLINK("http://evil.example","Click")', last_name="+Evil")
+    sign_in(client, book["manager"].user)
+    text = b"".join(client.get("/book/export/csv/", {"q": "Evil"}).streaming_content).decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(text)))[1]
+    assert row[1].startswith("'=HYPERLINK") and row[2] == "'+Evil"
+    sheet = load_workbook(
+        io.BytesIO(b"".join(client.get("/book/export/xlsx/", {"q": "Evil"}).streaming_content))
+    ).active
+    cell = sheet.cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
+
+
+def test_a_large_export_runs_as_a_task_lands_in_the_mailbox_and_expires(client, book, monkeypatch,
+                                                                          django_capture_on_commit_callbacks):  # fmt: skip
+    monkeypatch.setattr(services, "STREAM_LIMIT", 1)
+    sign_in(client, book["manager"].user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/book/export/xlsx/")
+    job = BookOfBusinessExport.objects.get()
+    assert response["Location"] == f"/book/exports/{job.pk}/"
+    job.refresh_from_db()
+    assert (job.status, job.rows_written, job.rows_total) == ("ready", 3, 3)
+    assert MailboxMessage.objects.filter(recipient=book["manager"].user, subject__contains="export is ready").exists()
+    download = client.get(f"/book/exports/{job.pk}/download/")
+    assert load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.max_row == 4
+    assert AuditEvent.objects.filter(action="file.downloaded", object_id=str(job.pk)).exists()
+    BookOfBusinessExport.objects.filter(pk=job.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get(f"/book/exports/{job.pk}/download/").status_code == 410
+    sign_in(client, book["rosa"].user)
+    assert client.get(f"/book/exports/{job.pk}/download/").status_code == 404
