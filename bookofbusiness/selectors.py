@@ -40,6 +40,12 @@ def book_for(user, *, agent=None) -> QuerySet[Delegation]:
     elif membership is None or not membership.allows("view_book"):
         own = getattr(user, "agent", None)
         rows = rows.filter(agent=own) if own is not None else rows.none()
+    return book_rows(rows)
+
+
+def book_rows(rows: QuerySet[Delegation]) -> QuerySet[Delegation]:
+    """Active delegations with what a Book of Business row shows: the case, its current enrollment, the
+    household size, open conditional-eligibility items and the earliest due date, the agent and agency."""
     members = (
         HouseholdMember.objects.filter(case_id=OuterRef("case_id"))
         .order_by()

@@ -15,3 +15,32 @@ def write_export(self, export_id: int) -> int:
     except Exception as error:
         BookOfBusinessExport.objects.filter(pk=export_id).update(status=BookOfBusinessExport.Status.FAILED)
         raise self.retry(exc=error) from error
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=30, max_retries=5)
+def write_owner_extracts(self, scope: str, owner_id: int, week: str) -> int:
+    """One agent's or agency's extracts for the week; redelivered and retried if the worker dies or fails."""
+    import datetime
+
+    from .extracts import write_owner_extracts as write
+
+    return write(scope=scope, owner_id=owner_id, week=datetime.date.fromisoformat(week))
+
+
+@shared_task
+def run_weekly_extracts(week: str | None = None) -> dict:
+    """Monday 04:00: fan the week's extracts out, one task per agent with delegations and per agency."""
+    import datetime
+
+    from celery import group
+    from django.utils import timezone
+
+    from .extracts import owners_for_week, purge_old_extracts, week_of
+
+    monday = datetime.date.fromisoformat(week) if week else week_of(timezone.localdate())
+    agents, agencies = owners_for_week()
+    jobs = [write_owner_extracts.s("agent", pk, monday.isoformat()) for pk in agents]
+    jobs += [write_owner_extracts.s("agency", pk, monday.isoformat()) for pk in agencies]
+    group(jobs).apply_async()
+    purged = purge_old_extracts()
+    return {"week": monday.isoformat(), "agents": len(agents), "agencies": len(agencies), "purged": purged}

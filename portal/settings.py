@@ -278,8 +278,14 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# The scheduled work, in Pacific time.
 CELERY_BEAT_SCHEDULE = {
-    "expiry-reminders": {"task": "agents.tasks.expiry_reminders", "schedule": crontab(hour=6, minute=15)}
+    "weekly-extracts": {
+        "task": "bookofbusiness.tasks.run_weekly_extracts",
+        "schedule": crontab(day_of_week="mon", hour=4, minute=0),
+    },
+    "expiry-reminders": {"task": "agents.tasks.expiry_reminders", "schedule": crontab(hour=6, minute=15)},
+    "verification-digests": {"task": "consumers.tasks.verification_digests", "schedule": crontab(hour=6, minute=30)},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -323,3 +329,4 @@ PORTAL_NAME = _("Agency Portal")
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_INVITATION_DAYS = 7
 PORTAL_EXPIRY_REMINDER_DAYS = 30
+EXTRACT_RETENTION_WEEKS = int(env("EXTRACT_RETENTION_WEEKS", "8"))

@@ -1,0 +1,129 @@
+"""The weekly extracts: every owner's four files, idempotent reruns, atomic publication, retention, the schedule."""
+
+import csv
+import datetime
+import hashlib
+import io
+
+import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from bookofbusiness import extracts
+from bookofbusiness.models import Extract
+
+from .factories import ConsumerCaseFactory, VerificationFactory, agency_with_manager, agent_in, delegate
+
+pytestmark = pytest.mark.django_db
+
+WEEK = datetime.date(2026, 11, 23)  # a Monday
+
+
+@pytest.fixture
+def world():
+    agency, manager = agency_with_manager()
+    rosa = agent_in(agency)
+    cases = [delegate(ConsumerCaseFactory(last_name=f"Case{n}"), agent=rosa, agency=agency).case for n in range(3)]
+    VerificationFactory(case=cases[0], due_date=WEEK + datetime.timedelta(days=9))
+    VerificationFactory(case=cases[1], due_date=WEEK + datetime.timedelta(days=20), status="verified")
+    return {"agency": agency, "rosa": rosa, "cases": cases}
+
+
+def run(week=WEEK):
+    out = io.StringIO()
+    call_command("run_weekly_extracts", week=week, stdout=out)
+    return out.getvalue()
+
+
+def read(extract):
+    with default_storage.open(extract.file.name, "rb") as handle:
+        return handle.read()
+
+
+def test_every_owner_gets_four_published_files_with_rows_size_and_sha256(world):
+    output = run()
+    assert "8 extracts written for 1 agents and 1 agencies" in output
+    published = Extract.objects.filter(status="published", week=WEEK)
+    assert published.count() == 8
+    bob_csv = published.get(scope="agent", kind="bob", file_format="csv")
+    content = read(bob_csv)
+    assert hashlib.sha256(content).hexdigest() == bob_csv.sha256 and len(content) == bob_csv.size
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert bob_csv.rows == len(rows) - 1 == 3
+    ce_xlsx = published.get(scope="agency", kind="ce", file_format="xlsx")
+    sheet = load_workbook(io.BytesIO(read(ce_xlsx))).active
+    assert ce_xlsx.rows == 1 and sheet.max_row == 2
+    values = {sheet.cell(1, c).value: sheet.cell(2, c).value for c in range(1, sheet.max_column + 1)}
+    assert values["Days left"] == 9 and values["Case number"] == world["cases"][0].case_number
+
+
+def test_rerunning_a_week_redoes_only_what_is_missing(world):
+    run()
+    names = dict(Extract.objects.values_list("pk", "file"))
+    assert "0 extracts written" in run()
+    assert dict(Extract.objects.values_list("pk", "file")) == names
+    Extract.objects.filter(kind="ce", scope="agent", file_format="csv").update(status="writing", file="", sha256="")
+    assert "1 extracts written" in run()
+
+
+def test_a_crash_between_writing_and_publishing_leaves_nothing_visible_and_the_retry_completes(world, monkeypatch):
+    calls = {"n": 0}
+    real_update = extracts.Extract.objects.filter(pk=0).update.__func__
+
+    def crash_on_third_publish(queryset, **kwargs):
+        if kwargs.get("status") == Extract.Status.PUBLISHED:
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise OSError("worker killed")
+        return real_update(queryset, **kwargs)
+
+    monkeypatch.setattr(type(extracts.Extract.objects.all()), "update", crash_on_third_publish)
+    with pytest.raises(OSError):
+        run()
+    assert Extract.objects.filter(status="published").count() == 2
+    unpublished = Extract.objects.exclude(status="published")
+    assert all(not extract.file for extract in unpublished), "no reader can reach a file that is not published"
+    monkeypatch.undo()
+    run()
+    assert Extract.objects.filter(status="published").count() == 8
+
+
+def test_old_weeks_are_removed_from_the_list_and_the_storage(world, settings):
+    settings.EXTRACT_RETENTION_WEEKS = 2
+    run(WEEK - datetime.timedelta(weeks=3))
+    old_files = [extract.file.name for extract in Extract.objects.all()]
+    assert all(default_storage.exists(name) for name in old_files)
+    assert extracts.purge_old_extracts(today=WEEK) == 8
+    assert not Extract.objects.exists()
+    assert not any(default_storage.exists(name) for name in old_files)
+
+
+def test_the_beat_schedule_starts_the_run_on_monday_at_four_in_california():
+    from portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["weekly-extracts"]
+    schedule = entry["schedule"]
+    assert entry["task"] == "bookofbusiness.tasks.run_weekly_extracts"
+    assert (schedule.day_of_week, schedule.hour, schedule.minute) == ({1}, {4}, {0})
+    assert settings.CELERY_TIMEZONE == "America/Los_Angeles"
+    app.loader.import_default_modules()
+    assert "bookofbusiness.tasks.run_weekly_extracts" in app.tasks
+
+
+def test_the_task_fans_out_per_owner_and_publishes_the_week(world):
+    from bookofbusiness.tasks import run_weekly_extracts
+
+    result = run_weekly_extracts.apply(kwargs={"week": WEEK.isoformat()}).get()
+    assert result == {"week": "2026-11-23", "agents": 1, "agencies": 1, "purged": 0}
+    assert Extract.objects.filter(status="published").count() == 8
+
+
+def test_every_scheduled_task_exists():
+    from portal.celery import app
+
+    app.loader.import_default_modules()
+    assert set(settings.CELERY_BEAT_SCHEDULE) == {"weekly-extracts", "expiry-reminders", "verification-digests"}
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
