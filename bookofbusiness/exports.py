@@ -110,7 +110,7 @@ def _csv_text(value):
 
 
 def write_xlsx(rows: Iterable, target, *, columns=BOOK_COLUMNS, title: str = "Book of Business",
-               progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
+               progress: Callable[[int], None] | None = None, prepared: bool = False) -> int:  # fmt: skip
     """Write an XLSX workbook with openpyxl's write-only mode (rows streamed to disk, constant memory):
     real dates and numbers, the header row frozen and filterable. Returns the number of rows."""
     from openpyxl import Workbook
@@ -134,7 +134,7 @@ def write_xlsx(rows: Iterable, target, *, columns=BOOK_COLUMNS, title: str = "Bo
     count = 0
     for row in rows:
         cells = []
-        for column, value in zip(columns, values(row, columns), strict=True):
+        for column, value in zip(columns, row if prepared else values(row, columns), strict=True):
             if column.kind in formats and value is not None:
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = formats[column.kind]
@@ -148,6 +148,24 @@ def write_xlsx(rows: Iterable, target, *, columns=BOOK_COLUMNS, title: str = "Bo
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     workbook.save(target)
     return count
+
+
+def write_csv_and_xlsx(rows: Iterable, csv_target, xlsx_target, *, columns=BOOK_COLUMNS, title: str) -> int:
+    """Write the same rows to a CSV and an XLSX file in one pass (each row is read and formatted once)."""
+    import codecs
+
+    text = codecs.getwriter("utf-8")(csv_target)
+    writer = csv.writer(text)
+    text.write("\ufeff")
+    writer.writerow(headers(columns))
+
+    def tee():
+        for row in rows:
+            row_values = values(row, columns)
+            writer.writerow([_csv_text(value) for value in row_values])
+            yield row_values
+
+    return write_xlsx(tee(), xlsx_target, columns=columns, title=title, prepared=True)
 
 
 def xlsx_bytes(rows: Iterable, **kwargs) -> bytes:

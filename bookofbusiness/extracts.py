@@ -111,56 +111,52 @@ def owners_for_week() -> tuple[list[int], list[int]]:
 
 
 def write_owner_extracts(*, scope: str, owner_id: int, week: datetime.date) -> int:
-    """Write and publish every extract of one owner for the week that is not published yet. Returns how many."""
+    """Write and publish every extract of one owner for the week that is not published yet. Returns how many.
+    Each kind is read from the database once and written as CSV and XLSX in the same pass."""
+    owner = {"agent_id": owner_id} if scope == Extract.Scope.AGENT else {"agency_id": owner_id}
     written = 0
     for kind in KINDS:
-        for file_format in FileFormat.values:
-            owner = {"agent_id": owner_id} if scope == Extract.Scope.AGENT else {"agency_id": owner_id}
-            extract, _created = Extract.objects.get_or_create(
-                kind=kind, scope=scope, week=week, file_format=file_format, **owner
-            )
-            if extract.status == Extract.Status.PUBLISHED:
-                continue
-            write_extract(extract)
-            written += 1
+        wanted = {
+            file_format: Extract.objects.get_or_create(kind=kind, scope=scope, week=week, file_format=file_format,
+                                                       **owner)[0]
+            for file_format in FileFormat.values
+        }  # fmt: skip
+        missing = {fmt: extract for fmt, extract in wanted.items() if extract.status != Extract.Status.PUBLISHED}
+        if missing:
+            write_extracts(kind=kind, scope=scope, owner_id=owner_id, week=week, extracts=missing)
+            written += len(missing)
     return written
 
 
-def write_extract(extract: Extract) -> Extract:
-    """Write one extract to a temporary file, save it under its final name, then publish it in one step."""
-    today = extract.week
-    owner_id = extract.agent_id or extract.agency_id
-    if extract.kind == Extract.Kind.BOOK_OF_BUSINESS:
-        rows, columns, title = (
-            book_of_business_rows(extract.scope, owner_id).iterator(chunk_size=2000),
-            exports.BOOK_COLUMNS,
-            "Book of Business",
-        )  # noqa: E501
+def write_extracts(*, kind: str, scope: str, owner_id: int, week: datetime.date, extracts: dict) -> None:
+    """Write one kind of extract to temporary files (CSV and XLSX together), save each under its final
+    name, then publish each in one step."""
+    if kind == Extract.Kind.BOOK_OF_BUSINESS:
+        rows = book_of_business_rows(scope, owner_id).iterator(chunk_size=2000)
+        columns, title = exports.BOOK_COLUMNS, "Book of Business"
     else:
-        rows, columns, title = (
-            conditional_eligibility_rows(extract.scope, owner_id, today),
-            CE_COLUMNS,
-            "Conditional Eligibility",
-        )  # noqa: E501
-    with tempfile.TemporaryFile() as spool:
-        if extract.file_format == FileFormat.CSV:
-            count = -1  # the header line
-            for line in exports.csv_lines(rows, columns):
-                spool.write(line.encode("utf-8"))
-                count += 1
-        else:
-            count = exports.write_xlsx(rows, spool, columns=columns, title=title)
-        size = spool.tell()
-        spool.seek(0)
-        digest = hashlib.sha256()
-        for chunk in iter(lambda: spool.read(1024 * 1024), b""):
-            digest.update(chunk)
-        spool.seek(0)
-        sha256 = digest.hexdigest()
-        name = default_storage.save(extract_path(extract, sha256), File(spool))
+        rows = conditional_eligibility_rows(scope, owner_id, week)
+        columns, title = CE_COLUMNS, "Conditional Eligibility"
+    with tempfile.TemporaryFile() as csv_file, tempfile.TemporaryFile() as xlsx_file:
+        count = exports.write_csv_and_xlsx(rows, csv_file, xlsx_file, columns=columns, title=title)
+        for file_format, spool in ((FileFormat.CSV, csv_file), (FileFormat.XLSX, xlsx_file)):
+            if file_format in extracts:
+                publish(extracts[file_format], spool, rows=count)
+
+
+def publish(extract: Extract, spool, *, rows: int) -> Extract:
+    """Hash and save a finished temporary file, then mark the extract Published in one UPDATE."""
+    size = spool.seek(0, 2)
+    spool.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: spool.read(1024 * 1024), b""):
+        digest.update(chunk)
+    spool.seek(0)
+    sha256 = digest.hexdigest()
+    name = default_storage.save(extract_path(extract, sha256), File(spool))
     with transaction.atomic():
         published = Extract.objects.filter(pk=extract.pk).exclude(status=Extract.Status.PUBLISHED).update(
-            status=Extract.Status.PUBLISHED, file=name, rows=count, size=size, sha256=sha256,
+            status=Extract.Status.PUBLISHED, file=name, rows=rows, size=size, sha256=sha256,
             published_at=timezone.now(), error="",
         )  # fmt: skip
     if not published:
