@@ -8,6 +8,9 @@ PORT ?= 8000
 DEMO ?= --agencies 12 --agents 150 --consumers 3000 --seed 2026
 PYTEST_ARGS ?=
 
+BENCH_ARGS ?=
+BENCH_ENV := KEEP_DATA=1 SERVICES_DIR=/tmp/agency-portal-bench TEST_PG_PORT=54369 TEST_REDIS_PORT=63869
+
 .PHONY: install system-packages run serve demo test lint format bench clean
 
 $(STAMP): pyproject.toml
@@ -31,6 +34,10 @@ test: install system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	scripts/services.sh run -- $(BIN)/pytest $(PYTEST_ARGS)
+
+## make bench: the figures in BENCHMARKS.md, on a PostgreSQL kept between runs with 1,000,000 demo cases
+bench: install system-packages
+	$(BENCH_ENV) scripts/services.sh run -- sh -c '$(BIN)/python manage.py migrate --noinput -v0 && $(BIN)/python manage.py bench $(BENCH_ARGS)'
 
 lint: install
 	$(BIN)/ruff check .

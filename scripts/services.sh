@@ -5,6 +5,9 @@
 #   scripts/services.sh stop         stop both and delete their data
 #   scripts/services.sh run -- CMD   start, run CMD with DATABASE_URL and REDIS_URL set, stop
 #
+# With KEEP_DATA=1 (the benchmark's) the cluster in SERVICES_DIR is kept between runs and reused,
+# and runs with PostgreSQL's normal durability.
+#
 # PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user.
 set -euo pipefail
 
@@ -35,7 +38,7 @@ stop() {
   if [ -f "$dir/redis.pid" ]; then
     redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
   fi
-  rm -rf "$dir"
+  [ "${KEEP_DATA:-}" = 1 ] || rm -rf "$dir"
 }
 
 start() {
@@ -43,13 +46,19 @@ start() {
   mkdir -p "$dir"
   chmod 755 "$dir"
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
-  as_postgres "$pg_bin/initdb" -D "$dir/pg" -U portal --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
-    || { cat "$dir/initdb.log" >&2; exit 1; }
+  fresh=0
+  if [ ! -f "$dir/pg/PG_VERSION" ]; then
+    fresh=1
+    as_postgres "$pg_bin/initdb" -D "$dir/pg" -U portal --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; exit 1; }
+  fi
   # Durability is pointless for a throwaway cluster; turning it off makes the suite faster.
-  as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg/server.log" -w -t 60 \
-    -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB" \
+  durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${KEEP_DATA:-}" = 1 ] && durability=""
+  as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg/server.log" -w -t 120 \
+    -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 $durability -c max_connections=200 -c shared_buffers=256MB" \
     start >/dev/null
-  "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U portal portal
+  [ "$fresh" = 1 ] && "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U portal portal
   redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
   for _ in $(seq 50); do

@@ -8,6 +8,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v psql >/dev/null || missing+=(postgresql-client)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v msgfmt >/dev/null || missing+=(gettext)
+[ -x /usr/bin/time ] || missing+=(time)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
