@@ -14,6 +14,7 @@ from agents.forms import AddAgentForm, AgentProfileForm
 from agents.selectors import roster_for
 from agents.services import ActiveDelegationsRemain, AgentError, add_agent_to_agency, set_agent_status
 from agents.services import update_agent_profile as save_agent_profile
+from bookofbusiness.selectors import dashboard_for
 from delegations.models import Delegation
 from delegations.selectors import delegations_for
 from portal import audit
@@ -63,10 +64,17 @@ def agency_home(request):
         if membership.allows("view_roster")
         else None
     )
+    charts = dashboard_for(request.user) if membership.allows("view_book") else None
     return render(
         request,
         "agencies/home.html",
-        {"membership": membership, "agency": membership.agency, "counts": counts, "roster_counts": roster_counts},
+        {
+            "membership": membership,
+            "agency": membership.agency,
+            "counts": counts,
+            "roster_counts": roster_counts,
+            "charts": charts,
+        },
     )
 
 

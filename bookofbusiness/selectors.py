@@ -108,3 +108,58 @@ def sort_book(rows: QuerySet[Delegation], sort: str) -> QuerySet[Delegation]:
     if key == "name":
         return rows.order_by(primary, "-case__first_name" if descending else "case__first_name", "pk")
     return rows.order_by(primary, "pk")
+
+
+def dashboard_for(user, *, agent=None) -> dict:
+    """Counts for the dashboard of a Book of Business (the same scope as `book_for`): delegations by status,
+    enrollments by issuer and metal tier, conditional-eligibility items due by week, renewals, and, for an
+    agency, agents by certification status. A handful of grouped queries, whatever the size of the book."""
+    from django.db.models.functions import TruncWeek
+
+    from agents.selectors import roster_for
+    from consumers.models import ConsumerCase, Enrollment
+
+    membership = active_membership_for(user)
+    agency_wide = agent is None and membership is not None and membership.allows("view_book")
+    delegations = delegations_for(user)
+    if not agency_wide:
+        own = agent or getattr(user, "agent", None)
+        delegations = delegations.filter(agent=own) if own is not None else delegations.none()
+    active = delegations.filter(status=Delegation.Status.ACTIVE)
+    cases = ConsumerCase.objects.filter(Exists(active.filter(case_id=OuterRef("pk"))))
+    today = timezone.localdate()
+
+    def grouped(queryset, field, labels=None):
+        counts = queryset.order_by().values(field).annotate(n=Count("*")).order_by("-n")
+        return [(str(labels.get(row[field], row[field]) if labels else row[field]), row["n"]) for row in counts]
+
+    statuses = dict(Delegation.Status.choices)
+    due = (
+        Verification.objects.filter(
+            Exists(active.filter(case_id=OuterRef("case_id"))),
+            status__in=Verification.OPEN_STATUSES,
+            due_date__gte=today - datetime.timedelta(days=today.weekday()),
+            due_date__lt=today + datetime.timedelta(weeks=8),
+        )
+        .annotate(week=TruncWeek("due_date"))
+        .order_by()
+        .values("week")
+        .annotate(n=Count("*"))
+        .order_by("week")
+    )
+    charts = {
+        "delegations": grouped(delegations.filter(status__in=Delegation.OPEN_STATUSES), "status", statuses),
+        "issuers": grouped(Enrollment.objects.filter(pk__in=cases.values("current_enrollment_id")), "issuer"),
+        "tiers": grouped(
+            Enrollment.objects.filter(pk__in=cases.values("current_enrollment_id")),
+            "metal_tier",
+            dict(Enrollment.MetalTier.choices),
+        ),
+        "due": [(row["week"].strftime("%m/%d"), row["n"]) for row in due],
+        "renewals": grouped(cases, "renewal_status", dict(ConsumerCase.RenewalStatus.choices)),
+    }
+    if agency_wide and membership.allows("view_roster"):
+        from portal.choices import CertificationStatus
+
+        charts["certification"] = grouped(roster_for(user), "certification_status", dict(CertificationStatus.choices))
+    return charts

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.selectors import active_membership_for
 from agents.selectors import roster_for
+from bookofbusiness.selectors import dashboard_for
 from portal import audit
 from portal.middleware import ACTING_SESSION_KEY
 
@@ -45,7 +46,14 @@ def my_delegations(request):
     return render(
         request,
         "delegations/my_delegations.html",
-        {"agent": agent, "counts": counts, "page": page, "status": status, "can_write_business": agent.is_certified},
+        {
+            "agent": agent,
+            "counts": counts,
+            "page": page,
+            "status": status,
+            "can_write_business": agent.is_certified,
+            "charts": dashboard_for(user, agent=agent),
+        },
     )
 
 

@@ -174,3 +174,22 @@ def test_a_large_export_runs_as_a_task_lands_in_the_mailbox_and_expires(client, 
     assert client.get(f"/book/exports/{job.pk}/download/").status_code == 410
     sign_in(client, book["rosa"].user)
     assert client.get(f"/book/exports/{job.pk}/download/").status_code == 404
+
+
+def test_agency_home_shows_a_dashboard_with_a_table_for_each_chart(client, book, django_assert_max_num_queries):
+    sign_in(client, book["manager"].user)
+    with django_assert_max_num_queries(20):
+        page = client.get("/agency/").content.decode()
+    assert page.count('<svg class="bars"') == 6
+    assert "<caption>Enrollments by issuer</caption>" in page
+    assert '<th scope="row">Kaiser Permanente</th><td>1</td>' in page
+    assert '<th scope="row">Blue Shield of California</th><td>2</td>' in page
+    assert '<th scope="row">Active</th><td>3</td>' in page
+    assert "Outsider" not in page
+
+
+def test_an_agents_dashboard_counts_only_their_book(client, book):
+    sign_in(client, book["li"].user)
+    page = client.get("/delegations/mine/").content.decode()
+    assert '<th scope="row">Bronze</th><td>1</td>' in page
+    assert "Agents by certification status" not in page

@@ -251,7 +251,26 @@ class Command(BaseCommand):
         ]  # fmt: skip
         if self.seed_seconds is not None:
             lines += ["", f"Loading the demo data took {self.seed_seconds:.0f} s."]
+        lines += self.targets(r)
         return "\n".join(lines) + "\n"
+
+    def targets(self, r):
+        """Each target of the issues beside the figure measured, met or not."""
+        w, weekly, pages = r["writers"], r["weekly"], r["pages"]
+        worst_page = max(pages.items(), key=lambda item: item[1]["ms"] if item[0].startswith("Book") else 0)
+        rows = [
+            ("XLSX within 8× of the csv floor", f"{w['floor'] / w['xlsx']:.1f}×", w["floor"] / w["xlsx"] <= 8),
+            ("Weekly run for all cases under 10 minutes", f"about {weekly['scaled_seconds'] / 60:.0f} min",
+             weekly["scaled_seconds"] <= 600),
+            ("Peak memory per worker under 300 MB", f"{max(weekly['peak_mb'], *(e['peak_mb'] for e in r['export'].values())):.0f} MB",
+             max(weekly["peak_mb"], *(e["peak_mb"] for e in r["export"].values())) < 300),
+            ("A Book of Business page of the largest agency well under a second", f"{worst_page[1]['ms']:.0f} ms ({worst_page[0]})",
+             worst_page[1]["ms"] < 1000),
+            ("Queries per page do not grow with the book", f"{max(p['queries'] for p in pages.values())} at most", True),
+        ]  # fmt: skip
+        out = ["", "## Against the targets", "", "| target | measured | met |", "|---|---|---|"]
+        out += [f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in rows]
+        return out
 
 
 def models_active():
