@@ -132,7 +132,7 @@ def write_extracts(*, kind: str, scope: str, owner_id: int, week: datetime.date,
     """Write one kind of extract to temporary files (CSV and XLSX together), save each under its final
     name, then publish each in one step."""
     if kind == Extract.Kind.BOOK_OF_BUSINESS:
-        rows = book_of_business_rows(scope, owner_id).iterator(chunk_size=2000)
+        rows = book_of_business_rows(scope, owner_id).values(*exports.BOOK_FIELDS).iterator(chunk_size=5000)
         columns, title = exports.BOOK_COLUMNS, "Book of Business"
     else:
         rows = conditional_eligibility_rows(scope, owner_id, week)

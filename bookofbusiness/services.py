@@ -91,7 +91,7 @@ def write_export(job: BookOfBusinessExport) -> BookOfBusinessExport:
     def progress(count):
         BookOfBusinessExport.objects.filter(pk=job.pk).update(rows_written=count)
 
-    rows = rows_for_export(job).iterator(chunk_size=2000)
+    rows = rows_for_export(job).values(*exports.BOOK_FIELDS).iterator(chunk_size=5000)
     with tempfile.TemporaryFile() as spool:
         if job.file_format == FileFormat.CSV:
             count = 0

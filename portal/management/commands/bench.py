@@ -73,7 +73,9 @@ class Command(BaseCommand):
 
     def writers(self, agency, limit):
         """The csv-module floor, our CSV and our XLSX on the same prepared rows."""
-        rows = list(book_of_business_rows("agency", agency.pk)[:limit].iterator(chunk_size=5000))
+        rows = list(
+            book_of_business_rows("agency", agency.pk).values(*exports.BOOK_FIELDS)[:limit].iterator(chunk_size=5000)
+        )
         prepared = [exports.values(row) for row in rows]
         texts = [[exports._csv_text(value) for value in values] for values in prepared]
         results = {"rows": len(prepared), "columns": len(exports.BOOK_COLUMNS)}
@@ -104,7 +106,7 @@ class Command(BaseCommand):
                 "import django,os,sys,time; os.environ.setdefault('DJANGO_SETTINGS_MODULE','portal.settings'); "
                 "django.setup(); import tempfile; from bookofbusiness import exports; "
                 "from bookofbusiness.extracts import book_of_business_rows as rows; "
-                f"r = rows('agency', {agency.pk}).iterator(chunk_size=2000); t = tempfile.TemporaryFile(); "
+                f"r = rows('agency', {agency.pk}).values(*exports.BOOK_FIELDS).iterator(chunk_size=5000); t = tempfile.TemporaryFile(); "
                 f"n = sum(1 for _ in exports.csv_lines(r)) - 1 if '{file_format}' == 'csv' else exports.write_xlsx(r, t); "
                 "print(n)"
             )  # fmt: skip
