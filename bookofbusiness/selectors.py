@@ -163,3 +163,15 @@ def dashboard_for(user, *, agent=None) -> dict:
 
         charts["certification"] = grouped(roster_for(user), "certification_status", dict(CertificationStatus.choices))
     return charts
+
+
+def page_of_book(rows: QuerySet[Delegation], number, *, per_page: int = 50):
+    """One page of a Book of Business in two steps: the page's ids by the sort alone (the database skips the
+    per-row subqueries for the rows it does not show), then those rows in full, in the same order."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(rows.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    details = {row.pk: row for row in book_rows(Delegation.objects.filter(pk__in=ids))}
+    page.object_list = [details[pk] for pk in ids if pk in details]
+    return page

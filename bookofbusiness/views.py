@@ -4,7 +4,6 @@ import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from portal import audit
 
 from . import exports, services
 from .models import BookOfBusinessExport, FileFormat
+from .selectors import page_of_book
 
 PAGE_SIZE = 50
 
@@ -28,7 +28,7 @@ def _filtered(request):
 def book(request):
     """The Book of Business: filters, sort on every column, search, paging; the export of what it shows."""
     rows, form, sort, agent = _filtered(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of_book(rows, request.GET.get("page"), per_page=PAGE_SIZE)
     audit.record_case_list(request, view="book_of_business", page=page)
     membership = active_membership_for(request.scope_user)
     can_export = membership.allows("export_book") if membership and membership.allows("view_book") else True
