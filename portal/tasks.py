@@ -12,4 +12,4 @@ logger = logging.getLogger(__name__)
 def send_email(self, *, to: str, subject: str, body: str) -> None:
     """Send one plain-text e-mail; retried with back-off when the mail server is unreachable."""
     send_mail(subject=subject, message=body, from_email=None, recipient_list=[to])
-    logger.info("e-mail sent: %s", subject)
+    logger.info("e-mail sent (task %s)", self.request.id)  # the subject may carry a first name: not logged

@@ -251,6 +251,13 @@ class Command(BaseCommand):
             f"{weekly['peak_mb']:.0f} MB; {'that is the whole week' if weekly['done'] == weekly['owners'] else 'scaled to all owners: about ' + format(weekly['scaled_seconds'] / 60, '.0f') + ' minutes'} "
             "(the target is under 10 minutes on 2 workers).",
         ]  # fmt: skip
+        if weekly["done"] != weekly["owners"]:
+            lines += [
+                "",
+                "The sample is the first owners by id, and so includes the largest agency (over a tenth of all "
+                "cases): scaling it linearly overstates the whole week. Run without `--weekly-owners` for the "
+                "real figure.",
+            ]
         if self.seed_seconds is not None:
             lines += ["", f"Loading the demo data took {self.seed_seconds:.0f} s."]
         lines += self.targets(r)
