@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from portal.admin import PrivateFileAdmin
 
 from .models import Agency, AgencyDocument, AgencyLocation, Membership, OpeningHours
 
@@ -54,13 +57,16 @@ class AgencyLocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgencyDocument)
-class AgencyDocumentAdmin(admin.ModelAdmin):
+class AgencyDocumentAdmin(PrivateFileAdmin):
     list_display = ["original_name", "agency", "kind", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["kind", "uploaded_at"]
     search_fields = ["original_name", "agency__public_name", "sha256"]
     raw_id_fields = ["agency", "uploaded_by"]
-    readonly_fields = ["sha256", "size", "content_type", "uploaded_at"]
+    readonly_fields = ["download", "sha256", "size", "content_type", "uploaded_at"]
     list_select_related = ["agency", "uploaded_by"]
+
+    def download_url(self, obj):
+        return reverse("agencies:document_download", args=[obj.pk])
 
 
 @admin.register(Membership)

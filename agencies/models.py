@@ -134,8 +134,8 @@ class OpeningHours(models.Model):
 
 
 def agency_document_path(instance, filename):
-    # The stored name never carries the uploaded file name: it may hold PII.
-    return f"agencies/{instance.agency_id}/documents/{timezone.now():%Y/%m}/{instance.sha256[:32]}"
+    # `filename` is the content's hash (PrivateFile.store), never the uploaded name.
+    return f"agencies/{instance.agency_id}/documents/{timezone.now():%Y/%m}/{filename}"
 
 
 class AgencyDocument(PrivateFile):

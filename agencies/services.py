@@ -1,6 +1,5 @@
 """Changes to an agency: its account, locations and hours, documents, and Admin Staff."""
 
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,17 +37,8 @@ def save_location(*, agency: Agency, by, form, hours) -> AgencyLocation:
 def upload_agency_document(*, agency: Agency, by, kind: str, upload, checked) -> AgencyDocument:
     """Keep an uploaded document in private storage, with its checked type, size and SHA-256."""
     with transaction.atomic():
-        document = AgencyDocument(
-            agency=agency,
-            kind=kind,
-            original_name=(upload.name or "document")[-255:],
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=by,
-        )
-        document.file.save(f"{checked.sha256[:32]}{checked.extension}", File(upload), save=False)
-        document.save()
+        document = AgencyDocument(agency=agency, kind=kind)
+        document.store(upload, checked, by=by)
         audit.record("agency.document_uploaded", actor=by, obj=document, details={"sha256": checked.sha256})
     return document
 

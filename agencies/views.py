@@ -122,7 +122,7 @@ def agent_add(request):
         try:
             agent, linked = add_agent_to_agency(agency=membership.agency, by=request.user, data=form.cleaned_data)
         except AgentError as error:
-            form.add_error("license_number" if "icense" in str(error) else None, str(error))
+            form.add_error(error.field, str(error))
         else:
             if linked:
                 messages.success(

@@ -137,7 +137,12 @@ def record_new_agent(*, agent: Agent, by) -> CertificationChange:
 
 
 class AgentError(Exception):
-    """A change to an agent that cannot be made; the message is fit for the page."""
+    """A change to an agent that cannot be made; the message is fit for the page, `field` the form field
+    it belongs to (None for the form as a whole)."""
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 KIND_FOR_AGENCY = {"insurance_agency": "agent", "enrollment_entity": "cec", "plan_based_enroller": "pbe"}
@@ -158,19 +163,23 @@ def add_agent_to_agency(*, agency, by, data: dict) -> tuple[Agent, bool]:
         if existing is not None:
             active = Membership.objects.filter(user_id=existing.user_id, status=Membership.Status.ACTIVE).first()
             if active is not None and active.agency_id == agency.pk:
-                raise AgentError(_("%(name)s is already on your roster.") % {"name": existing.full_name})
+                raise AgentError(
+                    _("%(name)s is already on your roster.") % {"name": existing.full_name}, field="license_number"
+                )
             if active is not None:
                 raise AgentError(
                     _(
                         "License number %(license)s belongs to an agent who is active in another agency. They must "
                         "leave that agency before joining yours; the Agent Service Center can help."
                     )
-                    % {"license": license_number}
+                    % {"license": license_number},
+                    field="license_number",
                 )
             if existing.last_name.casefold() != data["last_name"].strip().casefold():
                 raise AgentError(
                     _("License number %(license)s belongs to an agent with another last name. Check the number.")
-                    % {"license": license_number}
+                    % {"license": license_number},
+                    field="license_number",
                 )
             agent, linked = existing, True
         else:
@@ -178,7 +187,8 @@ def add_agent_to_agency(*, agency, by, data: dict) -> tuple[Agent, bool]:
             if User.objects.filter(email__iexact=email).exists():
                 raise AgentError(
                     _("%(email)s already has a sign-in for the portal. Use the agent's own business e-mail.")
-                    % {"email": email}
+                    % {"email": email},
+                    field="email",
                 )
             user = User.objects.create_user(email=email, first_name=data["first_name"], last_name=data["last_name"])
             user.set_unusable_password()

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,21 +52,21 @@ def book_of_business_rows(scope: str, owner_id: int):
 
 
 def conditional_eligibility_rows(scope: str, owner_id: int, today: datetime.date):
-    """One row per open conditional-eligibility item of the owner's active cases."""
-    active = delegations_of(scope, owner_id).filter(case_id=OuterRef("case_id"))
+    """One row per open conditional-eligibility item of the owner's active cases, streamed, with the
+    agent each case is delegated to read in the same query."""
+    active = delegations_of(scope, owner_id).filter(case_id=OuterRef("case_id")).order_by()
     items = (
         Verification.objects.filter(Exists(active), status__in=Verification.OPEN_STATUSES)
+        .annotate(
+            agent_first_name=Subquery(active.values("agent__first_name")[:1]),
+            agent_last_name=Subquery(active.values("agent__last_name")[:1]),
+            agent_license_number=Subquery(active.values("agent__license_number")[:1]),
+        )
         .select_related("case", "household_member")
         .order_by("due_date", "case__case_number", "pk")
     )
-    delegations = {
-        d.case_id: d for d in delegations_of(scope, owner_id).select_related("agent").only(
-            "case_id", "agent__first_name", "agent__last_name", "agent__license_number"
-        )
-    }  # fmt: skip
     for item in items.iterator(chunk_size=2000):
         item.today = today
-        item.delegation = delegations.get(item.case_id)
         yield item
 
 
@@ -91,8 +91,8 @@ CE_COLUMNS = [
     exports.Column(_("County"), lambda i: i.case.county),
     exports.Column(_("ZIP code"), lambda i: i.case.zip_code),
     exports.Column(_("Preferred language"), lambda i: i.case.get_preferred_language_display()),
-    exports.Column(_("Agent name"), lambda i: i.delegation.agent.full_name if i.delegation else ""),
-    exports.Column(_("Agent license number"), lambda i: i.delegation.agent.license_number if i.delegation else ""),
+    exports.Column(_("Agent name"), lambda i: f"{i.agent_first_name} {i.agent_last_name}"),
+    exports.Column(_("Agent license number"), lambda i: i.agent_license_number),
 ]
 
 

@@ -6,6 +6,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit
+from portal.admin import PrivateFileAdmin
+
 from . import services
 from .models import AccessCode, CaseDocument, ChangeReport, ConsumerCase, Enrollment, HouseholdMember, Verification
 
@@ -15,21 +18,24 @@ class HouseholdMemberInline(admin.TabularInline):
     extra = 0
 
 
+ENROLLMENT_FIELDS = [
+    "plan_year",
+    "issuer",
+    "plan_name",
+    "metal_tier",
+    "monthly_premium",
+    "aptc",
+    "net_premium",
+    "coverage_start",
+    "coverage_end",
+    "status",
+]
+
+
 class EnrollmentInline(admin.TabularInline):
     model = Enrollment
     extra = 0
-    fields = [
-        "plan_year",
-        "issuer",
-        "plan_name",
-        "metal_tier",
-        "monthly_premium",
-        "aptc",
-        "net_premium",
-        "coverage_start",
-        "coverage_end",
-        "status",
-    ]
+    fields = ENROLLMENT_FIELDS
     readonly_fields = ["net_premium"]
 
 
@@ -103,6 +109,14 @@ class ConsumerCaseAdmin(admin.ModelAdmin):
             _("Verify identity and generate an access code"),
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Service-center staff reading a case in admin read a consumer's PII: recorded like the case page.
+        if request.method == "GET":
+            case = self.get_object(request, object_id)
+            if case is not None:
+                audit.record("case.viewed", request=request, obj=case, details={"in": "admin"})
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
         return [
             path(
@@ -152,19 +166,7 @@ class HouseholdMemberAdmin(admin.ModelAdmin):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = [
-        "case",
-        "plan_year",
-        "issuer",
-        "plan_name",
-        "metal_tier",
-        "monthly_premium",
-        "aptc",
-        "net_premium",
-        "coverage_start",
-        "coverage_end",
-        "status",
-    ]
+    list_display = ["case", *ENROLLMENT_FIELDS]
     list_filter = ["plan_year", "metal_tier", "status", "issuer"]
     search_fields = ["=case__case_number", "plan_name"]
     raw_id_fields = ["case"]
@@ -184,14 +186,17 @@ class VerificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseDocument)
-class CaseDocumentAdmin(admin.ModelAdmin):
+class CaseDocumentAdmin(PrivateFileAdmin):
     list_display = ["original_name", "case", "kind", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["kind", "uploaded_at"]
     search_fields = ["=case__case_number", "original_name", "sha256"]
     raw_id_fields = ["case", "verification", "uploaded_by"]
-    readonly_fields = ["sha256", "size", "content_type", "uploaded_at"]
+    readonly_fields = ["download", "sha256", "size", "content_type", "uploaded_at"]
     list_select_related = ["case", "uploaded_by"]
     show_full_result_count = False
+
+    def download_url(self, obj):
+        return reverse("consumers:download_document", args=[obj.case_id, obj.pk])
 
 
 @admin.register(ChangeReport)

@@ -247,8 +247,8 @@ class Verification(models.Model):
 
 
 def case_document_path(instance, filename):
-    # The stored name never carries the uploaded file name: it may hold PII.
-    return f"cases/{instance.case_id}/{timezone.now():%Y/%m}/{instance.sha256[:32]}"
+    # `filename` is the content's hash (PrivateFile.store), never the uploaded name.
+    return f"cases/{instance.case_id}/{timezone.now():%Y/%m}/{filename}"
 
 
 class CaseDocument(PrivateFile):

@@ -87,21 +87,9 @@ def report_change(*, case: ConsumerCase, by, kind: str, details: dict) -> Change
 
 def upload_case_document(*, case: ConsumerCase, by, kind: str, verification, upload, checked) -> CaseDocument:
     """Keep a verification document privately; an upload for a conditional-eligibility item marks it Submitted."""
-    from django.core.files.base import File
-
     with transaction.atomic():
-        document = CaseDocument(
-            case=case,
-            verification=verification,
-            kind=kind,
-            original_name=(upload.name or "document")[-255:],
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=by,
-        )
-        document.file.save(f"{checked.sha256[:32]}{checked.extension}", File(upload), save=False)
-        document.save()
+        document = CaseDocument(case=case, verification=verification, kind=kind)
+        document.store(upload, checked, by=by)
         if verification is not None and verification.status == Verification.Status.OPEN:
             verification.status = Verification.Status.SUBMITTED
             verification.save(update_fields=["status"])
@@ -195,38 +183,30 @@ def request_help(*, agent, case_number: str, access_code: str) -> Delegation:
     return delegation
 
 
-def verification_digest_for(agent, *, today: datetime.date, days: int = 10) -> list[Verification]:
-    """Open conditional-eligibility items due within `days` on the agent's active cases."""
-    horizon = today + datetime.timedelta(days=days)
-    return list(
-        Verification.objects.filter(
-            case__delegations__agent=agent,
-            case__delegations__status=Delegation.Status.ACTIVE,
-            status__in=Verification.OPEN_STATUSES,
-            due_date__gte=today,
-            due_date__lte=horizon,
-        )
-        .select_related("case")
-        .order_by("due_date")
-    )
-
-
 def send_verification_digests(*, today: datetime.date | None = None) -> int:
-    """Daily: one message per helper listing items due within 10 days (by case number; e-mail has no PII)."""
-    from agents.models import Agent
+    """Daily: one message per helper listing items due within 10 days (by case number; e-mail has no PII).
+    One query reads every due item with the agent its case is actively delegated to, in agent order."""
+    from itertools import groupby
+
+    from django.db.models import OuterRef, Subquery
+
+    from portal.models import User
 
     today = today or timezone.localdate()
-    horizon = today + datetime.timedelta(days=10)
-    helpers = Agent.objects.filter(
-        delegations__status=Delegation.Status.ACTIVE,
-        delegations__case__verifications__status__in=Verification.OPEN_STATUSES,
-        delegations__case__verifications__due_date__range=(today, horizon),
-    ).distinct()
+    holder = Delegation.objects.filter(case_id=OuterRef("case_id"), status=Delegation.Status.ACTIVE)
+    items = (
+        Verification.objects.filter(
+            status__in=Verification.OPEN_STATUSES, due_date__range=(today, today + datetime.timedelta(days=10))
+        )
+        .annotate(helper_user_id=Subquery(holder.values("agent__user_id")[:1]))
+        .filter(helper_user_id__isnull=False)
+        .select_related("case")
+        .order_by("helper_user_id", "due_date", "pk")
+    )
+    helpers = User.objects.in_bulk(set(items.values_list("helper_user_id", flat=True)))
     sent = 0
-    for agent in helpers.select_related("user").iterator(chunk_size=500):
-        items = verification_digest_for(agent, today=today)
-        if not items:
-            continue
+    for user_id, group in groupby(items.iterator(chunk_size=2000), key=lambda item: item.helper_user_id):
+        group = list(group)  # one helper's items due within 10 days: a handful
         lines = [
             _("Case %(case)s: %(kind)s due %(date)s (%(days)d days left)")
             % {
@@ -235,11 +215,11 @@ def send_verification_digests(*, today: datetime.date | None = None) -> int:
                 "date": item.due_date.isoformat(),
                 "days": (item.due_date - today).days,
             }
-            for item in items
+            for item in group
         ]
         notify(
-            user=agent.user,
-            subject=_("%(n)d conditional-eligibility items are due within 10 days") % {"n": len(items)},
+            user=helpers[user_id],
+            subject=_("%(n)d conditional-eligibility items are due within 10 days") % {"n": len(group)},
             body="\n".join(lines),
         )
         sent += 1

@@ -103,3 +103,24 @@ class SignInFailureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class PrivateFileAdmin(admin.ModelAdmin):
+    """Admin for uploaded documents: no storage link (it would bypass the audited download view), no adding
+    here (uploads are checked in the portal), and a link to the audited download instead."""
+
+    exclude = ["file"]
+
+    def download_url(self, obj) -> str:
+        raise NotImplementedError
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        from django.utils.html import format_html
+
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', self.download_url(obj), _("Download (recorded in the audit log)"))
+
+    def has_add_permission(self, request):
+        return False

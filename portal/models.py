@@ -130,6 +130,17 @@ class PrivateFile(models.Model):
     def __str__(self):
         return self.original_name
 
+    def store(self, upload, checked, *, by) -> None:
+        """Save a checked upload (see portal.uploads.check_upload) with its type, size and SHA-256. The stored
+        name is the hash, never the uploaded name, which may hold a consumer's name."""
+        from django.core.files.base import File
+
+        self.original_name = (upload.name or "document")[-255:]
+        self.content_type, self.size, self.sha256 = checked.content_type, checked.size, checked.sha256
+        self.uploaded_by = by
+        self.file.save(f"{checked.sha256[:32]}{checked.extension}", File(upload), save=False)
+        self.save()
+
 
 class MailboxMessage(models.Model):
     """A message in a user's Secure Mailbox. It never leaves the portal; e-mail only says one arrived."""

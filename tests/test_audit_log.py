@@ -122,3 +122,33 @@ def test_admin_staff_without_a_grant_cannot_read_the_audit_log(client):
     agency, _ = agency_with_manager()
     sign_in(client, admin_staff_in(agency, can_view_book=True))
     assert client.get("/admin/portal/auditevent/").status_code == 302
+
+
+def test_reading_a_case_in_admin_is_recorded_like_the_case_page(client):
+    from .factories import ConsumerCaseFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    case = ConsumerCaseFactory()
+    sign_in(client, staff)
+    assert client.get(f"/admin/consumers/consumercase/{case.pk}/change/").status_code == 200
+    event = AuditEvent.objects.get(action="case.viewed")
+    assert (event.actor, event.object_id, event.details) == (staff, str(case.pk), {"in": "admin"})
+
+
+def test_admin_links_documents_only_through_the_audited_download(client):
+    from django.core.files.base import ContentFile
+
+    from consumers.models import CaseDocument
+
+    from .factories import ConsumerCaseFactory
+
+    case = ConsumerCaseFactory()
+    document = CaseDocument.objects.create(
+        case=case, kind="income", file=ContentFile(b"%PDF-1.7", "x.pdf"), original_name="paystub.pdf",
+        content_type="application/pdf", size=8, sha256="a" * 64,
+    )  # fmt: skip
+    sign_in(client, UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/consumers/casedocument/{document.pk}/change/").content.decode()
+    assert f"/cases/{case.pk}/documents/{document.pk}/" in page
+    assert document.file.name not in page
+    assert client.get("/admin/consumers/casedocument/add/").status_code == 403

@@ -405,3 +405,14 @@ def test_a_transfer_of_chosen_cases_moves_only_those_and_keeps_the_chain(client,
     assert kept.status == "active" and kept.agent == world["agent"]
     page = client.get(f"/cases/{chosen.case_id}/").content.decode()
     assert "Transferred to another agent" in page and "Receiver" in page
+
+
+def test_the_digest_reads_every_helpers_items_in_one_query(world, django_assert_max_num_queries):
+    today = timezone.localdate()
+    helpers = [world["agent"], *(agent_in(world["agency"]) for _ in range(5))]
+    for helper in helpers:
+        case = delegate(agent=helper, agency=world["agency"]).case
+        VerificationFactory(case=case, due_date=today + datetime.timedelta(days=2))
+    # Two reads in all, then one message (and its notice) per helper.
+    with django_assert_max_num_queries(2 + 2 * len(helpers) + 2):
+        assert send_verification_digests(today=today) == len(helpers)

@@ -127,3 +127,12 @@ def test_every_scheduled_task_exists():
     assert set(settings.CELERY_BEAT_SCHEDULE) == {"weekly-extracts", "expiry-reminders", "verification-digests"}
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
+
+
+def test_the_conditional_eligibility_extract_names_the_agent_of_each_case(world):
+    run()
+    extract = Extract.objects.get(scope="agency", kind="ce", file_format="csv")
+    rows = list(csv.DictReader(io.StringIO(read(extract).decode("utf-8-sig"))))
+    assert [(row["Agent name"], row["Agent license number"]) for row in rows] == [
+        (world["rosa"].full_name, world["rosa"].license_number)
+    ]
