@@ -87,7 +87,7 @@ def transfer_delegations(*, by, agency, from_agent, to_agent, case_ids=None) -> 
 def accept_delegation(*, delegation: Delegation, by) -> Delegation:
     """The helper accepts a pending request: the delegation becomes Active and the case joins their book."""
     with transaction.atomic():
-        delegation = Delegation.objects.select_for_update().select_related("case").get(pk=delegation.pk)
+        delegation = Delegation.objects.select_for_update().select_related("case", "agent").get(pk=delegation.pk)
         if delegation.status != Delegation.Status.PENDING:
             raise DelegationError(_("This request was already answered; nothing was changed."))
         if not delegation.agent.is_certified:
@@ -96,7 +96,26 @@ def accept_delegation(*, delegation: Delegation, by) -> Delegation:
         delegation.started_at = timezone.now()
         delegation.save(update_fields=["status", "started_at"])
         audit.record("delegation.accepted", actor=by, obj=delegation)
+        tell_managers(
+            delegation,
+            _("%(name)s accepted a request for help"),
+            _("%(name)s accepted a request for help with case %(case)s; it is in the agency's Book of Business."),
+        )
     return delegation
+
+
+def tell_managers(delegation: Delegation, subject, body) -> None:
+    """Tell the Agency Managers of the delegation's agency (not the agent) what became of a request.
+    The case number stays in the Secure Mailbox: the subject is also the e-mail's."""
+    from agents.services import people_to_tell
+
+    names = {
+        "name": delegation.agent.full_name,
+        "case": delegation.case.case_number,
+        "reason": delegation.decline_reason,
+    }
+    for manager in people_to_tell(delegation.agent)[1:]:
+        notify(user=manager, subject=subject % names, body=body % names)
 
 
 def decline_delegation(*, delegation: Delegation, by, reason: str) -> Delegation:
@@ -104,7 +123,7 @@ def decline_delegation(*, delegation: Delegation, by, reason: str) -> Delegation
     if not reason.strip():
         raise DelegationError(_("Say why you decline, so the consumer can be helped by someone else."))
     with transaction.atomic():
-        delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        delegation = Delegation.objects.select_for_update().select_related("case", "agent").get(pk=delegation.pk)
         if delegation.status != Delegation.Status.PENDING:
             raise DelegationError(_("This request was already answered; nothing was changed."))
         delegation.status = Delegation.Status.DECLINED
@@ -112,6 +131,11 @@ def decline_delegation(*, delegation: Delegation, by, reason: str) -> Delegation
         delegation.decline_reason = reason.strip()[:300]
         delegation.save(update_fields=["status", "ended_at", "decline_reason"])
         audit.record("delegation.declined", actor=by, obj=delegation, details={"reason": delegation.decline_reason})
+        tell_managers(
+            delegation,
+            _("%(name)s declined a request for help"),
+            _("%(name)s declined a request for help with case %(case)s: %(reason)s"),
+        )
     return delegation
 
 

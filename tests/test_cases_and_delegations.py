@@ -416,3 +416,16 @@ def test_the_digest_reads_every_helpers_items_in_one_query(world, django_assert_
     # Two reads in all, then one message (and its notice) per helper.
     with django_assert_max_num_queries(2 + 2 * len(helpers) + 2):
         assert send_verification_digests(today=today) == len(helpers)
+
+
+def test_the_agency_manager_is_told_when_a_request_is_accepted_or_declined(client, world):
+    accepted = delegate(agent=world["agent"], agency=world["agency"], status="pending")
+    declined = delegate(agent=world["agent"], agency=world["agency"], status="pending")
+    sign_in(client, world["agent"].user)
+    client.post(f"/delegations/{accepted.pk}/accept/")
+    client.post(f"/delegations/{declined.pk}/decline/", {"reason": "Full book"})
+    messages = dict(MailboxMessage.objects.filter(recipient=world["manager"].user).values_list("subject", "body"))
+    assert set(messages) == {"Rosa Delgado accepted a request for help", "Rosa Delgado declined a request for help"}
+    assert accepted.case.case_number in messages["Rosa Delgado accepted a request for help"]
+    assert messages["Rosa Delgado declined a request for help"].endswith(f"{declined.case.case_number}: Full book")
+    assert not MailboxMessage.objects.filter(recipient=world["agent"].user).exists()
