@@ -13,17 +13,19 @@ import datetime
 import hashlib
 import logging
 import tempfile
+from itertools import groupby
+from operator import itemgetter
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consumers.models import Verification
 from delegations.models import Delegation
+from portal.choices import Language
 
 from . import exports
 from .models import Extract, FileFormat
@@ -40,60 +42,75 @@ def week_of(day: datetime.date) -> datetime.date:
 
 
 # -- what goes in the files --------------------------------------------------------------------------
+#
+# A task writes the files of a batch of owners (agents, or agencies) from one query per kind, ordered by
+# owner: the rows stream from a server-side cursor and are cut into one file per owner as they come.
 
 
-def delegations_of(scope: str, owner_id: int) -> QuerySet[Delegation]:
-    rows = Delegation.objects.filter(status=Delegation.Status.ACTIVE)
-    return rows.filter(agent_id=owner_id) if scope == Extract.Scope.AGENT else rows.filter(agency_id=owner_id)
+def owner_field(scope: str) -> str:
+    return "agent_id" if scope == Extract.Scope.AGENT else "agency_id"
 
 
-def book_of_business_rows(scope: str, owner_id: int):
-    return book_rows(delegations_of(scope, owner_id)).order_by("case__last_name", "case__first_name", "pk")
-
-
-def conditional_eligibility_rows(scope: str, owner_id: int, today: datetime.date):
-    """One row per open conditional-eligibility item of the owner's active cases, streamed, with the
-    agent each case is delegated to read in the same query."""
-    active = delegations_of(scope, owner_id).filter(case_id=OuterRef("case_id")).order_by()
-    items = (
-        Verification.objects.filter(Exists(active), status__in=Verification.OPEN_STATUSES)
-        .annotate(
-            agent_first_name=Subquery(active.values("agent__first_name")[:1]),
-            agent_last_name=Subquery(active.values("agent__last_name")[:1]),
-            agent_license_number=Subquery(active.values("agent__license_number")[:1]),
-        )
-        .select_related("case", "household_member")
-        .order_by("due_date", "case__case_number", "pk")
+def book_of_business_rows(scope: str, owner_ids):
+    """The Book of Business rows of these owners, owner by owner, each book by consumer name."""
+    field = owner_field(scope)
+    active = Delegation.objects.filter(status=Delegation.Status.ACTIVE, **{f"{field}__in": owner_ids})
+    return (
+        book_rows(active)
+        .order_by(field, "case__last_name", "case__first_name", "pk")
+        .values(*exports.BOOK_FIELDS, owner=F(field))
     )
-    for item in items.iterator(chunk_size=2000):
-        item.today = today
+
+
+def conditional_eligibility_rows(scope: str, owner_ids, today: datetime.date):
+    """One row per open conditional-eligibility item of the owners' active cases, owner by owner, each
+    by due date, with the agent the case is delegated to (a case has one active delegation at most, so
+    the join to it adds no rows)."""
+    delegation = f"case__delegations__{owner_field(scope)}"
+    items = (
+        Verification.objects.filter(
+            status__in=Verification.OPEN_STATUSES,
+            case__delegations__status=Delegation.Status.ACTIVE,
+            **{f"{delegation}__in": owner_ids},
+        )
+        .order_by(delegation, "due_date", "case__case_number", "pk")
+        .values(*CE_FIELDS, owner=F(delegation))
+    )
+    for item in items.iterator(chunk_size=5000):
+        item["days_left"] = (item["due_date"] - today).days
         yield item
 
 
-def _member(item):
-    person = item.household_member or item.case
-    return f"{person.first_name} {person.last_name}"
+def _member(first, last, case_first, case_last):
+    return f"{first} {last}" if first is not None else f"{case_first} {case_last}"
+
+
+def _full_name(first, last):
+    return f"{first} {last}"
 
 
 CE_COLUMNS = [
-    exports.Column(_("Case number"), lambda i: i.case.case_number),
-    exports.Column(_("First name"), lambda i: i.case.first_name),
-    exports.Column(_("Last name"), lambda i: i.case.last_name),
-    exports.Column(_("Household member"), _member),
-    exports.Column(_("Item"), lambda i: i.get_kind_display()),
-    exports.Column(_("Status"), lambda i: i.get_status_display()),
-    exports.Column(_("Due date"), lambda i: i.due_date, "date"),
-    exports.Column(_("Days left"), lambda i: (i.due_date - i.today).days, "integer"),
-    exports.Column(_("Phone"), lambda i: i.case.phone),
-    exports.Column(_("E-mail"), lambda i: i.case.email),
-    exports.Column(_("Street"), lambda i: i.case.street),
-    exports.Column(_("City"), lambda i: i.case.city),
-    exports.Column(_("County"), lambda i: i.case.county),
-    exports.Column(_("ZIP code"), lambda i: i.case.zip_code),
-    exports.Column(_("Preferred language"), lambda i: i.case.get_preferred_language_display()),
-    exports.Column(_("Agent name"), lambda i: f"{i.agent_first_name} {i.agent_last_name}"),
-    exports.Column(_("Agent license number"), lambda i: i.agent_license_number),
-]
+    exports.Column(_("Case number"), fields=("case__case_number",)),
+    exports.Column(_("First name"), fields=("case__first_name",)),
+    exports.Column(_("Last name"), fields=("case__last_name",)),
+    exports.Column(_("Household member"), _member, fields=(
+        "household_member__first_name", "household_member__last_name", "case__first_name", "case__last_name")),
+    exports.Column(_("Item"), choices=tuple(Verification.Kind.choices), fields=("kind",)),
+    exports.Column(_("Status"), choices=tuple(Verification.Status.choices), fields=("status",)),
+    exports.Column(_("Due date"), kind="date", fields=("due_date",)),
+    exports.Column(_("Days left"), kind="integer", fields=("days_left",)),
+    exports.Column(_("Phone"), fields=("case__phone",)),
+    exports.Column(_("E-mail"), fields=("case__email",)),
+    exports.Column(_("Street"), fields=("case__street",)),
+    exports.Column(_("City"), fields=("case__city",)),
+    exports.Column(_("County"), fields=("case__county",)),
+    exports.Column(_("ZIP code"), fields=("case__zip_code",)),
+    exports.Column(_("Preferred language"), choices=tuple(Language.choices), fields=("case__preferred_language",)),
+    exports.Column(_("Agent name"), _full_name,
+                   fields=("case__delegations__agent__first_name", "case__delegations__agent__last_name")),
+    exports.Column(_("Agent license number"), fields=("case__delegations__agent__license_number",)),
+]  # fmt: skip
+CE_FIELDS = tuple(dict.fromkeys(f for column in CE_COLUMNS for f in column.fields if f != "days_left"))
 
 
 # -- writing and publishing --------------------------------------------------------------------------
@@ -110,60 +127,114 @@ def owners_for_week() -> tuple[list[int], list[int]]:
     return sorted(agents), sorted(agencies)
 
 
-def write_owner_extracts(*, scope: str, owner_id: int, week: datetime.date) -> int:
-    """Write and publish every extract of one owner for the week that is not published yet. Returns how many.
-    Each kind is read from the database once and written as CSV and XLSX in the same pass."""
-    owner = {"agent_id": owner_id} if scope == Extract.Scope.AGENT else {"agency_id": owner_id}
+# Owners per task: an agent's book averages about 50 cases and an agency's about 500, so a task reads
+# some 10,000 cases either way: few enough queries for the week, enough tasks to keep every worker busy.
+AGENTS_PER_TASK = 200
+AGENCIES_PER_TASK = 20
+
+
+def owner_batches(agents: list[int], agencies: list[int]) -> list[tuple[str, list[int]]]:
+    """The week's work as (scope, owner ids) batches, one task each."""
+    return [
+        (scope, owners[start : start + size])
+        for scope, owners, size in (
+            (Extract.Scope.AGENT, agents, AGENTS_PER_TASK),
+            (Extract.Scope.AGENCY, agencies, AGENCIES_PER_TASK),
+        )
+        for start in range(0, len(owners), size)
+    ]
+
+
+def write_owner_extracts(*, scope: str, owner_ids: list[int], week: datetime.date) -> int:
+    """Write and publish every extract of these owners for the week that is not published yet; returns how
+    many. The week's Extract rows are created together; each kind is read in one query for all the owners
+    and written as CSV and XLSX in the same pass; each owner's pair of files is published in one step."""
+    pending = _pending_extracts(scope, owner_ids, week)
     written = 0
     for kind in KINDS:
-        wanted = {
-            file_format: Extract.objects.get_or_create(kind=kind, scope=scope, week=week, file_format=file_format,
-                                                       **owner)[0]
-            for file_format in FileFormat.values
-        }  # fmt: skip
-        missing = {fmt: extract for fmt, extract in wanted.items() if extract.status != Extract.Status.PUBLISHED}
-        if missing:
-            write_extracts(kind=kind, scope=scope, owner_id=owner_id, week=week, extracts=missing)
-            written += len(missing)
+        todo = {owner: formats for (owner, each), formats in pending.items() if each == kind}
+        if not todo:
+            continue
+        if kind == Extract.Kind.BOOK_OF_BUSINESS:
+            rows = book_of_business_rows(scope, sorted(todo)).iterator(chunk_size=5000)
+            columns, title = exports.BOOK_COLUMNS, "Book of Business"
+        else:
+            rows = conditional_eligibility_rows(scope, sorted(todo), week)
+            columns, title = CE_COLUMNS, "Conditional Eligibility"
+        for owner, owner_rows in groupby(rows, key=itemgetter("owner")):
+            if owner in todo:
+                write_extracts(owner_rows, todo.pop(owner), columns=columns, title=title)
+        for formats in todo.values():  # owners with nothing of this kind get files with the header alone
+            write_extracts(iter(()), formats, columns=columns, title=title)
+        written += sum(len(formats) for (_owner, each), formats in pending.items() if each == kind)
     return written
 
 
-def write_extracts(*, kind: str, scope: str, owner_id: int, week: datetime.date, extracts: dict) -> None:
-    """Write one kind of extract to temporary files (CSV and XLSX together), save each under its final
-    name, then publish each in one step."""
-    if kind == Extract.Kind.BOOK_OF_BUSINESS:
-        rows = book_of_business_rows(scope, owner_id).values(*exports.BOOK_FIELDS).iterator(chunk_size=5000)
-        columns, title = exports.BOOK_COLUMNS, "Book of Business"
-    else:
-        rows = conditional_eligibility_rows(scope, owner_id, week)
-        columns, title = CE_COLUMNS, "Conditional Eligibility"
+def _pending_extracts(scope: str, owner_ids: list[int], week: datetime.date) -> dict:
+    """{(owner, kind): {format: Extract}} of what is not published yet, creating the week's missing rows."""
+    field = owner_field(scope)
+    mine = Extract.objects.filter(scope=scope, week=week, **{f"{field}__in": owner_ids})
+    have = set(mine.values_list(field, "kind", "file_format"))
+    missing = [
+        Extract(scope=scope, week=week, kind=kind, file_format=file_format, **{field: owner})
+        for owner in owner_ids
+        for kind in KINDS
+        for file_format in FileFormat.values
+        if (owner, kind, file_format) not in have
+    ]
+    # Another worker may create the same rows at the same moment: the unique constraints keep one of each.
+    Extract.objects.bulk_create(missing, batch_size=2000, ignore_conflicts=True)
+    pending: dict = {}
+    for extract in mine.exclude(status=Extract.Status.PUBLISHED):
+        pending.setdefault((getattr(extract, field), extract.kind), {})[extract.file_format] = extract
+    return pending
+
+
+def write_extracts(rows, extracts: dict, *, columns, title: str) -> None:
+    """Write one owner's rows of one kind to temporary files (CSV and XLSX together), save each under its
+    final name, then publish them together."""
     with tempfile.TemporaryFile() as csv_file, tempfile.TemporaryFile() as xlsx_file:
         count = exports.write_csv_and_xlsx(rows, csv_file, xlsx_file, columns=columns, title=title)
-        for file_format, spool in ((FileFormat.CSV, csv_file), (FileFormat.XLSX, xlsx_file)):
-            if file_format in extracts:
-                publish(extracts[file_format], spool, rows=count)
+        spools = {FileFormat.CSV: csv_file, FileFormat.XLSX: xlsx_file}
+        publish({extracts[fmt]: spools[fmt] for fmt in extracts}, rows=count)
 
 
-def publish(extract: Extract, spool, *, rows: int) -> Extract:
-    """Hash and save a finished temporary file, then mark the extract Published in one UPDATE."""
-    size = spool.seek(0, 2)
-    spool.seek(0)
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: spool.read(1024 * 1024), b""):
-        digest.update(chunk)
-    spool.seek(0)
-    sha256 = digest.hexdigest()
-    name = default_storage.save(extract_path(extract, sha256), File(spool))
-    with transaction.atomic():
-        published = Extract.objects.filter(pk=extract.pk).exclude(status=Extract.Status.PUBLISHED).update(
-            status=Extract.Status.PUBLISHED, file=name, rows=rows, size=size, sha256=sha256,
-            published_at=timezone.now(), error="",
+def publish(spools: dict, *, rows: int) -> None:
+    """Hash and save finished temporary files ({Extract: file}), then mark the extracts Published in one
+    statement. Until then no reader can reach the files: the extranet serves published rows only."""
+    saved = {}
+    try:
+        for extract, spool in spools.items():
+            size = spool.seek(0, 2)
+            spool.seek(0)
+            digest = hashlib.sha256()
+            for chunk in iter(lambda spool=spool: spool.read(1024 * 1024), b""):
+                digest.update(chunk)
+            spool.seek(0)
+            sha256 = digest.hexdigest()
+            name = default_storage.save(extract_path(extract, sha256), File(spool))
+            saved[extract] = {"name": name, "size": size, "sha256": sha256}
+
+        # One UPDATE publishes the pair: a single statement is atomic, and no reader sees one without the other.
+        def each(key):
+            return Case(*(When(pk=extract.pk, then=Value(values[key])) for extract, values in saved.items()))
+
+        published = (
+            Extract.objects.filter(pk__in=[extract.pk for extract in saved])
+            .exclude(status=Extract.Status.PUBLISHED)
+            .update(status=Extract.Status.PUBLISHED, file=each("name"), size=each("size"), sha256=each("sha256"),
+                    rows=rows, published_at=timezone.now(), error="")
         )  # fmt: skip
-    if not published:
-        # Another worker published this extract first; ours is a duplicate nobody references.
-        default_storage.delete(name)
-    extract.refresh_from_db()
-    return extract
+        if published < len(saved):
+            # Another worker published some of these first; ours are duplicates nobody references.
+            names = {values["name"] for values in saved.values()}
+            kept = set(Extract.objects.filter(file__in=names).values_list("file", flat=True))
+            for name in names - kept:
+                default_storage.delete(name)
+    except BaseException:
+        for values in saved.values():  # nothing references them: leave no orphan behind
+            default_storage.delete(values["name"])
+        raise
 
 
 def extract_path(extract: Extract, sha256: str) -> str:

@@ -18,29 +18,32 @@ def write_export(self, export_id: int) -> int:
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=30, max_retries=5)
-def write_owner_extracts(self, scope: str, owner_id: int, week: str) -> int:
-    """One agent's or agency's extracts for the week; redelivered and retried if the worker dies or fails."""
+def write_owner_extracts(self, scope: str, owner_ids: list[int], week: str) -> int:
+    """A batch of agents' or agencies' extracts for the week; redelivered if the worker dies, retried if it
+    fails, and each retry writes only what is not published yet."""
     import datetime
 
     from .extracts import write_owner_extracts as write
 
-    return write(scope=scope, owner_id=owner_id, week=datetime.date.fromisoformat(week))
+    return write(scope=scope, owner_ids=owner_ids, week=datetime.date.fromisoformat(week))
 
 
 @shared_task
 def run_weekly_extracts(week: str | None = None) -> dict:
-    """Monday 04:00: fan the week's extracts out, one task per agent with delegations and per agency."""
+    """Monday 04:00: fan the week's extracts out in batches of owners, one task each."""
     import datetime
 
     from celery import group
     from django.utils import timezone
 
-    from .extracts import owners_for_week, purge_old_extracts, week_of
+    from .extracts import owner_batches, owners_for_week, purge_old_extracts, week_of
 
     monday = datetime.date.fromisoformat(week) if week else week_of(timezone.localdate())
     agents, agencies = owners_for_week()
-    jobs = [write_owner_extracts.s("agent", pk, monday.isoformat()) for pk in agents]
-    jobs += [write_owner_extracts.s("agency", pk, monday.isoformat()) for pk in agencies]
+    jobs = [
+        write_owner_extracts.s(scope, batch, monday.isoformat()) for scope, batch in owner_batches(agents, agencies)
+    ]
     group(jobs).apply_async()
     purged = purge_old_extracts()
-    return {"week": monday.isoformat(), "agents": len(agents), "agencies": len(agencies), "purged": purged}
+    return {"week": monday.isoformat(), "agents": len(agents), "agencies": len(agencies), "tasks": len(jobs),
+            "purged": purged}  # fmt: skip

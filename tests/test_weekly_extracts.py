@@ -9,6 +9,8 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from bookofbusiness import extracts
@@ -82,12 +84,77 @@ def test_a_crash_between_writing_and_publishing_leaves_nothing_visible_and_the_r
     monkeypatch.setattr(type(extracts.Extract.objects.all()), "update", crash_on_third_publish)
     with pytest.raises(OSError):
         run()
-    assert Extract.objects.filter(status="published").count() == 2
+    assert Extract.objects.filter(status="published").count() == 4, "the agent's two pairs, each in one step"
     unpublished = Extract.objects.exclude(status="published")
     assert all(not extract.file for extract in unpublished), "no reader can reach a file that is not published"
     monkeypatch.undo()
     run()
     assert Extract.objects.filter(status="published").count() == 8
+    published = {extract.file.name for extract in Extract.objects.all()}
+    assert stored_extract_files() == published, "the crashed write left no orphan file in the storage"
+
+
+def stored_extract_files(folder="extracts"):
+    directories, files = default_storage.listdir(folder)
+    names = {f"{folder}/{name}" for name in files}
+    for directory in directories:
+        names |= stored_extract_files(f"{folder}/{directory}")
+    return names
+
+
+def test_owners_are_written_in_batches_from_one_query_per_kind(world, monkeypatch):
+    agency = world["agency"]
+    others = [agent_in(agency) for _ in range(4)]
+    for n, agent in enumerate(others):
+        for m in range(n + 1):
+            delegate(ConsumerCaseFactory(last_name=f"Other{n}{m}"), agent=agent, agency=agency)
+    monkeypatch.setattr(extracts, "AGENTS_PER_TASK", 2)
+    agents, agencies = extracts.owners_for_week()
+    assert extracts.owner_batches(agents, agencies) == [
+        ("agent", agents[0:2]),
+        ("agent", agents[2:4]),
+        ("agent", agents[4:5]),
+        ("agency", agencies),
+    ]
+    owner_ids = [world["rosa"].pk, *(agent.pk for agent in others)]
+    with CaptureQueriesContext(connection) as queries:
+        assert extracts.write_owner_extracts(scope="agent", owner_ids=owner_ids, week=WEEK) == 20
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    publishing = {"UPDATE", "SAVEPOINT", "RELEASE"}  # each owner's pair of files is published in one step
+    assert statements.count("UPDATE") == 10, "one per owner and kind"
+    assert len([s for s in statements if s not in publishing]) <= 6, "reads and bookkeeping do not grow per owner"
+    for n, agent in enumerate(others):
+        extract = Extract.objects.get(agent=agent, kind="bob", file_format="csv", status="published")
+        rows = list(csv.DictReader(io.StringIO(read(extract).decode("utf-8-sig"))))
+        assert extract.rows == len(rows) == n + 1
+        assert {row["Agent license number"] for row in rows} == {agent.license_number}
+        ce = Extract.objects.get(agent=agent, kind="ce", file_format="xlsx", status="published")
+        sheet = load_workbook(io.BytesIO(read(ce))).active
+        assert ce.rows == 0 and sheet.max_row == 1 and sheet.cell(1, 1).value == "Case number", "header alone"
+
+
+def test_extract_files_round_trip_to_the_database(world):
+    from consumers.models import HouseholdMember, Verification
+
+    child = HouseholdMember.objects.create(case=world["cases"][2], first_name="=Lía", last_name="Case2",
+                                           date_of_birth=datetime.date(2015, 3, 1), relationship="child")  # fmt: skip
+    member_item = VerificationFactory(case=child.case, household_member=child, kind="ssn",
+                                      due_date=WEEK + datetime.timedelta(days=3))  # fmt: skip
+    run()
+    extract = Extract.objects.get(scope="agent", kind="ce", file_format="xlsx")
+    sheet = load_workbook(io.BytesIO(read(extract))).active
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, values, strict=True)) for values in sheet.iter_rows(min_row=2, values_only=True)]
+    items = Verification.objects.filter(status__in=Verification.OPEN_STATUSES).order_by("due_date")
+    assert [row["Case number"] for row in rows] == [item.case.case_number for item in items]
+    for row, item in zip(rows, items, strict=True):
+        assert row["Due date"].date() == item.due_date and row["Days left"] == (item.due_date - WEEK).days
+        assert row["Item"] == item.get_kind_display() and row["Status"] == item.get_status_display()
+        person = item.household_member or item.case
+        assert row["Household member"].lstrip("'") == f"{person.first_name} {person.last_name}"
+    by_case = {row["Case number"]: row for row in rows}
+    assert by_case[member_item.case.case_number]["Household member"] == "'=Lía Case2", "formula neutralised"
 
 
 def test_old_weeks_are_removed_from_the_list_and_the_storage(world, settings):
@@ -116,7 +183,7 @@ def test_the_task_fans_out_per_owner_and_publishes_the_week(world):
     from bookofbusiness.tasks import run_weekly_extracts
 
     result = run_weekly_extracts.apply(kwargs={"week": WEEK.isoformat()}).get()
-    assert result == {"week": "2026-11-23", "agents": 1, "agencies": 1, "purged": 0}
+    assert result == {"week": "2026-11-23", "agents": 1, "agencies": 1, "tasks": 2, "purged": 0}
     assert Extract.objects.filter(status="published").count() == 8
 
 

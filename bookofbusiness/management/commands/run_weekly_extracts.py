@@ -5,8 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from bookofbusiness.extracts import owners_for_week, purge_old_extracts, week_of, write_owner_extracts
-from bookofbusiness.models import Extract
+from bookofbusiness.extracts import owner_batches, owners_for_week, purge_old_extracts, week_of, write_owner_extracts
 
 
 class Command(BaseCommand):
@@ -25,9 +24,8 @@ class Command(BaseCommand):
             share = max(1, owners * len(agencies) // max(len(agents) + len(agencies), 1))
             agents, agencies = agents[: owners - share], agencies[:share]
         written = 0
-        for scope, owners in ((Extract.Scope.AGENT, agents), (Extract.Scope.AGENCY, agencies)):
-            for owner_id in owners:
-                written += write_owner_extracts(scope=scope, owner_id=owner_id, week=monday)
+        for scope, batch in owner_batches(agents, agencies):
+            written += write_owner_extracts(scope=scope, owner_ids=batch, week=monday)
         purged = purge_old_extracts()
         self.stdout.write(
             f"Week of {monday}: {written} extracts written for {len(agents)} agents and {len(agencies)} agencies "
