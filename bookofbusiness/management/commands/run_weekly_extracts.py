@@ -14,15 +14,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--week", type=datetime.date.fromisoformat, default=None,
                             help="Any day of the week to extract (its Monday is used); this week by default.")  # fmt: skip
-        parser.add_argument("--owners", type=int, default=0, help="Only the first N owners (for the benchmark).")
 
-    def handle(self, *args, week=None, owners=0, **options):
+    def handle(self, *args, week=None, **options):
         monday = week_of(week or datetime.date.today())
         started = time.monotonic()
         agents, agencies = owners_for_week()
-        if owners:
-            share = max(1, owners * len(agencies) // max(len(agents) + len(agencies), 1))
-            agents, agencies = agents[: owners - share], agencies[:share]
         written = 0
         for scope, batch in owner_batches(agents, agencies):
             written += write_owner_extracts(scope=scope, owner_ids=batch, week=monday)
