@@ -32,6 +32,15 @@ def agents_for(user) -> QuerySet[Agent]:
     return Agent.objects.filter(user=user)
 
 
+def agency_agents_for(user) -> QuerySet[Agent]:
+    """The agents on the roster of the user's agency, with nothing counted: for choosing one in a filter.
+    Empty unless the user may view the roster."""
+    membership = active_membership_for(user)
+    if membership is None or not membership.allows("view_roster"):
+        return Agent.objects.none()
+    return Agent.objects.filter(Exists(_in_agency(membership.agency_id)))
+
+
 def roster_for(user) -> QuerySet[Agent]:
     """The agency roster: each agent with their role and status in the agency and the number of
     consumers delegated to them, all in one query."""

@@ -116,7 +116,7 @@ def dashboard_for(user, *, agent=None) -> dict:
     agency, agents by certification status. A handful of grouped queries, whatever the size of the book."""
     from django.db.models.functions import TruncWeek
 
-    from agents.selectors import roster_for
+    from agents.selectors import agency_agents_for
     from consumers.models import ConsumerCase, Enrollment
 
     membership = active_membership_for(user)
@@ -161,7 +161,9 @@ def dashboard_for(user, *, agent=None) -> dict:
     if agency_wide and membership.allows("view_roster"):
         from portal.choices import CertificationStatus
 
-        charts["certification"] = grouped(roster_for(user), "certification_status", dict(CertificationStatus.choices))
+        charts["certification"] = grouped(
+            agency_agents_for(user), "certification_status", dict(CertificationStatus.choices)
+        )
     return charts
 
 

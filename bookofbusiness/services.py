@@ -42,7 +42,7 @@ def book_from_params(*, scope_user, params, acting: bool = False):
     from django.shortcuts import get_object_or_404
 
     from agencies.selectors import active_membership_for
-    from agents.selectors import roster_for
+    from agents.selectors import agency_agents_for
 
     from .forms import BookFilterForm
     from .selectors import book_for, filter_book, sort_book
@@ -50,7 +50,7 @@ def book_from_params(*, scope_user, params, acting: bool = False):
     membership = active_membership_for(scope_user)
     agent, agents = None, None
     if not acting and membership is not None and membership.allows("view_book"):
-        agents = roster_for(scope_user).order_by("last_name", "first_name")
+        agents = agency_agents_for(scope_user).order_by("last_name", "first_name")
         if params.get("mine") and getattr(scope_user, "agent", None) is not None:
             agent = scope_user.agent
         elif str(params.get("agent", "")).isdigit():

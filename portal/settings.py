@@ -119,6 +119,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while a task writes.
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Streamed reads (`.iterator()`: exports, extracts, digests) always read every row, so plan them for the
+    # whole result rather than PostgreSQL's default first tenth of a cursor (the largest agency's export read
+    # went from 20 s to 9 s); JIT compilation cost more than it saved on these queries (1.6 s of a 3 s read).
+    database_options = DATABASES["default"].setdefault("OPTIONS", {})
+    database_options["options"] = " ".join(
+        filter(None, [database_options.get("options", ""), "-c cursor_tuple_fraction=1.0 -c jit=off"])
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
