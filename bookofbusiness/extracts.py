@@ -9,9 +9,11 @@ what is already published; a task killed half-way leaves a Writing row that the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import logging
+import os
 import tempfile
 from itertools import groupby
 from operator import itemgetter
@@ -253,4 +255,25 @@ def purge_old_extracts(*, today: datetime.date | None = None) -> int:
             default_storage.delete(extract.file.name)
         removed += 1
     old.delete()
+    # A worker killed between saving a file and publishing it leaves a file no row names: whole weeks past
+    # the retention period go from the storage, named or not.
+    weeks = default_storage.listdir("extracts")[0] if default_storage.exists("extracts") else []
+    for folder in weeks:
+        try:
+            monday = datetime.date.fromisoformat(folder)
+        except ValueError:
+            continue
+        if monday < cutoff:
+            _delete_folder(f"extracts/{folder}")
     return removed
+
+
+def _delete_folder(folder: str) -> None:
+    """Every file under `folder` in the storage, then the folder itself where the storage has folders."""
+    folders, files = default_storage.listdir(folder)
+    for name in files:
+        default_storage.delete(f"{folder}/{name}")
+    for child in folders:
+        _delete_folder(f"{folder}/{child}")
+    with contextlib.suppress(NotImplementedError, OSError):  # object storage has no folders to remove
+        os.rmdir(default_storage.path(folder))

@@ -81,6 +81,20 @@ def rows_for_export(job: BookOfBusinessExport):
     return rows
 
 
+def expire_exports(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of exports past their expiry and mark them Expired: a consumer's data is kept no
+    longer than the seven days the person was promised. Returns how many expired."""
+    now = now or timezone.now()
+    due = BookOfBusinessExport.objects.filter(status=BookOfBusinessExport.Status.READY, expires_at__lt=now)
+    expired = 0
+    for job in due.iterator(chunk_size=500):
+        if job.file:
+            job.file.delete(save=False)
+        BookOfBusinessExport.objects.filter(pk=job.pk).update(status=BookOfBusinessExport.Status.EXPIRED, file="")
+        expired += 1
+    return expired
+
+
 def write_export(job: BookOfBusinessExport) -> BookOfBusinessExport:
     """Write the export to private storage, recording progress, then tell the person it is ready."""
     from . import exports

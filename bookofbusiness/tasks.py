@@ -17,6 +17,14 @@ def write_export(self, export_id: int) -> int:
         raise self.retry(exc=error) from error
 
 
+@shared_task
+def expire_exports() -> int:
+    """Every hour: the files of exports past their expiry are deleted."""
+    from .services import expire_exports as expire
+
+    return expire()
+
+
 @shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=30, max_retries=5)
 def write_owner_extracts(self, scope: str, owner_ids: list[int], week: str) -> int:
     """A batch of agents' or agencies' extracts for the week; redelivered if the worker dies, retried if it

@@ -73,17 +73,17 @@ def export(request, file_format: str):
 @login_required
 def export_status(request, export_id: int):
     job = get_object_or_404(BookOfBusinessExport.objects.filter(requested_by=request.user), pk=export_id)
-    return render(request, "bookofbusiness/export_status.html", {"job": job})
+    return render(request, "bookofbusiness/export_status.html", {"job": job, "expired": _expired(job)})
 
 
 @login_required
 def export_download(request, export_id: int):
     """A finished export, for the person who asked for it, until it expires; audited."""
+    finished = (BookOfBusinessExport.Status.READY, BookOfBusinessExport.Status.EXPIRED)
     job = get_object_or_404(
-        BookOfBusinessExport.objects.filter(requested_by=request.user, status=BookOfBusinessExport.Status.READY),
-        pk=export_id,
+        BookOfBusinessExport.objects.filter(requested_by=request.user, status__in=finished), pk=export_id
     )
-    if job.expires_at and job.expires_at < timezone.now():
+    if _expired(job):
         return render(request, "bookofbusiness/export_status.html", {"job": job, "expired": True}, status=410)
     audit.record("file.downloaded", obj=job, details={"sha256": job.sha256, "rows": job.rows_written})
     content_type = services.XLSX_TYPE if job.file_format == FileFormat.XLSX else "text/csv; charset=utf-8"
@@ -91,3 +91,9 @@ def export_download(request, export_id: int):
                             content_type=content_type)  # fmt: skip
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _expired(job: BookOfBusinessExport) -> bool:
+    return job.status == BookOfBusinessExport.Status.EXPIRED or bool(
+        job.expires_at and job.expires_at < timezone.now()
+    )

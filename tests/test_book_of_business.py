@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -91,6 +92,26 @@ def test_search_by_case_number_and_one_agents_book(client, book):
     assert sorted(names(client.get("/book/", {"agent": book["rosa"].pk}))) == ["Ana", "Ben"]
 
 
+def test_name_search_is_served_by_the_trigram_indexes(client, book):
+    """The search by name must not read every case of a large agency: PostgreSQL can answer the lookups
+    the search uses (Django's `icontains`, UPPER(column) LIKE '%WORD%') from the trigram indexes."""
+    from django.db import connection, transaction
+    from django.db.models import Q
+
+    from consumers.models import ConsumerCase
+
+    matches = ConsumerCase.objects.filter(Q(first_name__icontains="alv") | Q(last_name__icontains="alv"))
+    sql, params = matches.values("pk").query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: rule out the scans a big one avoids
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "case_first_name_trigram" in plan and "case_last_name_trigram" in plan, plan
+    sign_in(client, book["manager"].user)
+    assert names(client.get("/book/", {"q": "alv"})) == ["Ana"]
+
+
 def test_an_agent_sees_only_their_own_book(client, book):
     sign_in(client, book["li"].user)
     assert names(client.get("/book/")) == ["Cho"]
@@ -172,6 +193,13 @@ def test_a_large_export_runs_as_a_task_lands_in_the_mailbox_and_expires(client, 
     assert AuditEvent.objects.filter(action="file.downloaded", object_id=str(job.pk)).exists()
     BookOfBusinessExport.objects.filter(pk=job.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     assert client.get(f"/book/exports/{job.pk}/download/").status_code == 410
+    name = job.file.name
+    assert services.expire_exports() == 1
+    job.refresh_from_db()
+    assert job.status == "expired" and not job.file and not default_storage.exists(name), "the file is gone"
+    assert client.get(f"/book/exports/{job.pk}/download/").status_code == 410
+    assert "This export has expired" in client.get(f"/book/exports/{job.pk}/").content.decode()
+    assert services.expire_exports() == 0
     sign_in(client, book["rosa"].user)
     assert client.get(f"/book/exports/{job.pk}/download/").status_code == 404
 

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
@@ -162,9 +163,13 @@ def test_old_weeks_are_removed_from_the_list_and_the_storage(world, settings):
     run(WEEK - datetime.timedelta(weeks=3))
     old_files = [extract.file.name for extract in Extract.objects.all()]
     assert all(default_storage.exists(name) for name in old_files)
+    orphan = default_storage.save(f"extracts/{WEEK - datetime.timedelta(weeks=3):%Y-%m-%d}/agent-1/bob-left.csv",
+                                  ContentFile(b"a file a killed worker saved but never published"))  # fmt: skip
+    kept = run(WEEK) and Extract.objects.filter(week=WEEK).values_list("file", flat=True)
     assert extracts.purge_old_extracts(today=WEEK) == 8
-    assert not Extract.objects.exists()
-    assert not any(default_storage.exists(name) for name in old_files)
+    assert set(Extract.objects.values_list("week", flat=True)) == {WEEK}
+    assert not any(default_storage.exists(name) for name in [*old_files, orphan])
+    assert all(default_storage.exists(name) for name in kept), "this week's files stay"
 
 
 def test_the_beat_schedule_starts_the_run_on_monday_at_four_in_california():
@@ -191,7 +196,12 @@ def test_every_scheduled_task_exists():
     from portal.celery import app
 
     app.loader.import_default_modules()
-    assert set(settings.CELERY_BEAT_SCHEDULE) == {"weekly-extracts", "expiry-reminders", "verification-digests"}
+    assert set(settings.CELERY_BEAT_SCHEDULE) == {
+        "weekly-extracts",
+        "expiry-reminders",
+        "verification-digests",
+        "expire-exports",
+    }
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
 

@@ -145,6 +145,7 @@ class Command(BaseCommand):
             ("Book of Business, page 1", "/book/"),
             ("Book of Business, sorted by net premium, page 200", "/book/?sort=-net&page=200"),
             ("Book of Business, items due within 14 days", "/book/?due_within=14"),
+            ("Book of Business, search by a surname", "/book/?q=" + _common_surname(agency)),
             ("Roster, page 1", "/agency/agents/"),
             ("Roster, sorted by consumers", "/agency/agents/?sort=-consumers"),
             ("Find Local Help, 90012 within 25 miles", "/find-local-help/?zip_code=90012&miles=25"),
@@ -357,3 +358,12 @@ def _openpyxl_write_only(rows, target):
             cells.append(value)
         sheet.append(cells)
     workbook.save(target)
+
+
+def _common_surname(agency) -> str:
+    """The most frequent surname in the agency's book: the search that matches the most rows."""
+    row = (
+        ConsumerCase.objects.filter(delegations__agency=agency, delegations__status="active")
+        .values("last_name").annotate(n=Count("pk")).order_by("-n").first()
+    )  # fmt: skip
+    return row["last_name"] if row else "Garcia"
