@@ -1,14 +1,89 @@
-from django.contrib import admin
+"""Extranet accounts for service-center staff: status, last sign-in, password age; unlock, resend
+onboarding, deactivate. Nothing here shows or sets a password."""
 
-from .models import ExtranetAccount
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Concat, Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal.models import SignInLock
+
+from . import services
+from .models import ExtranetAccount, PasswordLink
+
+
+class PasswordLinkInline(admin.TabularInline):
+    model = PasswordLink
+    fields = ["purpose", "created_at", "expires_at", "used_at", "revoked_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at"]
+    verbose_name_plural = _("password links (the links themselves are never stored)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ExtranetAccount)
 class ExtranetAccountAdmin(admin.ModelAdmin):
-    list_display = ["username", "agent", "is_active", "password_set_at", "last_login_at", "onboarded_at"]
+    list_display = ["username", "agent", "account_status", "last_login_at", "password_age", "onboarded_at"]
     list_filter = ["is_active"]
     search_fields = ["username", "agent__last_name", "agent__license_number"]
-    raw_id_fields = ["agent"]
-    readonly_fields = ["password_set_at", "last_login_at", "onboarded_at", "created_at"]
+    fields = ["username", "agent", "account_status", "is_active", "password_set_at", "password_expires",
+              "reminder_sent_at", "last_login_at", "onboarded_at", "created_at"]  # fmt: skip
+    readonly_fields = [field for field in fields if field != "is_active"]
     list_select_related = ["agent"]
     show_full_result_count = False
+    inlines = [PasswordLinkInline]
+    actions = ["unlock", "resend_onboarding", "deactivate"]
+
+    def has_add_permission(self, request):
+        return False  # accounts are made by onboarding
+
+    def get_queryset(self, request):
+        identifier = Lower(Concat(Value("extranet:"), OuterRef("username")))
+        locks = SignInLock.objects.filter(
+            identifier=identifier, lifted_at__isnull=True, locked_until__gt=timezone.now()
+        )
+        return super().get_queryset(request).annotate(locked=Exists(locks))
+
+    @admin.display(description=_("status"))
+    def account_status(self, account):
+        if account.is_active and account.password and getattr(account, "locked", False):
+            return ExtranetAccount.Status.LOCKED.label
+        status = account.status()
+        return ExtranetAccount.Status(status).label
+
+    @admin.display(description=_("password age"))
+    def password_age(self, account):
+        if account.password_set_at is None:
+            return "—"
+        days = (timezone.now() - account.password_set_at).days
+        return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+
+    @admin.display(description=_("password expires"))
+    def password_expires(self, account):
+        return account.password_expires_at or "—"
+
+    @admin.action(description=_("Unlock the selected accounts"), permissions=["change"])
+    def unlock(self, request, queryset):
+        unlocked = sum(services.unlock(account, by=request.user) for account in queryset)
+        self.message_user(request, _("%(count)d accounts unlocked.") % {"count": unlocked}, messages.SUCCESS)
+
+    @admin.action(description=_("Resend the onboarding e-mails (earlier links stop working)"), permissions=["change"])
+    def resend_onboarding(self, request, queryset):
+        sent = 0
+        for account in queryset.select_related("agent").filter(is_active=True):
+            services.send_onboarding(account, by=request.user)
+            sent += 1
+        self.message_user(request, _("Onboarding sent to %(count)d accounts.") % {"count": sent}, messages.SUCCESS)
+
+    @admin.action(description=_("Deactivate the selected accounts"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        accounts = list(queryset.filter(is_active=True))
+        for account in accounts:
+            services.deactivate(account, by=request.user)
+        self.message_user(request, _("%(count)d accounts deactivated.") % {"count": len(accounts)}, messages.SUCCESS)

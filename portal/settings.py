@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "extranet.middleware.ExtranetSessionMiddleware",
     "portal.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.SessionTimeoutMiddleware",
@@ -295,6 +296,14 @@ CELERY_BEAT_SCHEDULE = {
     "expiry-reminders": {"task": "agents.tasks.expiry_reminders", "schedule": crontab(hour=6, minute=15)},
     "verification-digests": {"task": "consumers.tasks.verification_digests", "schedule": crontab(hour=6, minute=30)},
     "expire-exports": {"task": "bookofbusiness.tasks.expire_exports", "schedule": crontab(minute=5)},
+    "extranet-onboarding": {
+        "task": "extranet.tasks.monday_onboarding",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    "extranet-password-reminders": {
+        "task": "extranet.tasks.password_expiry_reminders",
+        "schedule": crontab(hour=6, minute=45),
+    },
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -339,3 +348,12 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_INVITATION_DAYS = 7
 PORTAL_EXPIRY_REMINDER_DAYS = 30
 EXTRACT_RETENTION_WEEKS = int(env("EXTRACT_RETENTION_WEEKS", "8"))
+
+# The Agent Extranet: its own accounts, passwords and session (cookie limited to /extranet/).
+EXTRANET_PASSWORD_DAYS = 60  # a password expires this long after it was set
+EXTRANET_PASSWORD_REMINDER_DAYS = 10  # one e-mail this long before it expires
+EXTRANET_PASSWORD_HISTORY = 24  # none of the last N passwords may be chosen again
+EXTRANET_PASSWORD_MIN_AGE_HOURS = 24  # one change a day at most
+EXTRANET_RESET_LINK_HOURS = 24
+EXTRANET_ONBOARDING_LINK_DAYS = 7
+EXTRANET_SESSION_COOKIE_NAME = "__Secure-extranet" if not DEBUG else "extranet_session"

@@ -21,6 +21,7 @@ STAFF_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "agencies.agencydocument": (VIEW,),
         "agencies.membership": (VIEW, ADD, CHANGE),
         "extranet.extranetaccount": (VIEW, CHANGE),
+        "extranet.passwordlink": (VIEW,),
     },
     # Verifies consumers' identity, issues access codes, ends delegations at a consumer's request.
     "Service center: consumer support": {
@@ -41,6 +42,7 @@ STAFF_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "portal.auditevent": (VIEW,),
         "portal.signinlock": (VIEW, CHANGE),
         "portal.signinfailure": (VIEW,),
+        "extranet.extranetaccount": (VIEW, CHANGE),
         "portal.user": (VIEW, CHANGE),
         "otp_totp.totpdevice": (VIEW, DELETE),
         "otp_static.staticdevice": (VIEW, DELETE),

@@ -40,5 +40,6 @@ urlpatterns = [
     path("agency/", include("agencies.urls")),
     path("agent/", include("agents.urls")),
     path("delegations/", include("delegations.urls")),
+    path("extranet/", include("extranet.urls")),
     path("admin/", admin.site.urls),
 ]

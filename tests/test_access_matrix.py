@@ -56,6 +56,14 @@ def only(allowed: set[str], otherwise=FORBIDDEN):
 
 
 RULES = {
+    # The extranet has its own sign-in: every portal role is a stranger there.
+    "extranet:sign_in": signed_in(OK, anonymous=OK),
+    "extranet:files": signed_in(AWAY, anonymous=AWAY),
+    "extranet:download": signed_in(AWAY, anonymous=AWAY),
+    "extranet:change_password": signed_in(AWAY, anonymous=AWAY),
+    "extranet:sign_out": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "extranet:reset": signed_in(OK, anonymous=OK),
+    "extranet:choose_password": signed_in(410, anonymous=410),
     "home": {**signed_in(AWAY), "service_center": OK},
     "help": signed_in(OK, anonymous=OK),
     "find_local_help": signed_in(OK, anonymous=OK),

@@ -201,6 +201,8 @@ def test_every_scheduled_task_exists():
         "expiry-reminders",
         "verification-digests",
         "expire-exports",
+        "extranet-onboarding",
+        "extranet-password-reminders",
     }
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
