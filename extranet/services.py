@@ -8,6 +8,7 @@ consumer data.
 from __future__ import annotations
 
 import datetime
+import functools
 import secrets
 
 from django.conf import settings
@@ -233,8 +234,11 @@ def set_password(account: ExtranetAccount, raw_password: str, *, how: str, link:
 
 # -- signing in ------------------------------------------------------------------------------------
 
-# A hash to check typed passwords against when the username is unknown, so the answer takes as long.
-_DUMMY = make_password(secrets.token_urlsafe(16))
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check typed passwords against when the username is unknown, so the answer takes as long."""
+    return make_password(secrets.token_urlsafe(16))
 
 
 class SignInRefused(Exception):
@@ -257,7 +261,7 @@ def authenticate(*, username: str, password: str, client_ip: str | None) -> Extr
         audit.record("auth.lock_refused", actor_label=username, details={"site": "extranet"})
         raise SignInRefused(locked, code="locked")
     account = ExtranetAccount.objects.select_related("agent").filter(username=username, is_active=True).first()
-    password_ok = check_password(password or "", account.password if account and account.password else _DUMMY)
+    password_ok = check_password(password or "", account.password if account and account.password else _dummy_hash())
     if account is None or not account.password or not password_ok:
         lock = lockout.record_failure(identifier=identifier, client_ip=client_ip)
         audit.record("auth.sign_in_failed", actor_label=username, details={"site": "extranet"})
