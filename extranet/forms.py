@@ -17,7 +17,14 @@ class ResetForm(forms.Form):
 
 
 class ChoosePasswordForm(forms.Form):
-    """A new password, typed twice. The rules that need the account are checked by the view's service."""
+    """A new password for `account`, typed twice, checked against every rule (with `change`, the once-a-day
+    rule too)."""
+
+    change = False
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
 
     new_password = forms.CharField(
         label=_("New password"), max_length=200, strip=False,
@@ -27,6 +34,13 @@ class ChoosePasswordForm(forms.Form):
     )  # fmt: skip
     confirm_password = forms.CharField(label=_("New password again"), max_length=200, strip=False,
                                        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))  # fmt: skip
+
+    def clean_new_password(self):
+        from .services import check_new_password
+
+        password = self.cleaned_data["new_password"]
+        check_new_password(self.account, password, change=self.change)
+        return password
 
     def clean(self):
         data = super().clean()
@@ -40,6 +54,7 @@ class ChoosePasswordForm(forms.Form):
 
 
 class ChangePasswordForm(ChoosePasswordForm):
+    change = True
     current_password = forms.CharField(label=_("Current password"), max_length=200, strip=False,
                                        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))  # fmt: skip
     field_order = ["current_password", "new_password", "confirm_password"]

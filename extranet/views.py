@@ -3,7 +3,6 @@
 from functools import wraps
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -94,7 +93,7 @@ def download(request, extract_id: int):
 @signed_in_required
 def change_password(request):
     account = request.extranet_account
-    form = ChangePasswordForm(request.POST or None)
+    form = ChangePasswordForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         if not account.check_password(form.cleaned_data["current_password"]):
             # Counted like a failed sign-in: a borrowed session cannot be used to guess the password.
@@ -103,15 +102,10 @@ def change_password(request):
                 return HttpResponseRedirect(reverse("extranet:sign_in"))
             form.add_error("current_password", _("Your current password is not right."))
         else:
-            try:
-                services.check_new_password(account, form.cleaned_data["new_password"], change=True)
-            except ValidationError as error:
-                form.add_error("new_password", error)
-            else:
-                services.set_password(account, form.cleaned_data["new_password"], how="change")
-                account.refresh_from_db()
-                middleware.sign_in(request, account)  # this session continues; every other one ends
-                return render(request, "extranet/password_done.html", {"account": account})
+            services.set_password(account, form.cleaned_data["new_password"], how="change")
+            account.refresh_from_db()
+            middleware.sign_in(request, account)  # this session continues; every other one ends
+            return render(request, "extranet/password_done.html", {"account": account})
     return render(request, "extranet/change_password.html", {"form": form, "account": account},
                   status=400 if form.errors else 200)  # fmt: skip
 
@@ -133,15 +127,10 @@ def choose_password(request, token: str):
     link = services.usable_link(token)
     if link is None:
         return render(request, "extranet/link_invalid.html", status=410)
-    form = ChoosePasswordForm(request.POST or None)
+    form = ChoosePasswordForm(request.POST or None, account=link.account)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.check_new_password(link.account, form.cleaned_data["new_password"], change=False)
-        except ValidationError as error:
-            form.add_error("new_password", error)
-        else:
-            services.set_password(link.account, form.cleaned_data["new_password"], how=link.purpose, link=link)
-            middleware.sign_out(request)
-            return render(request, "extranet/password_done.html", {"account": link.account, "by_link": True})
+        services.set_password(link.account, form.cleaned_data["new_password"], how=link.purpose, link=link)
+        middleware.sign_out(request)
+        return render(request, "extranet/password_done.html", {"account": link.account, "by_link": True})
     return render(request, "extranet/choose_password.html", {"form": form, "account": link.account},
                   status=400 if form.errors else 200)  # fmt: skip

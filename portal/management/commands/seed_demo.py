@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from consumers.models import ConsumerCase
-from portal.demo_data import DEMO_PASSWORD, DemoBuilder, demo_sign_ins
+from portal.demo_data import DEMO_DOMAIN, DEMO_PASSWORD, DemoBuilder, demo_sign_ins
 
 
 class Command(BaseCommand):
@@ -63,6 +63,7 @@ class Command(BaseCommand):
             f"{options['consumers']:,} consumer cases into {connection.vendor} ..."
         )
         result = builder.build()
+        self._demo_extranet()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {result.agencies:,} agencies, {result.agents:,} agents, {result.cases:,} cases and "
@@ -80,12 +81,35 @@ class Command(BaseCommand):
             "The first sign-in enrols an authenticator app (the second factor). Without a phone, "
             "`python manage.py totp_code EMAIL` prints the code it would show."
         )
+        from extranet.models import ExtranetAccount
+
+        accounts = ExtranetAccount.objects.filter(agent__user__email__endswith=f"@{DEMO_DOMAIN}").exclude(password="")
+        for account in accounts.select_related("agent__user"):
+            self.stdout.write(
+                f"Agent Extranet (/extranet/): {account.username} ({account.agent.user.email}), same password"
+            )
+
+    def _demo_extranet(self):
+        """The demo manager and agent get extranet accounts (the demo password) and this week's extracts."""
+        from agents.models import Agent
+        from bookofbusiness.extracts import week_of, write_owner_extracts
+        from bookofbusiness.models import Extract
+        from extranet import services
+
+        agents = list(Agent.objects.filter(user__email__in=[f"manager@{DEMO_DOMAIN}", f"agent@{DEMO_DOMAIN}"]))
+        week = week_of(datetime.date.today())
+        for agent in agents:
+            services.set_password(services.account_for(agent), DEMO_PASSWORD, how="demo")
+            write_owner_extracts(scope=Extract.Scope.AGENT, owner_ids=[agent.pk], week=week)
+        manager = next((agent for agent in agents if agent.user.email.startswith("manager@")), None)
+        membership = manager.user.memberships.filter(status="active").first() if manager else None
+        if membership is not None:
+            write_owner_extracts(scope=Extract.Scope.AGENCY, owner_ids=[membership.agency_id], week=week)
 
     def _reset(self):
         from agencies.models import Agency
         from agents.models import Agent
         from delegations.models import ActingOnBehalf, Delegation
-        from portal.demo_data import DEMO_DOMAIN
         from portal.models import User
 
         ActingOnBehalf.objects.all().delete()
