@@ -127,6 +127,10 @@ class Agent(Certifiable, TimeStampedModel):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def is_certified(self) -> bool:
+        return self.certification_status == CertificationStatus.CERTIFIED
+
 
 class CertificationChange(models.Model):
     """One change of an agent's certification status: who, when, why. Never edited."""

@@ -52,6 +52,7 @@ class ExtranetSessionMiddleware:
             or now - session.get("signed_in_at", 0) > settings.SESSION_ABSOLUTE_TIMEOUT
             or not constant_time_compare(session.get(PASSWORD_KEY, ""), password_hmac(account))
             or account.password_expired()
+            or not account.agent.is_certified
         ):
             session.flush()
             request.extranet_session_ended = True

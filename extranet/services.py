@@ -269,6 +269,14 @@ def authenticate(*, username: str, password: str, client_ip: str | None) -> Extr
             raise SignInRefused(locked, code="locked")
         raise SignInRefused(_("The username or password is not right."), code="invalid")
     lockout.clear_failures(identifier)
+    if not account.agent.is_certified:
+        audit.record("auth.sign_in_failed", obj=account, actor_label=username, details={"site": "extranet",
+                                                                                       "reason": "not certified"})  # fmt: skip
+        raise SignInRefused(
+            _("The extranet is for certified agents, and your certification is not active. Call the Agent Service "
+              "Center at %(phone)s.") % {"phone": settings.PORTAL_AGENT_SERVICE_CENTER_PHONE},
+            code="not_certified",
+        )  # fmt: skip
     if account.password_expired():
         audit.record("extranet.password_expired", obj=account, actor_label=username)
         raise SignInRefused(

@@ -342,3 +342,24 @@ def test_admin_lists_each_status_and_deactivates():
     refused = Client().post("/extranet/sign-in/", {"username": fine.username, "password": GOOD})
     assert refused.status_code == 400
     assert AuditEvent.objects.filter(action="extranet.deactivated", object_id=str(fine.pk)).exists()
+
+
+def test_an_agent_no_longer_certified_cannot_use_the_extranet():
+    account = active_account(when=datetime.datetime.now(tz=LA))
+    client = extranet_client(account)
+    account.agent.certification_status = "suspended"
+    account.agent.save()
+    assert client.get("/extranet/").status_code == 302, "the session ends"
+    refused = Client().post("/extranet/sign-in/", {"username": account.username, "password": GOOD})
+    assert refused.status_code == 400 and "certified agents" in refused.content.decode()
+
+
+def test_staff_send_onboarding_to_agents_certified_before_the_extranet(mailoutbox, django_capture_on_commit_callbacks):
+    ready = AgentFactory()
+    suspended = AgentFactory(certification_status="suspended")
+    staff = staff_client()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post("/admin/agents/agent/", {"action": "send_extranet_onboarding",
+                                            "_selected_action": [ready.pk, suspended.pk]})  # fmt: skip
+    assert {message.to[0] for message in mailoutbox} == {ready.email} and len(mailoutbox) == 3
+    assert ExtranetAccount.objects.get(agent=ready).username == f"CC_{ready.license_number}"
