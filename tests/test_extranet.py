@@ -84,7 +84,26 @@ def test_onboarding_emails_are_in_the_agents_language(mailoutbox, django_capture
     with at(MONDAY), django_capture_on_commit_callbacks(execute=True):
         services.run_monday_onboarding()
     assert len(mailoutbox) == 3 and all(message.to == [agent.email] for message in mailoutbox)
-    assert all(str(agent.first_name) in message.body for message in mailoutbox)
+    assert all(message.body.startswith(f"Estimado/a {agent.first_name}:") for message in mailoutbox)
+    assert "[seguro]" in mailoutbox[1].subject and "Nombre de usuario" in mailoutbox[1].subject
+    assert "Nunca enviamos contraseñas" in mailoutbox[2].body
+
+
+def test_the_compiled_spanish_catalogue_matches_its_source(tmp_path):
+    """The .mo file is committed so `make run` needs no gettext; it must be compiled from the .po as it is."""
+    import gettext
+    import subprocess
+    from pathlib import Path
+
+    from django.conf import settings
+
+    source = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES"
+    subprocess.run(["/usr/bin/msgfmt", "--check-format", "-o", str(tmp_path / "django.mo"), str(source / "django.po")],
+                   check=True)  # fmt: skip
+    with open(source / "django.mo", "rb") as committed, open(tmp_path / "django.mo", "rb") as fresh:
+        assert gettext.GNUTranslations(committed)._catalog == gettext.GNUTranslations(fresh)._catalog, (
+            "run `python manage.py compilemessages -l es --ignore=.venv` and commit django.mo"
+        )
 
 
 def test_the_onboarding_link_sets_the_password_once(client, mailoutbox, django_capture_on_commit_callbacks):
