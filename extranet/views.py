@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -40,12 +41,24 @@ def sign_in(request):
         return HttpResponseRedirect(reverse("extranet:files"))
     form = SignInForm(request.POST or None)
     refused = None
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not ratelimit.consume(request, action="login_failed", dry_run=True)
+    ):
+        # The portal's budget of failed sign-ins per address, shared: one network cannot try many usernames.
+        audit.record("auth.throttled", actor_label=form.cleaned_data["username"], details={"site": "extranet"})
+        refused = services.SignInRefused(
+            _("Too many sign-in attempts from your network. Wait 15 minutes before trying again."), code="throttled"
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             account = services.authenticate(username=form.cleaned_data["username"],
                                             password=form.cleaned_data["password"], client_ip=audit.client_ip(request))  # fmt: skip
         except services.SignInRefused as error:
             refused = error
+            if error.code == "invalid":
+                ratelimit.consume(request, action="login_failed")
         else:
             middleware.sign_in(request, account)
             target = request.GET.get("next", "")

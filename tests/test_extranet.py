@@ -382,3 +382,13 @@ def test_staff_send_onboarding_to_agents_certified_before_the_extranet(mailoutbo
                                             "_selected_action": [ready.pk, suspended.pk]})  # fmt: skip
     assert {message.to[0] for message in mailoutbox} == {ready.email} and len(mailoutbox) == 3
     assert ExtranetAccount.objects.get(agent=ready).username == f"CC_{ready.license_number}"
+
+
+def test_one_network_cannot_try_many_usernames():
+    account = active_account(when=datetime.datetime.now(tz=LA))
+    client = Client()
+    for n in range(20):
+        client.post("/extranet/sign-in/", {"username": f"CC_9Z{n:05d}", "password": "guess"})
+    refused = client.post("/extranet/sign-in/", {"username": account.username, "password": GOOD})
+    assert refused.status_code == 400 and "Too many sign-in attempts" in refused.content.decode()
+    assert AuditEvent.objects.filter(action="auth.throttled", details__site="extranet").exists()
