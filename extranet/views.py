@@ -28,7 +28,10 @@ def signed_in_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.extranet_account is None:
-            query = urlencode({"next": request.get_full_path()})
+            params = {"next": request.get_full_path()}
+            if getattr(request, "extranet_session_ended", False):
+                params["ended"] = "1"
+            query = urlencode(params)
             return HttpResponseRedirect(f"{reverse('extranet:sign_in')}?{query}")
         return view(request, *args, **kwargs)
 
@@ -65,7 +68,7 @@ def sign_in(request):
             if not (target.startswith(middleware.PREFIX) and url_has_allowed_host_and_scheme(target, None)):
                 target = reverse("extranet:files")
             return HttpResponseRedirect(target)
-    ended = getattr(request, "extranet_session_ended", False)
+    ended = getattr(request, "extranet_session_ended", False) or request.GET.get("ended") == "1"
     return render(request, "extranet/sign_in.html", {"form": form, "refused": refused, "session_ended": ended},
                   status=400 if refused else 200)  # fmt: skip
 

@@ -392,3 +392,15 @@ def test_one_network_cannot_try_many_usernames():
     refused = client.post("/extranet/sign-in/", {"username": account.username, "password": GOOD})
     assert refused.status_code == 400 and "Too many sign-in attempts" in refused.content.decode()
     assert AuditEvent.objects.filter(action="auth.throttled", details__site="extranet").exists()
+
+
+def test_the_extranet_session_ends_after_15_idle_minutes():
+    account = active_account()
+    with at(MONDAY + datetime.timedelta(days=1)):
+        client = extranet_client(account)
+    with at(MONDAY + datetime.timedelta(days=1, minutes=14)):
+        assert client.get("/extranet/").status_code == 200
+    with at(MONDAY + datetime.timedelta(days=1, minutes=30)):
+        response = client.get("/extranet/")
+        assert response.status_code == 302
+        assert "session ended" in client.get(response["Location"]).content.decode()
