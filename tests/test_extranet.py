@@ -404,3 +404,16 @@ def test_the_extranet_session_ends_after_15_idle_minutes():
         response = client.get("/extranet/")
         assert response.status_code == 302
         assert "session ended" in client.get(response["Location"]).content.decode()
+
+
+def test_staff_resend_onboarding_from_the_account_list(mailoutbox, django_capture_on_commit_callbacks):
+    account = services.account_for(AgentFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_onboarding(account)
+        staff_client().post("/admin/extranet/extranetaccount/", {"action": "resend_onboarding",
+                                                                 "_selected_action": [account.pk]})  # fmt: skip
+    first, second = links_in(mailoutbox)
+    assert len(mailoutbox) == 6 and first != second
+    assert services.usable_link(first.rstrip("/").rsplit("/", 1)[1]) is None, "the earlier link died"
+    event = AuditEvent.objects.filter(action="extranet.onboarding_sent", object_id=str(account.pk)).latest("pk")
+    assert event.details == {"resent": True} and event.actor is not None
