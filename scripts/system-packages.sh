@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the portal needs when they are missing:
-# PostgreSQL's server (tests, production), Redis (tests, production), gettext (translations).
+# PostgreSQL's server (tests, production), Redis (tests, production), gettext (translations),
+# Chromium (the browser tests drive Debian's headless Chromium; no browser is downloaded).
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,7 @@ command -v psql >/dev/null || missing+=(postgresql-client)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v msgfmt >/dev/null || missing+=(gettext)
 [ -x /usr/bin/time ] || missing+=(time)
+command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
