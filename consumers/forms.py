@@ -76,6 +76,11 @@ class ChangeReportForm(forms.Form):
     """Report a change: the fields that matter for the kind of change are required."""
 
     kind = forms.ChoiceField(label=_("What changed"), choices=ChangeReport.Kind.choices)
+
+    def __init__(self, *args, **kwargs):
+        # The case page shows this form beside the document form: ids of their own keep each label on its field.
+        kwargs.setdefault("auto_id", "change_%s")
+        super().__init__(*args, **kwargs)
     street = forms.CharField(label=_("New street address"), max_length=200, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     zip_code = NormalizingCharField(label=_("ZIP code"), normalizer=normalize_zip_code, max_length=10, required=False)
@@ -129,6 +134,7 @@ class CaseDocumentForm(forms.Form):
     )
 
     def __init__(self, *args, case, **kwargs):
+        kwargs.setdefault("auto_id", "document_%s")
         super().__init__(*args, **kwargs)
         self.fields["verification"].queryset = case.verifications.filter(status__in=["open", "submitted"])
         self.fields["verification"].label_from_instance = lambda v: f"{v.get_kind_display()} — {v.due_date:%m/%d/%Y}"

@@ -57,14 +57,14 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-artifacts")
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    """Debian's headless Chromium driven by Playwright (no browser download)."""
+@pytest.fixture
+def chromium(monkeypatch):
+    """Debian's headless Chromium driven by Playwright (no browser download), for one test: Playwright's
+    sync API keeps an event loop in this thread while it runs, so the test's own ORM calls between browser
+    steps are allowed for that test only."""
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make between
-    # browser steps are synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -2,6 +2,7 @@
 portal. Each journey keeps screenshots of its key pages in test-artifacts/, fails on console errors and
 Content-Security-Policy violations, and runs axe-core on the pages it passes through."""
 
+import csv
 import datetime
 import re
 
@@ -13,6 +14,8 @@ from delegations.models import Delegation
 from .browser import accessibility_problems, shot, sign_in
 from .factories import ConsumerCaseFactory, agency_with_manager, agent_in, delegate
 
+# The live server needs committed data, so each journey runs in a transactional test (pytest-django runs
+# those last; each ends by emptying the tables, data migrations' rows included).
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
@@ -95,18 +98,102 @@ def test_a_manager_acts_on_behalf_of_an_agent_and_stops(page, agency):
     assert not page.problems, page.problems
 
 
-def test_the_public_finds_help_by_zip_and_language(page, agency):
+def test_an_agent_accepts_a_delegation_uploads_a_document_and_reports_a_change(page, agency, tmp_path):
+    rosa = agency["rosa"]
+    pending = delegate(ConsumerCaseFactory(first_name="Ana", last_name="Pending"), agent=rosa,
+                       agency=agency["agency"], status="pending")  # fmt: skip
+    sign_in(page, rosa.user)
+    page.goto("/delegations/mine/?status=pending")
+    shot(page, "1-pending-requests")
+    expect_accessible(page, "pending requests")
+    page.get_by_role("button", name="Accept").click()
+    page.wait_for_load_state()
+    pending.refresh_from_db()
+    assert pending.status == "active"
+
+    page.goto(f"/cases/{pending.case_id}/")
+    shot(page, "2-case")
+    expect_accessible(page, "case page")
+    proof = tmp_path / "paystub.pdf"
+    proof.write_bytes(b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    page.get_by_label("Kind of document").select_option(label="Proof of income")
+    page.get_by_label("File").set_input_files(str(proof))
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_load_state()
+    assert pending.case.documents.count() == 1
+    assert "paystub.pdf" in page.content()
+
+    shot(page, "2b-after-upload")
+    page.get_by_role("combobox", name=re.compile("^What changed")).select_option(label="Phone")
+    page.get_by_label("New phone").fill("(916) 555-0142")
+    page.get_by_label("Since").fill(datetime.date.today().isoformat())
+    page.get_by_role("button", name="Report the change").click()
+    page.wait_for_load_state()
+    pending.case.refresh_from_db()
+    assert pending.case.phone == "916-555-0142"
+    shot(page, "3-change-reported")
+    assert not page.problems, page.problems
+
+
+def test_a_consumer_finds_help_by_zip_and_language_and_asks_for_it(page, agency):
+    from agents.models import Language
+    from consumers.services import generate_access_code
+
+    from .factories import AgencyLocationFactory, UserFactory
+
+    helper = agency["li"]
+    location = AgencyLocationFactory(agency=agency["agency"], zip_code="95814", county="Sacramento",
+                                     city="Sacramento", name="Capitol office")  # fmt: skip
+    # Languages come from a data migration, which an earlier journey's truncation may have removed.
+    helper.languages.set([Language.objects.get_or_create(code=code)[0] for code in ("en", "es")])
+    helper.subsite_locations.add(location)
+    case = ConsumerCaseFactory(first_name="Lucía", last_name="Ramos")
+    code = generate_access_code(case=case, by=UserFactory(is_staff=True), identity_checks={"dob": True})
+
     page.goto("/find-local-help/")
     page.get_by_label("ZIP code").fill("95814")
+    page.get_by_label("Language spoken").select_option(value="es")
     shot(page, "1-find-local-help")
     expect_accessible(page, "Find Local Help")
     page.get_by_role("button", name=re.compile("Search|Find", re.I)).first.click()
     page.wait_for_load_state()
+    assert "Capitol office" in page.content()
     shot(page, "2-results")
     expect_accessible(page, "Find Local Help results")
+    page.get_by_role("link", name=f"Ask {helper.first_name} for help").click()
+    page.get_by_label("Case number").fill(case.case_number)
+    page.get_by_label("Access code").fill(code)
+    shot(page, "3-request-help")
+    expect_accessible(page, "request help")
+    page.get_by_role("button", name=re.compile("Ask|Send|Request", re.I)).first.click()
+    page.wait_for_load_state()
+    shot(page, "4-request-sent")
+    assert Delegation.objects.filter(case=case, agent=helper, status="pending").exists()
     assert not page.problems, page.problems
 
 
-def test_journey_dates_are_today():
-    # The journeys run on today's clock: the live server and the browser share it.
-    assert datetime.date.today().year >= 2026
+def test_an_agent_signs_in_to_the_extranet_and_downloads_an_extract(page, agency):
+    from bookofbusiness.extracts import week_of, write_owner_extracts
+    from extranet import services
+
+    rosa = agency["rosa"]
+    account = services.account_for(rosa)
+    services.set_password(account, "Harbor-Light-2026!", how="onboarding")
+    week = week_of(datetime.date.today())
+    write_owner_extracts(scope="agent", owner_ids=[rosa.pk], week=week)
+
+    page.goto("/extranet/")
+    shot(page, "1-extranet-sign-in")
+    expect_accessible(page, "extranet sign-in")
+    page.get_by_label("Username").fill(account.username)
+    page.get_by_label("Password").fill("Harbor-Light-2026!")
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state()
+    shot(page, "2-extranet-files")
+    expect_accessible(page, "extranet files")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download Book of Business .* csv")).click()
+    with open(download.value.path(), encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert {row[0] for row in rows[1:]} == {case.case_number for case in agency["cases"]}
+    assert not page.problems, page.problems
