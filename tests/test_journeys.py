@@ -197,3 +197,33 @@ def test_an_agent_signs_in_to_the_extranet_and_downloads_an_extract(page, agency
         rows = list(csv.reader(handle))
     assert {row[0] for row in rows[1:]} == {case.case_number for case in agency["cases"]}
     assert not page.problems, page.problems
+
+
+MAIN_PAGES = {
+    "public": ["/accounts/login/", "/accounts/password/reset/", "/find-local-help/", "/help/", "/extranet/sign-in/",
+               "/extranet/reset/"],
+    "manager": ["/agency/", "/agency/agents/", "/agency/agents/{rosa}/", "/agency/agents/add/", "/agency/staff/",
+                "/agency/delegations/", "/agency/account/", "/book/", "/book/?due_within=30", "/mailbox/",
+                "/security/", "/delegations/mine/", "/agent/profile/"],
+    "agent": ["/delegations/mine/", "/delegations/mine/?status=pending", "/cases/{case}/", "/book/",
+              "/agent/profile/", "/cases/new/"],
+}  # fmt: skip
+
+
+def test_every_main_page_passes_axe_core(page, agency):
+    """No serious or critical WCAG 2.1 AA violation on any main page, for the public, a manager and an agent."""
+    ids = {"rosa": agency["rosa"].pk, "case": agency["cases"][0].pk}
+    failures = []
+    for who, paths in MAIN_PAGES.items():
+        if who == "manager":
+            sign_in(page, agency["manager"].user)
+        elif who == "agent":
+            page.context.clear_cookies()
+            sign_in(page, agency["rosa"].user)
+        for path in paths:
+            response = page.goto(path.format(**ids))
+            assert response.status == 200, (who, path, response.status)
+            failures += [f"{who} {path}: {problem}" for problem in accessibility_problems(page)]
+        shot(page, f"{who}-last-page")
+    assert not failures, "\n".join(failures)
+    assert not page.problems, page.problems

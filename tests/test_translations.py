@@ -1,0 +1,65 @@
+"""Every user-visible string of a template is marked for translation."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+APPS = ["templates", "portal", "agencies", "agents", "consumers", "delegations", "bookofbusiness", "extranet"]
+# Words that are the same in every language the portal speaks, or name a language in itself.
+UNTRANSLATED_OK = {"English", "Español", "CA", "SHA-256", "XLSX", "CSV", "PDF", "ZIP", "APTC", "FEIN", "ID"}
+# The server-error page is static and bilingual on purpose: it is shown when anything may be broken.
+STATIC_PAGES = {"templates/500.html"}
+
+BLOCKS = re.compile(
+    r"{%\s*(blocktranslate|blocktrans|comment)\b.*?{%\s*end(blocktranslate|blocktrans|comment)\s*%}", re.S
+)
+TAG_OR_VARIABLE = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.S)
+SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+VISIBLE_ATTRIBUTE = re.compile(r'\b(alt|title|aria-label|placeholder|data-confirm)="([^"]*)"', re.I)
+HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def templates():
+    for app in APPS:
+        base = ROOT / app
+        yield from (path for path in base.rglob("templates/**/*") if path.suffix in (".html", ".txt"))
+        if app == "templates":
+            yield from (path for path in base.rglob("*") if path.suffix in (".html", ".txt"))
+
+
+def untranslated(source: str) -> list[str]:
+    text = BLOCKS.sub(" ", source)
+    text = SCRIPT_STYLE.sub(" ", HTML_COMMENT.sub(" ", text))
+    found = [
+        value
+        for _name, value in VISIBLE_ATTRIBUTE.findall(text)
+        if re.search(r"[A-Za-z]", TAG_OR_VARIABLE.sub("", value))
+    ]
+    text = TAG_OR_VARIABLE.sub(" ", text)
+    text = HTML_TAG.sub("\n", text)
+    for line in text.splitlines():
+        words = re.findall(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*", line)
+        if any(word not in UNTRANSLATED_OK for word in words):
+            found.append(line.strip())
+    return found
+
+
+def test_no_template_holds_a_string_not_marked_for_translation():
+    problems = {}
+    for path in sorted(set(templates())):
+        if str(path.relative_to(ROOT)) in STATIC_PAGES:
+            continue
+        found = untranslated(path.read_text())
+        if found:
+            problems[str(path.relative_to(ROOT))] = found
+    assert not problems, "\n".join(f"{path}: {found}" for path, found in problems.items())
+
+
+def test_the_check_finds_a_bare_string():
+    assert untranslated("<p>Hello</p>") == ["Hello"]
+    assert untranslated('<img alt="Logo">') == ["Logo"]
+    assert untranslated('<p>{% translate "Hello" %}</p><p>{{ name }} · CSV</p>') == []
+    assert untranslated("{% blocktranslate %}Hello {{ n }}{% endblocktranslate %}") == []
