@@ -81,6 +81,7 @@ class ChangeReportForm(forms.Form):
         # The case page shows this form beside the document form: ids of their own keep each label on its field.
         kwargs.setdefault("auto_id", "change_%s")
         super().__init__(*args, **kwargs)
+
     street = forms.CharField(label=_("New street address"), max_length=200, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     zip_code = NormalizingCharField(label=_("ZIP code"), normalizer=normalize_zip_code, max_length=10, required=False)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import lockout
 from .audit import describe
-from .models import AuditEvent, MailboxMessage, SignInFailure, SignInLock, User
+from .models import AuditEvent, MailboxMessage, OutageNotice, SignInFailure, SignInLock, User
 
 
 @admin.register(User)
@@ -124,3 +124,15 @@ class PrivateFileAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(OutageNotice)
+class OutageNoticeAdmin(admin.ModelAdmin):
+    """Scheduled outages: a banner on every page from `show_from` until the outage ends."""
+
+    list_display = ["title_en", "starts_at", "ends_at", "show_from", "is_published"]
+    list_filter = ["is_published"]
+    fieldsets = (
+        (None, {"fields": ("title_en", "title_es", "details_en", "details_es")}),
+        (_("When"), {"fields": ("starts_at", "ends_at", "show_from", "is_published")}),
+    )

@@ -1,6 +1,8 @@
 """What every page's header needs: the user's role in their agency and the service numbers."""
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone, translation
 
 from agencies.selectors import active_membership_for
 
@@ -24,4 +26,27 @@ def portal(request):
         "agent_service_center_phone": settings.PORTAL_AGENT_SERVICE_CENTER_PHONE,
         "session_idle_seconds": settings.SESSION_IDLE_TIMEOUT,
         "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
+        "outage_notices": outage_notices(),
     }
+
+
+OUTAGES_CACHE_KEY = "portal:outage-notices"
+
+
+def outage_notices() -> list[dict]:
+    """The scheduled outages to announce now, in the reader's language. Read from the cache (a minute at
+    most, and emptied whenever staff change a notice), so pages do not query for them."""
+    from .models import OutageNotice
+
+    now = timezone.now()
+    notices = cache.get(OUTAGES_CACHE_KEY)
+    if notices is None:
+        notices = list(OutageNotice.objects.filter(is_published=True, ends_at__gt=now).order_by("starts_at")[:5])
+        cache.set(OUTAGES_CACHE_KEY, notices, 60)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return [
+        {"title": notice.title(language), "details": notice.details(language), "starts_at": notice.starts_at,
+         "ends_at": notice.ends_at, "under_way": notice.is_under_way(now)}
+        for notice in notices
+        if notice.show_from <= now < notice.ends_at
+    ]  # fmt: skip

@@ -1,5 +1,7 @@
 """The portal's own models: the user account, the Secure Mailbox, and abstract pieces the apps share."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.serializers.json import DjangoJSONEncoder
@@ -294,3 +296,67 @@ class SignInLock(models.Model):
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.lifted_at is None and self.locked_until > now
+
+
+class OutageNoticeQuerySet(models.QuerySet):
+    def showing(self, now=None):
+        """Notices to show now: published, from their `show_from` until the outage ends."""
+        now = now or timezone.now()
+        return self.filter(is_published=True, show_from__lte=now, ends_at__gt=now).order_by("starts_at")
+
+
+class OutageNotice(models.Model):
+    """A scheduled outage, managed by service-center staff: a banner on every page before and during it."""
+
+    title_en = models.CharField(_("title (English)"), max_length=120)
+    title_es = models.CharField(_("title (Spanish)"), max_length=120, blank=True)
+    details_en = models.TextField(_("details (English)"), blank=True, help_text=_("What will not work."))
+    details_es = models.TextField(_("details (Spanish)"), blank=True)
+    starts_at = models.DateTimeField(_("outage starts"))
+    ends_at = models.DateTimeField(_("outage ends"))
+    show_from = models.DateTimeField(
+        _("show the banner from"), blank=True, help_text=_("Left empty: a week before the outage starts.")
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+
+    objects = OutageNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scheduled outage")
+        verbose_name_plural = _("scheduled outages")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="outage_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(show_from__lte=models.F("starts_at")), name="outage_shown_before_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title_en} ({self.starts_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if not self.show_from:
+            self.show_from = self.starts_at - datetime.timedelta(days=7)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The outage must end after it starts.")})
+        if self.starts_at and not self.show_from:
+            self.show_from = self.starts_at - datetime.timedelta(days=7)
+        if self.starts_at and self.show_from and self.show_from > self.starts_at:
+            raise ValidationError({"show_from": _("Show the banner before the outage starts.")})
+
+    def title(self, language: str) -> str:
+        return (self.title_es if language == "es" else "") or self.title_en
+
+    def details(self, language: str) -> str:
+        return (self.details_es if language == "es" else "") or self.details_en
+
+    def is_under_way(self, now=None) -> bool:
+        return self.starts_at <= (now or timezone.now()) < self.ends_at

@@ -5,7 +5,7 @@ import time
 from allauth.account.signals import password_changed, password_reset
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import audit, lockout
@@ -76,3 +76,14 @@ def admin_change(sender, instance: LogEntry, created, **kwargs):
         details={"change": instance.get_change_message()},
     )
     audit.record_event(event)
+
+
+@receiver(post_save, sender="portal.OutageNotice")
+@receiver(post_delete, sender="portal.OutageNotice")
+def forget_outage_notices(**kwargs):
+    """Staff changed a notice: every page shows the change at once."""
+    from django.core.cache import cache
+
+    from .context_processors import OUTAGES_CACHE_KEY
+
+    cache.delete(OUTAGES_CACHE_KEY)

@@ -42,6 +42,7 @@ STAFF_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "portal.auditevent": (VIEW,),
         "portal.signinlock": (VIEW, CHANGE),
         "portal.signinfailure": (VIEW,),
+        "portal.outagenotice": (VIEW, ADD, CHANGE, DELETE),
         "extranet.extranetaccount": (VIEW, CHANGE),
         "portal.user": (VIEW, CHANGE),
         "otp_totp.totpdevice": (VIEW, DELETE),

@@ -16,7 +16,7 @@ from bookofbusiness.models import BookOfBusinessExport, Extract
 from consumers.models import AccessCode, CaseDocument, ChangeReport, ConsumerCase
 from delegations.models import ActingOnBehalf
 from extranet.models import ExtranetAccount
-from portal.models import SignInFailure, SignInLock
+from portal.models import OutageNotice, SignInFailure, SignInLock
 
 from .factories import UserFactory, sign_in
 
@@ -49,6 +49,8 @@ def world():
     SignInFailure.objects.create(identifier="someone@example.com", client_ip="127.0.0.1")
     ExpiryReminder.objects.create(agent=agent, kind="license", expires_on=datetime.date(2026, 12, 20))
     SignInLock.objects.create(identifier="someone@example.com", locked_until=now + datetime.timedelta(hours=1))
+    OutageNotice.objects.create(title_en="CalHEERS outage", starts_at=now + datetime.timedelta(days=2),
+                                ends_at=now + datetime.timedelta(days=3))  # fmt: skip
     return staff
 
 
