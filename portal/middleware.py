@@ -25,6 +25,7 @@ BEFORE_SECOND_FACTOR = {
     "two_factor_setup",
     "two_factor_verify",
     "help",
+    "help_topic",
     "find_local_help",
     "request_help",
     "accept_invitation",

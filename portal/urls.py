@@ -19,6 +19,7 @@ admin.site.index_title = _("Service Center")
 urlpatterns = [
     path("", views.home, name="home"),
     path("help/", views.help_page, name="help"),
+    path("help/<slug:topic>/", views.help_topic, name="help_topic"),
     path("find-local-help/", agent_views.find_local_help, name="find_local_help"),
     path("find-local-help/<int:agent_id>/request/", consumer_views.request_help, name="request_help"),
     path("cases/", include("consumers.urls")),

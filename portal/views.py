@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 
@@ -43,8 +44,26 @@ def not_offered(request, *args, **kwargs):
     raise Http404
 
 
+HELP_TOPICS = {
+    "signing-in": gettext_lazy("Signing in and security"),
+    "delegations": gettext_lazy("Delegations and requests for help"),
+    "cases": gettext_lazy("Working on a case"),
+    "book-of-business": gettext_lazy("Book of Business and exports"),
+    "extranet": gettext_lazy("The Agent Extranet"),
+    "agency": gettext_lazy("For Agency Managers: agents, staff and account"),
+}
+
+
 def help_page(request):
-    return render(request, "portal/help.html")
+    return render(request, "portal/help.html", {"topics": list(HELP_TOPICS.items())})
+
+
+def help_topic(request, topic: str):
+    """A help page per area, written for agents; public, like the help index."""
+    if topic not in HELP_TOPICS:
+        raise Http404
+    return render(request, f"portal/help/{topic}.html",
+                  {"topic": topic, "topic_title": HELP_TOPICS[topic], "topics": list(HELP_TOPICS.items())})  # fmt: skip
 
 
 @login_required

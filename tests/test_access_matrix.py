@@ -66,6 +66,7 @@ RULES = {
     "extranet:choose_password": signed_in(410, anonymous=410),
     "home": {**signed_in(AWAY), "service_center": OK},
     "help": signed_in(OK, anonymous=OK),
+    "help_topic": signed_in(NOT_FOUND, anonymous=NOT_FOUND),  # "1" is no topic; each topic is public
     "find_local_help": signed_in(OK, anonymous=OK),
     "security_profile": signed_in(OK),
     "two_factor_setup": signed_in(AWAY),

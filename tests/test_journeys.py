@@ -132,6 +132,11 @@ def test_an_agent_accepts_a_delegation_uploads_a_document_and_reports_a_change(p
     pending.case.refresh_from_db()
     assert pending.case.phone == "916-555-0142"
     shot(page, "3-change-reported")
+    page.emulate_media(media="print")
+    assert page.get_by_role("button", name="Report the change").is_hidden(), "printing leaves out the forms"
+    assert page.locator(".site-header").is_hidden() and page.get_by_text(pending.case.case_number).first.is_visible()
+    shot(page, "4-printed-case")
+    page.emulate_media(media="screen")
     assert not page.problems, page.problems
 
 
@@ -200,8 +205,8 @@ def test_an_agent_signs_in_to_the_extranet_and_downloads_an_extract(page, agency
 
 
 MAIN_PAGES = {
-    "public": ["/accounts/login/", "/accounts/password/reset/", "/find-local-help/", "/help/", "/extranet/sign-in/",
-               "/extranet/reset/"],
+    "public": ["/accounts/login/", "/accounts/password/reset/", "/find-local-help/", "/help/", "/help/cases/",
+               "/extranet/sign-in/", "/extranet/reset/"],
     "manager": ["/agency/", "/agency/agents/", "/agency/agents/{rosa}/", "/agency/agents/add/", "/agency/staff/",
                 "/agency/delegations/", "/agency/account/", "/book/", "/book/?due_within=30", "/mailbox/",
                 "/security/", "/delegations/mine/", "/agent/profile/"],

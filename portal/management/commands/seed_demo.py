@@ -64,6 +64,7 @@ class Command(BaseCommand):
         )
         result = builder.build()
         self._demo_extranet()
+        self._demo_outage()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {result.agencies:,} agencies, {result.agents:,} agents, {result.cases:,} cases and "
@@ -106,12 +107,31 @@ class Command(BaseCommand):
         if membership is not None:
             write_owner_extracts(scope=Extract.Scope.AGENCY, owner_ids=[membership.agency_id], week=week)
 
+    def _demo_outage(self):
+        """A scheduled outage next weekend, as the service center announces them (the banner shows now)."""
+        from django.utils import timezone
+
+        from portal.models import OutageNotice
+
+        today = timezone.localdate()
+        saturday = today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7)
+        starts = timezone.make_aware(datetime.datetime.combine(saturday, datetime.time(18, 30)))
+        OutageNotice.objects.create(
+            title_en="CalHEERS maintenance", title_es="Mantenimiento de CalHEERS",
+            details_en="New applications, changes and renewals cannot be submitted. Your Book of Business and the "
+                       "extranet stay available.",
+            details_es="No se pueden enviar solicitudes nuevas, cambios ni renovaciones. Su Cartera de Clientes y "
+                       "la extranet siguen disponibles.",
+            starts_at=starts, ends_at=starts + datetime.timedelta(hours=35, minutes=30),
+        )  # fmt: skip
+
     def _reset(self):
         from agencies.models import Agency
         from agents.models import Agent
         from delegations.models import ActingOnBehalf, Delegation
-        from portal.models import User
+        from portal.models import OutageNotice, User
 
+        OutageNotice.objects.all().delete()
         ActingOnBehalf.objects.all().delete()
         Delegation.objects.all().delete()
         ConsumerCase.objects.all().delete()
