@@ -146,3 +146,26 @@ class ActingOnBehalfMiddleware:
             else:
                 del request.session[ACTING_SESSION_KEY]
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in person whose browser has not chosen a language gets the one on their profile."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        user = getattr(request, "user", None)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = getattr(user, "preferred_language", None) if user is not None and user.is_authenticated else None
+        if chosen or language not in dict(settings.LANGUAGES):
+            return self.get_response(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if settings.LANGUAGE_COOKIE_NAME not in response.cookies:  # the switch itself sets the new choice
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+                                secure=settings.SESSION_COOKIE_SECURE)  # fmt: skip
+        return response

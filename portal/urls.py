@@ -33,7 +33,7 @@ urlpatterns = [
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
     path("mailbox/", views.mailbox, name="mailbox"),
     path("mailbox/<int:message_id>/", views.mailbox_message, name="mailbox_message"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     # Sign-in addresses are the agency's and the service center's to change, not the user's own.
     path("accounts/email/", views.not_offered, name="account_email"),
     path("accounts/confirm-email/", views.not_offered, name="account_email_verification_sent"),

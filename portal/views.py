@@ -20,7 +20,7 @@ from agencies.selectors import active_membership_for
 
 from . import audit, two_factor
 from .forms import SecondFactorCodeForm
-from .models import MailboxMessage
+from .models import MailboxMessage, User
 
 PAGE_SIZE = 25
 
@@ -192,7 +192,6 @@ def accept_invitation(request, uidb64: str, token: str):
     from django.utils.http import urlsafe_base64_decode
 
     from .invitations import invitation_tokens
-    from .models import User
 
     try:
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True)
@@ -207,3 +206,15 @@ def accept_invitation(request, uidb64: str, token: str):
         messages.success(request, _("Your password is set. Sign in now to set up your second factor."))
         return redirect("account_login")
     return render(request, "portal/accept_invitation.html", {"form": form, "invited": user})
+
+
+def set_language(request):
+    """The header's Español / English switch: a cookie for this browser and, for someone signed in, their
+    profile, so e-mails and their next sign-in anywhere use it too."""
+    from django.views.i18n import set_language as switch
+
+    response = switch(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(preferred_language=language)
+    return response

@@ -6,6 +6,10 @@ import pytest
 def pytest_sessionstart(session):
     from django.conf import settings
 
+    # Parallel workers share the test Redis: each keeps its cache keys under a prefix of its own.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        settings.CACHES["default"]["KEY_PREFIX"] = worker
     engine = settings.DATABASES["default"]["ENGINE"]
     if engine != "django.db.backends.postgresql" and not os.environ.get("ALLOW_SQLITE_TESTS"):
         pytest.exit(
@@ -36,9 +40,20 @@ def _empty_cache():
     # Rate limits live in the cache (Redis under `make test`); each test starts with none.
     from django.core.cache import cache
 
-    cache.clear()
+    def empty():
+        prefix = os.environ.get("PYTEST_XDIST_WORKER")
+        client = getattr(getattr(cache, "_cache", None), "get_client", None)
+        if prefix and client is not None:  # only this worker's keys, not the other workers'
+            redis = client(write=True)
+            keys = list(redis.scan_iter(match=f"{prefix}:*"))
+            if keys:
+                redis.delete(*keys)
+        else:
+            cache.clear()
+
+    empty()
     yield
-    cache.clear()
+    empty()
 
 
 @pytest.fixture(autouse=True)

@@ -129,6 +129,7 @@ def test_the_page_takes_the_same_queries_whatever_the_book(client, book, django_
     for n in range(120):
         case_for(book["rosa"], book["agency"], first_name=f"P{n:03d}")
     sign_in(client, book["manager"].user)
+    client.get("/book/")  # once a minute the page frame reads the outage notices; not counted against the book
     for sort in ["name", "-household", "due", "premium", "agent"]:
         with django_assert_max_num_queries(14):
             assert client.get("/book/", {"sort": sort, "page": 2}).status_code == 200

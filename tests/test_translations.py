@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
@@ -63,3 +64,38 @@ def test_the_check_finds_a_bare_string():
     assert untranslated('<img alt="Logo">') == ["Logo"]
     assert untranslated('<p>{% translate "Hello" %}</p><p>{{ name }} · CSV</p>') == []
     assert untranslated("{% blocktranslate %}Hello {{ n }}{% endblocktranslate %}") == []
+
+
+@pytest.mark.django_db
+def test_the_language_switch_persists_for_the_person_and_speaks_spanish_everywhere(client):
+    from django.test import Client
+
+    from .factories import UserFactory, sign_in
+
+    user = UserFactory()
+    sign_in(client, user)
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/help/"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.preferred_language == "es"
+    elsewhere = sign_in(Client(), user)  # another browser, no language cookie yet
+    page = elsewhere.get("/help/").content.decode()
+    assert '<html lang="es">' in page and "Centro de Servicio para Agentes" in page and ">English<" in page
+
+
+@pytest.mark.django_db
+def test_spanish_pages_write_dates_in_spanish_and_money_as_in_the_us(client):
+    import datetime
+    from decimal import Decimal
+
+    from .factories import ConsumerCaseFactory, EnrollmentFactory, agency_with_manager, delegate, sign_in
+
+    agency, manager = agency_with_manager()
+    case = ConsumerCaseFactory(date_of_birth=datetime.date(1985, 3, 9))
+    EnrollmentFactory(case=case, monthly_premium=Decimal("1234.50"), aptc=Decimal("200.00"))
+    delegate(case, agent=manager, agency=agency)
+    sign_in(client, manager.user)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "$1,234.50" in page and "$1,034.50" in page
+    assert "Hogar" in page and "Elegibilidad" in page
