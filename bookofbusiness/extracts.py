@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db.models import Case, Exists, F, OuterRef, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from consumers.models import Verification
@@ -152,6 +152,7 @@ def write_owner_extracts(*, scope: str, owner_ids: list[int], week: datetime.dat
     many. The week's Extract rows are created together; each kind is read in one query for all the owners
     and written as CSV and XLSX in the same pass; each owner's pair of files is published in one step."""
     pending = _pending_extracts(scope, owner_ids, week)
+    languages = _languages(scope, owner_ids)
     written = 0
     for kind in KINDS:
         todo = {owner: formats for (owner, each), formats in pending.items() if each == kind}
@@ -165,11 +166,22 @@ def write_owner_extracts(*, scope: str, owner_ids: list[int], week: datetime.dat
             columns, title = CE_COLUMNS, "Conditional Eligibility"
         for owner, owner_rows in groupby(rows, key=itemgetter("owner")):
             if owner in todo:
-                write_extracts(owner_rows, todo.pop(owner), columns=columns, title=title)
-        for formats in todo.values():  # owners with nothing of this kind get files with the header alone
-            write_extracts(iter(()), formats, columns=columns, title=title)
+                with translation.override(languages.get(owner, settings.LANGUAGE_CODE)):
+                    write_extracts(owner_rows, todo.pop(owner), columns=columns, title=title)
+        for owner, formats in todo.items():  # owners with nothing of this kind get files with the header alone
+            with translation.override(languages.get(owner, settings.LANGUAGE_CODE)):
+                write_extracts(iter(()), formats, columns=columns, title=title)
         written += sum(len(formats) for (_owner, each), formats in pending.items() if each == kind)
     return written
+
+
+def _languages(scope: str, owner_ids: list[int]) -> dict:
+    """Each agent's extracts speak the agent's language (headers and labels); an agency's, the portal's."""
+    from agents.models import Agent
+
+    if scope != Extract.Scope.AGENT:
+        return {}
+    return dict(Agent.objects.filter(pk__in=owner_ids).values_list("pk", "preferred_language"))
 
 
 def _pending_extracts(scope: str, owner_ids: list[int], week: datetime.date) -> dict:

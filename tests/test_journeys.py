@@ -232,3 +232,21 @@ def test_every_main_page_passes_axe_core(page, agency):
         shot(page, f"{who}-last-page")
     assert not failures, "\n".join(failures)
     assert not page.problems, page.problems
+
+
+def test_the_keyboard_reaches_the_content_first_and_pages_fit_a_tablet(page, agency):
+    page.goto("/find-local-help/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')"), "the first Tab is the skip link"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null"), "skipping lands in the content"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none", "focus is visible"
+
+    sign_in(page, agency["manager"].user)
+    page.set_viewport_size({"width": 820, "height": 1180})
+    for path in ["/agency/", "/agency/agents/", "/book/", f"/cases/{agency['cases'][0].pk}/", "/help/cases/"]:
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} is {overflow}px wider than a tablet"
+    shot(page, "tablet-case")

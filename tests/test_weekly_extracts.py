@@ -215,3 +215,15 @@ def test_the_conditional_eligibility_extract_names_the_agent_of_each_case(world)
     assert [(row["Agent name"], row["Agent license number"]) for row in rows] == [
         (world["rosa"].full_name, world["rosa"].license_number)
     ]
+
+
+def test_an_agent_who_reads_spanish_gets_spanish_headers(world):
+    rosa = world["rosa"]
+    rosa.preferred_language = "es"
+    rosa.save()
+    run()
+    mine = Extract.objects.get(scope="agent", kind="bob", file_format="csv")
+    header = read(mine).decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("Número de caso,Nombre,Apellido")
+    agency = Extract.objects.get(scope="agency", kind="bob", file_format="csv")
+    assert read(agency).decode("utf-8-sig").startswith("Case number,First name,Last name")
