@@ -117,7 +117,7 @@ def _roster_agent(request, agent_id: int):
 def agent_add(request):
     """Add New Agent: starts the agent's certification, or links an agent already certified."""
     membership = _membership_allowing(request, "manage_agents")
-    form = AddAgentForm(request.POST or None, agency=membership.agency)
+    form = AddAgentForm(request.POST if request.method == "POST" else None, agency=membership.agency)
     if request.method == "POST" and form.is_valid():
         try:
             agent, linked = add_agent_to_agency(agency=membership.agency, by=request.user, data=form.cleaned_data)
@@ -146,7 +146,9 @@ def agent_detail(request, agent_id: int):
     membership = _membership_allowing(request, "view_roster")
     agent = _roster_agent(request, agent_id)
     can_edit = membership.allows("manage_agents")
-    form = AgentProfileForm(request.POST or None, instance=agent, agency=membership.agency)
+    form = AgentProfileForm(
+        request.POST if request.method == "POST" else None, instance=agent, agency=membership.agency
+    )
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -199,7 +201,7 @@ def admin_staff(request):
     """Admin Staff: employees who are not licensed agents, and what each may do."""
     membership = _membership_allowing(request, "manage_staff")
     staff = staff_memberships_for(request.user).order_by("status", "user__last_name", "user__email")
-    form = AdminStaffForm(request.POST or None)
+    form = AdminStaffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             added = services.add_admin_staff(agency=membership.agency, by=request.user, data=form.cleaned_data)
@@ -218,7 +220,7 @@ def admin_staff_member(request, membership_id: int):
     member = get_object_or_404(
         staff_memberships_for(request.user).filter(status=Membership.Status.ACTIVE), pk=membership_id
     )
-    form = GrantsForm(request.POST or None, instance=member)
+    form = GrantsForm(request.POST if request.method == "POST" else None, instance=member)
     if request.method == "POST":
         if "remove" in request.POST:
             services.remove_admin_staff(membership=member, by=request.user)
@@ -276,7 +278,7 @@ def agency_account(request):
 @login_required
 def agency_account_edit(request):
     membership = _membership_allowing(request, "edit_account")
-    form = AgencyAccountForm(request.POST or None, instance=membership.agency)
+    form = AgencyAccountForm(request.POST if request.method == "POST" else None, instance=membership.agency)
     if request.method == "POST" and form.is_valid():
         services.update_agency_account(agency=membership.agency, by=request.user, form=form)
         messages.success(request, _("The agency account was saved."))
@@ -289,8 +291,8 @@ def location_edit(request, location_id: int | None = None):
     """Add or change a subsite and its opening hours."""
     membership = _membership_allowing(request, "edit_account")
     location = get_object_or_404(membership.agency.locations, pk=location_id) if location_id else None
-    form = AgencyLocationForm(request.POST or None, instance=location)
-    hours = OpeningHoursFormSet(request.POST or None, instance=location, prefix="hours")
+    form = AgencyLocationForm(request.POST if request.method == "POST" else None, instance=location)
+    hours = OpeningHoursFormSet(request.POST if request.method == "POST" else None, instance=location, prefix="hours")
     if request.method == "POST" and form.is_valid() and hours.is_valid():
         services.save_location(agency=membership.agency, by=request.user, form=form, hours=hours)
         messages.success(request, _("The location was saved."))

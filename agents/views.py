@@ -30,7 +30,11 @@ def my_profile(request):
     if agent is None:
         raise Http404
     membership = active_membership_for(request.user)
-    form = MyProfileForm(request.POST or None, instance=agent, agency=membership.agency if membership else None)
+    form = MyProfileForm(
+        request.POST if request.method == "POST" else None,
+        instance=agent,
+        agency=membership.agency if membership else None,
+    )
     if request.method == "POST" and form.is_valid():
         update_agent_profile(agent=agent, by=request.user, data=form.cleaned_data)
         audit.record("agent.profile_changed", obj=agent, details={"fields": form.changed_data})

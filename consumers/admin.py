@@ -132,7 +132,7 @@ class ConsumerCaseAdmin(admin.ModelAdmin):
         if not request.user.has_perm("consumers.change_consumercase"):
             raise PermissionDenied
         case = get_object_or_404(ConsumerCase, pk=case_id)
-        form = IdentityCheckForm(request.POST or None)
+        form = IdentityCheckForm(request.POST if request.method == "POST" else None)
         code = None
         if request.method == "POST" and form.is_valid():
             code = services.generate_access_code(case=case, by=request.user, identity_checks=form.checks())

@@ -107,7 +107,7 @@ def transfer(request, agent_id: int):
         .exclude(pk=from_agent.pk)
         .order_by("last_name", "first_name")
     )
-    form = TransferForm(request.POST or None, agents=receivers)
+    form = TransferForm(request.POST if request.method == "POST" else None, agents=receivers)
     chosen = [int(pk) for pk in request.POST.getlist("cases") if pk.isdigit()] or None
     if request.method == "POST" and form.is_valid():
         try:

@@ -42,7 +42,7 @@ def signed_in_required(view):
 def sign_in(request):
     if request.extranet_account is not None:
         return HttpResponseRedirect(reverse("extranet:files"))
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     refused = None
     if (
         request.method == "POST"
@@ -109,7 +109,7 @@ def download(request, extract_id: int):
 @signed_in_required
 def change_password(request):
     account = request.extranet_account
-    form = ChangePasswordForm(request.POST or None, account=account)
+    form = ChangePasswordForm(request.POST if request.method == "POST" else None, account=account)
     if request.method == "POST" and form.is_valid():
         if not account.check_password(form.cleaned_data["current_password"]):
             # Counted like a failed sign-in: a borrowed session cannot be used to guess the password.
@@ -130,7 +130,7 @@ def change_password(request):
 def reset(request):
     """Ask for a reset link by username. The answer is the same, and as quick, whether it exists or not:
     the lookup and the e-mail happen in a task."""
-    form = ResetForm(request.POST or None)
+    form = ResetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         tasks.request_password_reset.delay(form.cleaned_data["username"])
         return render(request, "extranet/reset_sent.html", {"hours": settings.EXTRANET_RESET_LINK_HOURS})
@@ -143,7 +143,7 @@ def choose_password(request, token: str):
     link = services.usable_link(token)
     if link is None:
         return render(request, "extranet/link_invalid.html", status=410)
-    form = ChoosePasswordForm(request.POST or None, account=link.account)
+    form = ChoosePasswordForm(request.POST if request.method == "POST" else None, account=link.account)
     if request.method == "POST" and form.is_valid():
         services.set_password(link.account, form.cleaned_data["new_password"], how=link.purpose, link=link)
         middleware.sign_out(request)
