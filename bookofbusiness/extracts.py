@@ -207,10 +207,20 @@ def _pending_extracts(scope: str, owner_ids: list[int], week: datetime.date) -> 
 def write_extracts(rows, extracts: dict, *, columns, title: str) -> None:
     """Write one owner's rows of one kind to temporary files (CSV and XLSX together), save each under its
     final name, then publish them together."""
-    with tempfile.TemporaryFile() as csv_file, tempfile.TemporaryFile() as xlsx_file:
-        count = exports.write_csv_and_xlsx(rows, csv_file, xlsx_file, columns=columns, title=title)
-        spools = {FileFormat.CSV: csv_file, FileFormat.XLSX: xlsx_file}
-        publish({extracts[fmt]: spools[fmt] for fmt in extracts}, rows=count)
+    try:
+        with tempfile.TemporaryFile() as csv_file, tempfile.TemporaryFile() as xlsx_file:
+            count = exports.write_csv_and_xlsx(rows, csv_file, xlsx_file, columns=columns, title=title)
+            spools = {FileFormat.CSV: csv_file, FileFormat.XLSX: xlsx_file}
+            publish({extracts[fmt]: spools[fmt] for fmt in extracts}, rows=count)
+    except Exception as error:
+        # Reported where staff look (the extract's status and error in admin) and in the log; the task's retry
+        # writes these again, since only published extracts count as done.
+        ids = [extract.pk for extract in extracts.values()]
+        Extract.objects.filter(pk__in=ids).exclude(status=Extract.Status.PUBLISHED).update(
+            status=Extract.Status.FAILED, error=f"{type(error).__name__}: {error}"[:1000]
+        )
+        logger.exception("Writing extracts %s failed; the task will retry them", ids)
+        raise
 
 
 def publish(spools: dict, *, rows: int) -> None:

@@ -227,3 +227,27 @@ def test_an_agent_who_reads_spanish_gets_spanish_headers(world):
     assert header.startswith("Número de caso,Nombre,Apellido")
     agency = Extract.objects.get(scope="agency", kind="bob", file_format="csv")
     assert read(agency).decode("utf-8-sig").startswith("Case number,First name,Last name")
+
+
+def test_a_full_disk_is_reported_retried_and_never_publishes_half_a_file(world, monkeypatch):
+    real_save = default_storage.save
+    calls = {"n": 0}
+
+    def disk_full_on_third_file(name, content, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        return real_save(name, content, *args, **kwargs)
+
+    monkeypatch.setattr(default_storage, "save", disk_full_on_third_file)
+    with pytest.raises(OSError):
+        run()
+    failed = Extract.objects.filter(status="failed")
+    assert failed.count() == 2 and "No space left on device" in failed.first().error, "reported where staff look"
+    assert all(not extract.file for extract in Extract.objects.exclude(status="published"))
+    assert stored_extract_files() == {e.file.name for e in Extract.objects.filter(status="published")}, (
+        "the pair's first file, saved before the disk filled, was removed"
+    )
+    monkeypatch.undo()
+    run()  # the retry
+    assert Extract.objects.filter(status="published").count() == 8 and not Extract.objects.exclude(error="").exists()
