@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal import audit
 from portal.notifications import notify
+from portal.queueing import enqueue
 
 from .models import BookOfBusinessExport, FileFormat
 
@@ -31,8 +32,25 @@ def queue_export(*, user, scope_user, filters: dict, file_format: str, rows_tota
         rows_total=rows_total,
     )
     audit.record("export.created", obj=job, details={"format": file_format, "rows": rows_total, "queued": True})
-    transaction.on_commit(lambda: write_export.delay(job.pk))
+    job.queued = True
+
+    def queue():
+        job.queued = enqueue(write_export, args=[job.pk])  # if not, `requeue_exports` tries again every 5 minutes
+
+    transaction.on_commit(queue)
     return job
+
+
+def requeue_exports(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
+    """Exports still waiting in the queue (the broker was away when they were asked for) are queued again."""
+    from portal.queueing import enqueue
+
+    from .tasks import write_export
+
+    waiting = BookOfBusinessExport.objects.filter(
+        status=BookOfBusinessExport.Status.QUEUED, created_at__lt=timezone.now() - older_than
+    )
+    return sum(enqueue(write_export, args=[pk]) for pk in waiting.values_list("pk", flat=True))
 
 
 def book_from_params(*, scope_user, params, acting: bool = False):

@@ -18,6 +18,14 @@ def write_export(self, export_id: int) -> int:
 
 
 @shared_task
+def requeue_exports() -> int:
+    """Every five minutes: exports the broker could not take when they were asked for."""
+    from .services import requeue_exports as requeue
+
+    return requeue()
+
+
+@shared_task
 def expire_exports() -> int:
     """Every hour: the files of exports past their expiry are deleted."""
     from .services import expire_exports as expire

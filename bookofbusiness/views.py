@@ -2,11 +2,13 @@
 
 import tempfile
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.selectors import active_membership_for
 from portal import audit
@@ -54,6 +56,10 @@ def export(request, file_format: str):
     if count > services.STREAM_LIMIT:
         job = services.queue_export(user=request.user, scope_user=request.scope_user, filters=filters,
                                     file_format=file_format, rows_total=count)  # fmt: skip
+        if not job.queued:
+            messages.warning(request, _("The service that writes large exports is not available right now. Your "
+                                        "export is saved and will be written as soon as it is back; it will arrive "
+                                        "in your Secure Mailbox."))  # fmt: skip
         return redirect("bookofbusiness:export_status", export_id=job.pk)
     audit.record("export.created", details={"format": file_format, "rows": count, "filters": filters})
     name = f"book-of-business-{timezone.localdate():%Y-%m-%d}.{file_format}"

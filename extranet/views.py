@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal import audit, lockout
+from portal.queueing import enqueue
 
 from . import middleware, services, tasks
 from .forms import ChangePasswordForm, ChoosePasswordForm, ResetForm, SignInForm
@@ -132,7 +133,8 @@ def reset(request):
     the lookup and the e-mail happen in a task."""
     form = ResetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        tasks.request_password_reset.delay(form.cleaned_data["username"])
+        username = form.cleaned_data["username"]
+        enqueue(tasks.request_password_reset, args=[username], fallback=lambda: services.request_reset(username))
         return render(request, "extranet/reset_sent.html", {"hours": settings.EXTRANET_RESET_LINK_HOURS})
     return render(request, "extranet/reset.html", {"form": form})
 

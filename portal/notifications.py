@@ -32,5 +32,14 @@ def notify(*, user: User, subject: str, body: str, email: bool = True) -> Mailbo
 
 
 def send_email_after_commit(*, to: str, subject: str, body: str) -> None:
+    from django.core.mail import send_mail
+
+    from .queueing import enqueue
+
     prefixed = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
-    transaction.on_commit(lambda: send_email.delay(to=to, subject=prefixed, body=body))
+    message = {"to": to, "subject": prefixed, "body": body}
+
+    def send_now():  # the broker is away: the mail server is not, most likely
+        send_mail(subject=prefixed, message=body, from_email=None, recipient_list=[to])
+
+    transaction.on_commit(lambda: enqueue(send_email, kwargs=message, fallback=send_now))

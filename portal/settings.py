@@ -278,7 +278,14 @@ else:
 # Redis: Celery's broker and the cache. Without REDIS_URL, tasks run in-process.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Pages keep serving while Redis is away (portal/cache.py); a dead Redis is given up on in half a second.
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
     CELERY_TASK_ALWAYS_EAGER = False
@@ -289,6 +296,11 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Publishing a task gives up quickly when the broker is away; callers then say so or fall back (e-mail is
+# sent directly, exports wait for the requeue task).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_IGNORE_RESULT = True  # nothing waits for a task's return value; the database records outcomes
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 # The scheduled work, in Pacific time.
 CELERY_BEAT_SCHEDULE = {
     "weekly-extracts": {
@@ -298,6 +310,13 @@ CELERY_BEAT_SCHEDULE = {
     "expiry-reminders": {"task": "agents.tasks.expiry_reminders", "schedule": crontab(hour=6, minute=15)},
     "verification-digests": {"task": "consumers.tasks.verification_digests", "schedule": crontab(hour=6, minute=30)},
     "expire-exports": {"task": "bookofbusiness.tasks.expire_exports", "schedule": crontab(minute=5)},
+    # The Monday run again each hour of the morning: it writes only what is missing, so a run the broker or a
+    # worker lost at 04:00 still completes.
+    "weekly-extracts-catch-up": {
+        "task": "bookofbusiness.tasks.run_weekly_extracts",
+        "schedule": crontab(day_of_week="mon", hour="5-12", minute=30),
+    },
+    "requeue-exports": {"task": "bookofbusiness.tasks.requeue_exports", "schedule": crontab(minute="*/5")},
     "extranet-onboarding": {
         "task": "extranet.tasks.monday_onboarding",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),

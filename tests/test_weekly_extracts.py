@@ -203,6 +203,8 @@ def test_every_scheduled_task_exists():
         "expire-exports",
         "extranet-onboarding",
         "extranet-password-reminders",
+        "weekly-extracts-catch-up",
+        "requeue-exports",
     }
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
