@@ -1,0 +1,165 @@
+"""Property-based tests (hypothesis): any input to a parser, a file writer or a public form is either
+accepted as something valid or refused with a message, and leaves no row or file behind."""
+
+import csv
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from bookofbusiness import exports
+from portal import uploads, validators
+
+ANY_TEXT = st.text(max_size=60)
+FORMULA_STARTS = set(exports.FORMULA_STARTS)
+DB_EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.mark.parametrize(
+    ("normalize", "validate", "pattern"),
+    [
+        (validators.normalize_fein, validators.validate_fein, r"^\d{9}$"),
+        (validators.normalize_zip_code, validators.validate_zip_code, r"^\d{5}$"),
+        (validators.normalize_case_number, validators.validate_case_number, r"^\d{10}$"),
+        (validators.normalize_phone, validators.validate_phone, r"^\d{3}-\d{3}-\d{4}$"),
+        (validators.normalize_license_number, validators.validate_license_number, r"^[0-9][0-9A-Z]\d{5}$"),
+    ],
+)
+@given(text=ANY_TEXT)
+def test_every_identifier_parser_accepts_a_canonical_value_or_refuses_with_a_message(normalize, validate, pattern,
+                                                                                     text):  # fmt: skip
+    import re
+
+    value = normalize(text)
+    try:
+        validate(value)
+    except ValidationError as error:
+        assert error.messages and all(message.strip() for message in error.messages)
+        return
+    assert re.match(pattern, value), value
+
+
+@given(text=st.text())
+def test_no_neutralised_value_starts_like_a_formula(text):
+    value = exports.neutralise(text)
+    assert value[:1] not in FORMULA_STARTS
+    assert value == text or value == "'" + text
+
+
+def _book_row(first, last, street):
+    cells = dict.fromkeys(exports.BOOK_FIELDS)
+    cells.update({"case__case_number": "4000000001", "case__first_name": first, "case__last_name": last,
+                  "case__street": street, "agent__first_name": "Ana", "agent__last_name": "Li", "household_size": 1,
+                  "open_items": 0})  # fmt: skip
+    return cells
+
+
+# Names and streets as people type them: any printable character of any script, formula payloads included.
+PEOPLE_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn")), max_size=40) | st.sampled_from(
+    ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0"]
+)
+
+
+@given(first=PEOPLE_TEXT, last=PEOPLE_TEXT, street=PEOPLE_TEXT)
+@settings(max_examples=60, deadline=None)
+def test_any_name_round_trips_through_csv_and_xlsx_neutralised(first, last, street):
+    row = _book_row(first, last, street)
+    text = "".join(exports.csv_lines([row]))
+    parsed = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    headers = exports.headers()
+    got = dict(zip(headers, parsed[1], strict=True))
+    for header, value in (("First name", first), ("Last name", last), ("Street", street)):
+        assert got[header] == exports.neutralise(value)
+    sheet = load_workbook(io.BytesIO(exports.xlsx_bytes([row]))).active
+    cells = {sheet.cell(1, c).value: sheet.cell(2, c).value for c in range(1, sheet.max_column + 1)}
+    for header, value in (("First name", first), ("Last name", last), ("Street", street)):
+        assert excel_shows(cells[header] or "") == exports.neutralise(value)
+
+
+def excel_shows(stored: str) -> str:
+    """A cell's text as Excel shows it: OOXML writes control characters as _xHHHH_ (openpyxl reads inline
+    strings without undoing that)."""
+    import re
+
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda match: chr(int(match.group(1), 16)), stored)
+
+
+@given(content=st.binary(max_size=64), name=st.sampled_from(["proof.pdf", "photo.jpg", "scan.png", "x"]))
+def test_an_upload_is_judged_by_its_content_not_its_name(content, name):
+    upload = SimpleUploadedFile(name, content)
+    starts = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+    try:
+        checked = uploads.check_upload(upload)
+    except ValidationError as error:
+        assert error.messages
+        assert not content or not content.startswith(starts)
+        return
+    assert content.startswith(starts) and checked.size == len(content)
+
+
+# -- public and signed-in forms, through the pages -----------------------------------------------------
+
+
+@pytest.mark.django_db
+@given(case_number=ANY_TEXT, access_code=ANY_TEXT)
+@DB_EXAMPLES
+def test_request_help_refuses_any_wrong_pair_on_the_page_and_creates_nothing(client, helper, case_number,
+                                                                             access_code):  # fmt: skip
+    from delegations.models import Delegation
+
+    response = client.post(f"/find-local-help/{helper.pk}/request/", {"case_number": case_number,
+                                                                       "access_code": access_code})  # fmt: skip
+    assert response.status_code in (200, 400, 429)
+    assert Delegation.objects.count() == 0
+
+
+@pytest.mark.django_db
+@given(username=ANY_TEXT, password=st.text(max_size=300))
+@DB_EXAMPLES
+def test_extranet_sign_in_answers_any_input_with_a_message(client, username, password):
+    response = client.post("/extranet/sign-in/", {"username": username, "password": password})
+    assert response.status_code in (400, 200)
+    assert "form-errors" in response.content.decode() or "field-error" in response.content.decode()
+
+
+@pytest.mark.django_db
+@given(first=PEOPLE_TEXT, last=st.text(max_size=300), email=ANY_TEXT)
+@DB_EXAMPLES
+def test_add_new_agent_saves_valid_names_intact_and_refuses_the_rest_with_nothing_saved(manager_client, first, last,
+                                                                                        email):  # fmt: skip
+    from agents.models import Agent
+
+    before = Agent.objects.count()
+    response = manager_client.post("/agency/agents/add/", {"license_number": "1Z77777", "first_name": first,
+                                                           "last_name": last, "email": email,
+                                                           "phone": "916-555-0100"})  # fmt: skip
+    if response.status_code == 302:
+        agent = Agent.objects.get(license_number="1Z77777")
+        assert (agent.first_name, agent.last_name) == (first.strip(), last.strip())
+        agent.user.delete()
+        agent.delete()
+    else:
+        assert response.status_code in (200, 400) and "field-error" in response.content.decode()
+        assert Agent.objects.count() == before
+
+
+@pytest.fixture
+def helper():
+    from .factories import AgencyLocationFactory, agency_with_manager, agent_in
+
+    agency, _manager = agency_with_manager()
+    agent = agent_in(agency)
+    agent.subsite_locations.add(AgencyLocationFactory(agency=agency))
+    return agent
+
+
+@pytest.fixture
+def manager_client(client):
+    from .factories import agency_with_manager, sign_in
+
+    agency, manager = agency_with_manager()
+    return sign_in(client, manager.user)
