@@ -131,8 +131,8 @@ def owners_for_week() -> tuple[list[int], list[int]]:
 
 # Owners per task: an agent's book averages about 50 cases and an agency's about 500, so a task reads
 # some 10,000 cases either way: few enough queries for the week, enough tasks to keep every worker busy.
-AGENTS_PER_TASK = 200
-AGENCIES_PER_TASK = 20
+AGENTS_PER_TASK = settings.EXTRACT_AGENTS_PER_TASK
+AGENCIES_PER_TASK = settings.EXTRACT_AGENCIES_PER_TASK
 
 
 def owner_batches(agents: list[int], agencies: list[int]) -> list[tuple[str, list[int]]]:

@@ -369,6 +369,9 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_INVITATION_DAYS = 7
 PORTAL_EXPIRY_REMINDER_DAYS = 30
 EXTRACT_RETENTION_WEEKS = int(env("EXTRACT_RETENTION_WEEKS", "8"))
+# Owners per task of the weekly run (see bookofbusiness/extracts.py for why these sizes).
+EXTRACT_AGENTS_PER_TASK = int(env("EXTRACT_AGENTS_PER_TASK", "200"))
+EXTRACT_AGENCIES_PER_TASK = int(env("EXTRACT_AGENCIES_PER_TASK", "20"))
 
 # The Agent Extranet: its own accounts, passwords and session (cookie limited to /extranet/).
 EXTRANET_PASSWORD_DAYS = 60  # a password expires this long after it was set
