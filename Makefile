@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 BENCH_ENV := KEEP_DATA=1 SERVICES_DIR=/tmp/agency-portal-bench TEST_PG_PORT=54369 TEST_REDIS_PORT=63869
 
-.PHONY: install system-packages run serve demo test lint format bench clean
+.PHONY: install system-packages run serve demo test lint format bench loadtest clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: install system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	scripts/services.sh run -- $(BIN)/pytest $(PYTEST_ARGS)
+
+## make loadtest: gunicorn + locust on the benchmark's 1,000,000 cases; figures in BENCHMARKS.md ("Load")
+loadtest: install system-packages
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev,load]"
+	$(BENCH_ENV) scripts/services.sh run -- scripts/loadtest.sh
 
 ## make bench: the figures in BENCHMARKS.md, on a PostgreSQL kept between runs with 1,000,000 demo cases
 bench: install system-packages

@@ -1,0 +1,116 @@
+"""The load test's users: Agency Managers and agents of the largest agency doing a day's work, and consumers
+using Find Local Help. Started by scripts/loadtest.sh; reads the sign-ins from LOADTEST_PEOPLE (a JSON file
+written by `manage.py loadtest_prepare`).
+
+The portal runs with production settings behind what it believes is a TLS proxy (X-Forwarded-Proto), so its
+cookies are Secure; they are carried by hand here because the test talks plain HTTP on loopback."""
+
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import random
+import struct
+import time
+
+from locust import HttpUser, between, task
+
+with open(os.environ["LOADTEST_PEOPLE"]) as people_file:
+    PEOPLE = json.load(people_file)["people"]
+TAKE = itertools.cycle(range(len(PEOPLE)))
+ZIP_CODES = ["95814", "90012", "94103", "92101", "93721", "95616", "90802", "92501"]
+SORTS = ["name", "-net", "due", "premium", "agent", "-delegated", "county"]
+
+
+def totp(key_hex: str, at: float | None = None) -> str:
+    counter = int((at or time.time()) // 30)
+    digest = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+class Browser:
+    """Cookies and headers as a browser behind TLS would send them."""
+
+    def __init__(self, user):
+        self.user, self.cookies = user, {}
+
+    def go(self, method, path, name=None, **kwargs):
+        headers = {"X-Forwarded-Proto": "https", "Referer": f"https://{self.user.host_name}{path}",
+                   "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}  # fmt: skip
+        if method == "POST":
+            headers["Origin"] = f"https://{self.user.host_name}"
+        self.user.client.cookies.clear()
+        response = self.user.client.request(method, path, name=name or path, headers=headers, allow_redirects=False,
+                                            **kwargs)  # fmt: skip
+        for cookie in response.cookies:
+            self.cookies[cookie.name] = cookie.value
+        return response
+
+    def csrf(self):
+        return self.cookies.get("__Host-csrftoken") or self.cookies.get("csrftoken", "")
+
+
+class PortalUser(HttpUser):
+    wait_time = between(1, 3)
+    weight = 4
+
+    def on_start(self):
+        self.host_name = self.host.split("://", 1)[1]
+        self.person = PEOPLE[next(TAKE)]
+        self.browser = Browser(self)
+        self.sign_in()
+
+    def sign_in(self):
+        b = self.browser
+        b.go("GET", "/accounts/login/", name="sign-in page")
+        b.go("POST", "/accounts/login/", name="sign-in", data={
+            "login": self.person["email"], "password": self.person["password"], "csrfmiddlewaretoken": b.csrf()})  # fmt: skip
+        b.go("GET", "/security/two-factor/verify/", name="second factor page")
+        b.go("POST", "/security/two-factor/verify/", name="second factor", data={
+            "code": totp(self.person["key"]), "csrfmiddlewaretoken": b.csrf(), "next": "/"})  # fmt: skip
+
+    @task(6)
+    def book(self):
+        params = f"?sort={random.choice(SORTS)}&page={random.randint(1, 40)}"
+        self.browser.go("GET", "/book/" + params, name="/book/ (sorted, paged)")
+
+    @task(3)
+    def book_filtered(self):
+        choice = random.choice(["due_within=14", "metal_tier=silver", "renewal_status=not_started",
+                                "language=es", "q=" + random.choice(["garcia", "smith", "nguyen", "lee"])])  # fmt: skip
+        self.browser.go("GET", "/book/?" + choice, name="/book/ (filtered or searched)")
+
+    @task(5)
+    def case(self):
+        if self.person["cases"]:
+            self.browser.go("GET", f"/cases/{random.choice(self.person['cases'])}/", name="/cases/[id]/")
+
+    @task(2)
+    def home(self):
+        self.browser.go("GET", "/agency/" if self.person["role"] == "manager" else "/delegations/mine/", name="home")
+
+    @task(2)
+    def roster(self):
+        if self.person["role"] == "manager":
+            self.browser.go(
+                "GET", f"/agency/agents/?sort={random.choice(['name', '-consumers'])}", name="/agency/agents/"
+            )
+
+    @task(1)
+    def export(self):
+        mine = "?mine=1" if self.person["role"] == "manager" else ""
+        response = self.browser.go("GET", "/book/export/csv/" + mine, name="/book/export/csv/ (own book)", stream=True)
+        for _chunk in response.iter_content(65536):
+            pass
+
+
+class Consumer(HttpUser):
+    wait_time = between(2, 5)
+    weight = 1
+
+    @task
+    def find_local_help(self):
+        self.client.get(f"/find-local-help/?zip_code={random.choice(ZIP_CODES)}&miles=25",
+                        headers={"X-Forwarded-Proto": "https"}, name="/find-local-help/")  # fmt: skip
