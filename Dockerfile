@@ -16,7 +16,8 @@ WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir ".[s3]" \
-    && DEBUG=true python manage.py collectstatic --noinput \
+    && DEBUG=false SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdef0123456789abcdef \
+       python manage.py collectstatic --noinput \
     && mkdir -p /var/lib/portal && chown portal /var/lib/portal
 
 USER portal

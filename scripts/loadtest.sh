@@ -20,7 +20,7 @@ LOADTEST_ALLOWED=1 $BIN/python manage.py loadtest_prepare "$out/people.json"
 
 export DEBUG=false SECRET_KEY="loadtest-$(head -c 24 /dev/urandom | base64)" ALLOWED_HOSTS=127.0.0.1 \
        PRIVATE_STORAGE_ROOT="$out/private" DB_CONN_MAX_AGE=60
-DEBUG=true $BIN/python manage.py collectstatic --noinput -v0 >/dev/null
+$BIN/python manage.py collectstatic --noinput -v0 >/dev/null  # the hashed names production serves
 $BIN/gunicorn portal.wsgi:application --bind 127.0.0.1:$PORT --workers "$WORKERS" --timeout 60 \
   --access-logfile /dev/null --error-logfile "$out/gunicorn.log" --pid "$out/gunicorn.pid" --daemon
 trap 'kill "$(cat "$out/gunicorn.pid")" 2>/dev/null || true' EXIT

@@ -30,6 +30,27 @@ def test_check_deploy_passes_with_no_warnings_under_production_settings():
 
 
 @pytest.mark.django_db
+def test_production_serves_pages_with_the_static_files_collected_as_the_image_does(tmp_path):
+    """collectstatic under production settings (as the Dockerfile runs it) writes the manifest that the hashed
+    static names of every page come from; without it every page would be a server error."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = {**os.environ, **PRODUCTION, "STATIC_ROOT": str(tmp_path / "static"),
+           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}  # fmt: skip
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=120)  # fmt: skip
+    page = subprocess.run(
+        [sys.executable, "-c", "import django, os; django.setup(); from django.test import Client; "
+         "r = Client().get('/find-local-help/', HTTP_HOST='portal.example.org', secure=True); "
+         "print(r.status_code, 'portal.' in r.content.decode() and '.css' in r.content.decode())"],
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings"}, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert page.stdout.split()[-2:] == ["200", "True"], page.stdout + page.stderr
+
+
+@pytest.mark.django_db
 def test_every_page_carries_a_content_security_policy_without_inline_scripts(client):
     _, manager = agency_with_manager()
     sign_in(client, manager.user)
