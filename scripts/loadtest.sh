@@ -18,7 +18,7 @@ $BIN/python -c "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE',
   || $BIN/python manage.py seed_demo --agencies 2000 --agents 20000 --consumers 1000000 --seed 2026
 LOADTEST_ALLOWED=1 $BIN/python manage.py loadtest_prepare "$out/people.json"
 
-export DEBUG=false SECRET_KEY="loadtest-$(head -c 24 /dev/urandom | base64)" ALLOWED_HOSTS=127.0.0.1 \
+export TRUSTED_PROXY_COUNT=1 DEBUG=false SECRET_KEY="loadtest-$(head -c 24 /dev/urandom | base64)" ALLOWED_HOSTS=127.0.0.1 \
        PRIVATE_STORAGE_ROOT="$out/private" DB_CONN_MAX_AGE=60
 $BIN/python manage.py collectstatic --noinput -v0 >/dev/null  # the hashed names production serves
 $BIN/gunicorn portal.wsgi:application --bind 127.0.0.1:$PORT --workers "$WORKERS" --timeout 60 \
