@@ -268,6 +268,7 @@ class DemoBuilder:
         started = time.monotonic()
         with transaction.atomic():
             self._ensure_service_center_group()
+            self._ensure_reference_data()
             self._users_agencies_agents()
             self._cases()
             self._mailbox()
@@ -286,6 +287,15 @@ class DemoBuilder:
             sign_ins=demo_sign_ins(),
             rows_by_table=dict(self.writer.counts),
         )
+
+    def _ensure_reference_data(self) -> None:
+        """Languages and product expertise come from a data migration; a database emptied since (a test's
+        truncation, a hand reset) gets them back, from the same list."""
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("agents.migrations.0003_languages_and_expertise").add(apps, None)
 
     def _ensure_service_center_group(self) -> None:
         ensure_staff_groups()
