@@ -16,6 +16,8 @@ admin.site.site_header = _("Agency Portal — Service Center")
 admin.site.site_title = _("Agency Portal Service Center")
 admin.site.index_title = _("Service Center")
 
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("help/", views.help_page, name="help"),

@@ -218,3 +218,20 @@ def set_language(request):
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         User.objects.filter(pk=request.user.pk).update(preferred_language=language)
     return response
+
+
+def server_error(request):
+    """The 500 handler. While PostgreSQL is unreachable (a restart, a failover) the answer is a 503 with
+    Retry-After instead: nothing was done, and the next request reconnects by itself (health-checked
+    connections), with no restart of the application. Touches neither the database nor the session."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.http import HttpResponse, HttpResponseServerError
+    from django.template import loader
+
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())

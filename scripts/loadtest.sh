@@ -37,4 +37,20 @@ for users in $USERS; do
   read -r total1 idle1 < <(cpu_ticks)
   echo "$users $(( 100 * ( (total1 - total0) - (idle1 - idle0) ) / (total1 - total0) ))" >>"$out/cpu.txt"
 done
+# Fault: PostgreSQL restarted under 20 users, 20 s into a 60 s run. Requests during the restart must get a clean
+# 503 (Retry-After) and the portal must recover by itself, with no restart of gunicorn.
+if [ -n "${TEST_SERVICES_DIR:-}" ] && [ -n "${TEST_PG_BIN:-}" ]; then
+  echo "locust: 20 users for 60s, PostgreSQL restarted at 20s"
+  LOADTEST_PEOPLE="$out/people.json" $BIN/locust -f scripts/locustfile.py --headless --only-summary \
+    -u 20 -r 2 -t 60s --host "http://127.0.0.1:$PORT" --csv "$out/restart" >"$out/restart.log" 2>&1 &
+  locust_pid=$!
+  sleep 20
+  restart_started=$(date +%s%N)
+  runuser -u postgres -- "$TEST_PG_BIN/pg_ctl" -D "$TEST_SERVICES_DIR/pg" -m fast -w restart >/dev/null
+  restart_seconds=$(( ($(date +%s%N) - restart_started) / 1000000 ))
+  restart_seconds=$(printf '%d.%03d' $((restart_seconds / 1000)) $((restart_seconds % 1000)))
+  wait "$locust_pid" || true
+  after=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$PORT/help/")
+  echo "$restart_seconds $after" >"$out/restart.txt"
+fi
 DEBUG=true $BIN/python manage.py loadtest_report "$out" --workers "$WORKERS" --seconds "$SECONDS_EACH"

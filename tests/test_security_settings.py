@@ -87,3 +87,16 @@ def test_production_cookies_are_secure_httponly_and_same_site():
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "Lax", "True", "True", "True", "__Host-sessionid"]
+
+
+def test_an_unreachable_database_gets_a_clean_503_with_retry_after():
+    """PostgreSQL away (a restart): a real connection to a port where nothing listens. The person gets a short
+    page saying to try again, not a server error, and no secret or trace."""
+    env = {**os.environ, **PRODUCTION, "DATABASE_URL": "postgres://portal@127.0.0.1:9/portal", "DB_CONN_MAX_AGE": "0"}
+    page = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.test import Client; "
+         "r = Client(raise_request_exception=False).get('/help/', HTTP_HOST='portal.example.org', secure=True); "
+         "print(r.status_code, r.get('Retry-After'), 'try again' in r.content.decode(), 'Traceback' in r.content.decode())"],
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings"}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert page.stdout.split()[-4:] == ["503", "30", "True", "False"], page.stdout + page.stderr

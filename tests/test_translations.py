@@ -10,8 +10,8 @@ ROOT = Path(settings.BASE_DIR)
 APPS = ["templates", "portal", "agencies", "agents", "consumers", "delegations", "bookofbusiness", "extranet"]
 # Words that are the same in every language the portal speaks, or name a language in itself.
 UNTRANSLATED_OK = {"English", "Español", "CA", "SHA-256", "XLSX", "CSV", "PDF", "ZIP", "APTC", "FEIN", "ID"}
-# The server-error page is static and bilingual on purpose: it is shown when anything may be broken.
-STATIC_PAGES = {"templates/500.html"}
+# The server-error pages are static and bilingual on purpose: they are shown when anything may be broken.
+STATIC_PAGES = {"templates/500.html", "templates/503.html"}
 
 BLOCKS = re.compile(
     r"{%\s*(blocktranslate|blocktrans|comment)\b.*?{%\s*end(blocktranslate|blocktrans|comment)\s*%}", re.S

@@ -66,6 +66,21 @@ class Command(BaseCommand):
         lines += ["", (f"Highest level with p95 ≤ {PAGE_LIMIT_MS} ms and no 5xx: {met[-1][0]} users, "
                        f"{met[-1][1]:.1f} requests/s." if met else
                        f"No level kept p95 at or under {PAGE_LIMIT_MS} ms.")]  # fmt: skip
+        if (folder / "restart.txt").exists():
+            restart_seconds, after = (folder / "restart.txt").read_text().split()
+            stats = read_csv(folder / "restart_stats.csv")
+            total = next(s for s in stats if s["Name"] == "Aggregated")
+            failures = read_csv(folder / "restart_failures.csv") if (folder / "restart_failures.csv").exists() else []
+            by_error = {}
+            for failure in failures:
+                code = re.search(r"\b(\d{3})\b", failure["Error"]) or re.search(r"(\w+Error)", failure["Error"])
+                key = code.group(1) if code else failure["Error"][:40]
+                by_error[key] = by_error.get(key, 0) + int(failure["Occurrences"])
+            lines += ["", "### PostgreSQL restarted under load", "",
+                      f"20 users for 60 s; PostgreSQL stopped and started again ({float(restart_seconds):.1f} s) after 20 s, "
+                      f"gunicorn left running: {total['Request Count']} requests, {total['Failure Count']} failed "
+                      f"({', '.join(f'{n} × {k}' for k, n in sorted(by_error.items())) or 'none'}); the first request after "
+                      f"the run answered {after}, with no restart of the application."]  # fmt: skip
         text = Path(output).read_text() if Path(output).exists() else "# Benchmarks\n"
         section = "\n".join(lines) + "\n"
         if "\n## Load\n" in text:
