@@ -86,7 +86,7 @@ class Command(BaseCommand):
         if "\n## Load\n" in text:
             start = text.index("\n## Load\n") + 1
             end = text.find("\n## ", start + 1)
-            text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
+            text = text[:start] + section + ("\n" + text[end + 1 :] if end != -1 else "")
         else:
             text = text.rstrip("\n") + "\n\n" + section
         Path(output).write_text(text)
