@@ -16,6 +16,7 @@ admin.site.site_header = _("Agency Portal — Service Center")
 admin.site.site_title = _("Agency Portal Service Center")
 admin.site.index_title = _("Service Center")
 
+handler400 = "portal.views.bad_request"
 handler500 = "portal.views.server_error"
 
 urlpatterns = [

@@ -220,18 +220,44 @@ def set_language(request):
     return response
 
 
+def _database_away(exception) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    while exception is not None:
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return True
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
+def _database_away_response():
+    from django.http import HttpResponse
+    from django.template import loader
+
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+def bad_request(request, exception):
+    """The 400 handler. Saving the session while PostgreSQL restarts surfaces as Django's "session interrupted"
+    (a 400); it is the database being away, so it gets the same clean 503 as any other request then."""
+    from django.views.defaults import bad_request as default
+
+    if _database_away(exception):
+        return _database_away_response()
+    return default(request, exception)
+
+
 def server_error(request):
     """The 500 handler. While PostgreSQL is unreachable (a restart, a failover) the answer is a 503 with
     Retry-After instead: nothing was done, and the next request reconnects by itself (health-checked
     connections), with no restart of the application. Touches neither the database nor the session."""
     import sys
 
-    from django.db import InterfaceError, OperationalError
-    from django.http import HttpResponse, HttpResponseServerError
+    from django.http import HttpResponseServerError
     from django.template import loader
 
-    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
-        response["Retry-After"] = "30"
-        return response
+    if _database_away(sys.exc_info()[1]):
+        return _database_away_response()
     return HttpResponseServerError(loader.get_template("500.html").render())

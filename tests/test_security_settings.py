@@ -100,3 +100,25 @@ def test_an_unreachable_database_gets_a_clean_503_with_retry_after():
         cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings"}, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert page.stdout.split()[-4:] == ["503", "30", "True", "False"], page.stdout + page.stderr
+
+
+def test_a_session_interrupted_by_the_database_restarting_is_a_503_not_a_400(rf):
+    """Django reports a session that could not be saved as "session interrupted" (400); when PostgreSQL was
+    the cause (a restart), the person gets the same 503 as every other request in that moment."""
+    from django.contrib.sessions.exceptions import SessionInterrupted
+    from django.db import OperationalError
+
+    from portal.views import bad_request
+
+    def interrupted(cause):
+        try:
+            try:
+                raise cause
+            except Exception as error:
+                raise SessionInterrupted("The request's session was deleted before the request completed.") from error
+        except SessionInterrupted as interruption:
+            return interruption
+
+    away = bad_request(rf.get("/book/"), interrupted(OperationalError("the database system is shutting down")))
+    assert away.status_code == 503 and away["Retry-After"] == "30"
+    assert bad_request(rf.get("/book/"), interrupted(ValueError("logged out elsewhere"))).status_code == 400
