@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from bookofbusiness.selectors import dashboard_for
 from delegations.models import Delegation
 from delegations.selectors import delegations_for
 from portal import audit
+from portal.downloads import private_download
 
 from . import services
 from .forms import (
@@ -329,11 +329,5 @@ def document_download(request, document_id: int):
     """An agency document, through this view only: the agency's editors and service-center staff; audited."""
     document = get_object_or_404(agency_documents_for(request.user), pk=document_id)
     audit.record("file.downloaded", obj=document, details={"sha256": document.sha256})
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(document.file.open("rb"), filename=document.original_name,
+                            content_type=document.content_type)  # fmt: skip

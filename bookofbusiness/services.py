@@ -19,6 +19,7 @@ from .models import BookOfBusinessExport, FileFormat
 STREAM_LIMIT = 20_000  # rows: above this an export is written by a task and lands in the Secure Mailbox
 EXPORT_DAYS = 7
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {FileFormat.XLSX: XLSX_TYPE, FileFormat.CSV: "text/csv; charset=utf-8"}
 
 
 def queue_export(*, user, scope_user, filters: dict, file_format: str, rows_total: int) -> BookOfBusinessExport:

@@ -5,13 +5,14 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.selectors import active_membership_for
 from portal import audit
+from portal.downloads import private_download
 
 from . import exports, services
 from .models import BookOfBusinessExport, FileFormat
@@ -71,7 +72,7 @@ def export(request, file_format: str):
         spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
         exports.write_xlsx(iterator, spool)
         spool.seek(0)
-        response = FileResponse(spool, as_attachment=True, filename=name, content_type=services.XLSX_TYPE)
+        return private_download(spool, filename=name, content_type=services.XLSX_TYPE)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -92,11 +93,8 @@ def export_download(request, export_id: int):
     if _expired(job):
         return render(request, "bookofbusiness/export_status.html", {"job": job, "expired": True}, status=410)
     audit.record("file.downloaded", obj=job, details={"sha256": job.sha256, "rows": job.rows_written})
-    content_type = services.XLSX_TYPE if job.file_format == FileFormat.XLSX else "text/csv; charset=utf-8"
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1],
-                            content_type=content_type)  # fmt: skip
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(job.file.open("rb"), filename=job.file.name.rsplit("/", 1)[-1],
+                            content_type=services.CONTENT_TYPES[job.file_format])  # fmt: skip
 
 
 def _expired(job: BookOfBusinessExport) -> bool:

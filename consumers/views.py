@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from agents.selectors import find_local_help_agents
 from portal import audit
+from portal.downloads import private_download
 
 from . import services
 from .forms import (
@@ -109,14 +109,8 @@ def download_document(request, case_id: int, document_id: int):
     case = _case(request, case_id)
     document = get_object_or_404(case_documents_for(request.scope_user).filter(case=case), pk=document_id)
     audit.record("case.document_downloaded", obj=case, details={"document": document.pk})
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(document.file.open("rb"), filename=document.original_name,
+                            content_type=document.content_type)  # fmt: skip
 
 
 @require_POST

@@ -52,10 +52,7 @@ class ExtranetAccountAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"))
     def account_status(self, account):
-        if account.is_active and account.password and getattr(account, "locked", False):
-            return ExtranetAccount.Status.LOCKED.label
-        status = account.status()
-        return ExtranetAccount.Status(status).label
+        return ExtranetAccount.Status(account.status(locked=getattr(account, "locked", None))).label
 
     @admin.display(description=_("password age"))
     def password_age(self, account):

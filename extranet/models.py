@@ -79,7 +79,8 @@ class ExtranetAccount(models.Model):
         expires = self.password_expires_at
         return expires is not None and expires <= (now or timezone.now())
 
-    def status(self, now: datetime.datetime | None = None) -> str:
+    def status(self, now: datetime.datetime | None = None, *, locked: bool | None = None) -> str:
+        """`locked` may be given when the caller read it already (the admin list annotates it for every row)."""
         from portal.lockout import active_lock
 
         now = now or timezone.now()
@@ -87,7 +88,7 @@ class ExtranetAccount(models.Model):
             return self.Status.DEACTIVATED
         if not self.password:
             return self.Status.NEVER_ACTIVATED
-        if active_lock(self.lock_identifier, now=now):
+        if locked if locked is not None else active_lock(self.lock_identifier, now=now):
             return self.Status.LOCKED
         if self.password_expired(now):
             return self.Status.EXPIRED

@@ -4,7 +4,7 @@ from functools import wraps
 
 from allauth.core import ratelimit
 from django.conf import settings
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -12,17 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from bookofbusiness.services import CONTENT_TYPES
 from portal import audit, lockout
+from portal.downloads import private_download
 from portal.queueing import enqueue
 
 from . import middleware, services, tasks
 from .forms import ChangePasswordForm, ChoosePasswordForm, ResetForm, SignInForm
 from .selectors import extracts_for
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def signed_in_required(view):
@@ -100,10 +97,7 @@ def download(request, extract_id: int):
                  details={"site": "extranet", "sha256": extract.sha256, "rows": extract.rows})  # fmt: skip
     owner = f"agent-{extract.agent.license_number}" if extract.agent_id else f"agency-{extract.agency_id}"
     name = f"{extract.get_kind_display()} {extract.week:%Y-%m-%d} {owner}.{extract.file_format}".replace(" ", "-")
-    response = FileResponse(extract.file.open("rb"), as_attachment=True, filename=name,
-                            content_type=CONTENT_TYPES[extract.file_format])  # fmt: skip
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(extract.file.open("rb"), filename=name, content_type=CONTENT_TYPES[extract.file_format])
 
 
 @never_cache

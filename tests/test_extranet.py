@@ -417,3 +417,12 @@ def test_staff_resend_onboarding_from_the_account_list(mailoutbox, django_captur
     assert services.usable_link(first.rstrip("/").rsplit("/", 1)[1]) is None, "the earlier link died"
     event = AuditEvent.objects.filter(action="extranet.onboarding_sent", object_id=str(account.pk)).latest("pk")
     assert event.details == {"resent": True} and event.actor is not None
+
+
+def test_the_admin_list_reads_every_accounts_status_in_one_query(django_assert_max_num_queries):
+    for _n in range(8):
+        active_account(when=datetime.datetime.now(tz=LA))
+    staff = staff_client()
+    with django_assert_max_num_queries(12):
+        page = staff.get("/admin/extranet/extranetaccount/").content.decode()
+    assert page.count("Active") >= 8
