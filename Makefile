@@ -9,7 +9,7 @@ DEMO ?= --agencies 12 --agents 150 --consumers 3000 --seed 2026
 PYTEST_ARGS ?=
 
 BENCH_ARGS ?=
-BENCH_ENV := KEEP_DATA=1 SERVICES_DIR=/tmp/agency-portal-bench TEST_PG_PORT=54369 TEST_REDIS_PORT=63869
+BENCH_ENV := KEEP_DATA=1 SERVICES_DIR=/tmp/agency-portal-bench TEST_PG_PORT=54369 TEST_REDIS_PORT=63869 TEST_PG_SHARED_BUFFERS=1536MB
 
 .PHONY: install system-packages run serve demo test lint format bench loadtest clean
 

@@ -1,10 +1,16 @@
 """The Book of Business: the active delegations a person may see, one row per case, ready to page or export."""
 
 import datetime
+import hashlib
 
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from agencies.selectors import active_membership_for
 from consumers.models import HouseholdMember, Verification
@@ -28,6 +34,8 @@ BOOK_SORTS = {
     "delegated": "started_at",
     "agent": "agent__last_name",
 }
+# The sorts on the case's own columns, each with a sort index on the case.
+CASE_SORTS = {"case", "name", "language", "county", "renewal"}
 
 
 def book_for(user, *, agent=None) -> QuerySet[Delegation]:
@@ -100,24 +108,37 @@ def filter_book(rows: QuerySet[Delegation], filters: dict) -> QuerySet[Delegatio
     return rows
 
 
-def sort_book(rows: QuerySet[Delegation], sort: str) -> QuerySet[Delegation]:
-    key = sort.lstrip("-")
-    field = BOOK_SORTS.get(key, BOOK_SORTS["name"])
-    descending = sort.startswith("-") and key in BOOK_SORTS
-    primary = f"-{field}" if descending else field
-    if key == "name":
-        return rows.order_by(primary, "-case__first_name" if descending else "case__first_name", "pk")
-    return rows.order_by(primary, "pk")
+def sort_book(rows: QuerySet[Delegation], sort: str, *, searched: bool = False) -> QuerySet[Delegation]:
+    """Order a book by one of BOOK_SORTS. Ties are broken by the case (a book holds each case once: one active
+    delegation per case), so a sort on the case's own columns follows one of the case's sort indexes and stops
+    after the page instead of sorting a 100,000-case agency.
+
+    A name search keeps a few rows, which the trigram indexes find; the database then sorts just those. Walking
+    a sort index to find them would read most of the million cases (PostgreSQL cannot tell how few names
+    match, nor where), so a searched book is sorted on the same values as written expressions, which no index
+    follows."""
+    key = sort.lstrip("-") if sort.lstrip("-") in BOOK_SORTS else "name"
+    descending = sort.startswith("-") and key == sort.lstrip("-")
+    fields = [BOOK_SORTS[key], "case__first_name"] if key == "name" else [BOOK_SORTS[key]]
+    if key != "case":  # the case number is unique: nothing to break
+        fields.append("case_id")
+    if searched and key in CASE_SORTS:
+        fields = [Concat(F(field), Value("")) if field != "case_id" else F(field) for field in fields]
+    else:
+        fields = [F(field) for field in fields]
+    return rows.order_by(*(field.desc() if descending else field.asc() for field in fields))
 
 
 def dashboard_for(user, *, agent=None) -> dict:
     """Counts for the dashboard of a Book of Business (the same scope as `book_for`): delegations by status,
     enrollments by issuer and metal tier, conditional-eligibility items due by week, renewals, and, for an
-    agency, agents by certification status. A handful of grouped queries, whatever the size of the book."""
-    from django.db.models.functions import TruncWeek
+    agency, agents by certification status. Four grouped queries, whatever the size of the book.
 
-    from agents.selectors import agency_agents_for
+    A large book (BOOK_COUNT_CACHE_FROM active cases and more: grouping the largest agency's 116,000 cases
+    takes a second) keeps its counts for DASHBOARD_CACHE_SECONDS, under its scope's query; `as_of` then says
+    when they were counted. Labels are put on afterwards, in the reader's language."""
     from consumers.models import ConsumerCase, Enrollment
+    from portal.choices import CertificationStatus
 
     membership = active_membership_for(user)
     agency_wide = agent is None and membership is not None and membership.allows("view_book")
@@ -125,15 +146,67 @@ def dashboard_for(user, *, agent=None) -> dict:
     if not agency_wide:
         own = agent or getattr(user, "agent", None)
         delegations = delegations.filter(agent=own) if own is not None else delegations.none()
+    with_roster = agency_wide and membership.allows("view_roster")
+    try:
+        scope = f"{delegations.query}|{with_roster}|{timezone.localdate()}"
+    except EmptyResultSet:
+        scope = None
+    key = "dashboard:" + hashlib.sha256(scope.encode()).hexdigest() if scope else None
+    counts = cache.get(key) if key else None
+    if counts is None:
+        counts = _dashboard_counts(user, delegations, with_roster=with_roster)
+        if key and counts["size"] >= settings.BOOK_COUNT_CACHE_FROM:
+            counts["as_of"] = timezone.now()
+            cache.set(key, counts, settings.DASHBOARD_CACHE_SECONDS)
+
+    def labelled(rows, labels):
+        return [(str(labels.get(value, value)), n) for value, n in rows]
+
+    charts = {
+        "delegations": labelled(counts["delegations"], dict(Delegation.Status.choices)),
+        "issuers": counts["issuers"],
+        "tiers": labelled(counts["tiers"], dict(Enrollment.MetalTier.choices)),
+        "due": [(week.strftime("%m/%d"), n) for week, n in counts["due"]],
+        "renewals": labelled(counts["renewals"], dict(ConsumerCase.RenewalStatus.choices)),
+        "as_of": counts.get("as_of"),
+    }
+    if with_roster:
+        charts["certification"] = labelled(counts["certification"], dict(CertificationStatus.choices))
+    return charts
+
+
+def _dashboard_counts(user, delegations: QuerySet[Delegation], *, with_roster: bool) -> dict:
+    """The raw counts behind `dashboard_for`: (value, count) pairs, largest first."""
+    from django.db.models.functions import TruncWeek
+
+    from agents.selectors import agency_agents_for
+    from consumers.models import ConsumerCase
+
     active = delegations.filter(status=Delegation.Status.ACTIVE)
-    cases = ConsumerCase.objects.filter(Exists(active.filter(case_id=OuterRef("pk"))))
     today = timezone.localdate()
 
-    def grouped(queryset, field, labels=None):
-        counts = queryset.order_by().values(field).annotate(n=Count("*")).order_by("-n")
-        return [(str(labels.get(row[field], row[field]) if labels else row[field]), row["n"]) for row in counts]
+    def largest_first(counter: dict) -> list:
+        return sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))
 
-    statuses = dict(Delegation.Status.choices)
+    def grouped(queryset, field) -> list:
+        return largest_first(
+            {row[field]: row["n"] for row in queryset.order_by().values(field).annotate(n=Count("*"))}
+        )
+
+    # Issuer, metal tier and renewal status of every case of the book in one pass over it.
+    issuers, tiers, renewals = {}, {}, {}
+    combinations = (
+        ConsumerCase.objects.filter(Exists(active.filter(case_id=OuterRef("pk"))))
+        .order_by()
+        .values("current_enrollment__issuer", "current_enrollment__metal_tier", "renewal_status")
+        .annotate(n=Count("*"))
+    )
+    for row in combinations:
+        issuer, tier, n = row["current_enrollment__issuer"], row["current_enrollment__metal_tier"], row["n"]
+        if issuer is not None:  # a case without an enrollment has neither
+            issuers[issuer] = issuers.get(issuer, 0) + n
+            tiers[tier] = tiers.get(tier, 0) + n
+        renewals[row["renewal_status"]] = renewals.get(row["renewal_status"], 0) + n
     due = (
         Verification.objects.filter(
             Exists(active.filter(case_id=OuterRef("case_id"))),
@@ -147,32 +220,47 @@ def dashboard_for(user, *, agent=None) -> dict:
         .annotate(n=Count("*"))
         .order_by("week")
     )
-    charts = {
-        "delegations": grouped(delegations.filter(status__in=Delegation.OPEN_STATUSES), "status", statuses),
-        "issuers": grouped(Enrollment.objects.filter(pk__in=cases.values("current_enrollment_id")), "issuer"),
-        "tiers": grouped(
-            Enrollment.objects.filter(pk__in=cases.values("current_enrollment_id")),
-            "metal_tier",
-            dict(Enrollment.MetalTier.choices),
-        ),
-        "due": [(row["week"].strftime("%m/%d"), row["n"]) for row in due],
-        "renewals": grouped(cases, "renewal_status", dict(ConsumerCase.RenewalStatus.choices)),
+    statuses = grouped(delegations.filter(status__in=Delegation.OPEN_STATUSES), "status")
+    return {
+        "size": dict(statuses).get(Delegation.Status.ACTIVE, 0),
+        "delegations": statuses,
+        "issuers": largest_first(issuers),
+        "tiers": largest_first(tiers),
+        "due": [(row["week"], row["n"]) for row in due],
+        "renewals": largest_first(renewals),
+        "certification": grouped(agency_agents_for(user), "certification_status") if with_roster else [],
     }
-    if agency_wide and membership.allows("view_roster"):
-        from portal.choices import CertificationStatus
 
-        charts["certification"] = grouped(
-            agency_agents_for(user), "certification_status", dict(CertificationStatus.choices)
-        )
-    return charts
+
+class BookPaginator(Paginator):
+    """Django's paginator, except that the number of rows of a large book (BOOK_COUNT_CACHE_FROM rows and more)
+    is kept for BOOK_COUNT_CACHE_SECONDS under the count query itself, so paging through a filtered 100,000-case
+    book counts it once a minute rather than on every page. Small books are always counted exactly."""
+
+    @cached_property
+    def count(self) -> int:
+        try:
+            key = "book-count:" + hashlib.sha256(str(self.object_list.order_by().query).encode()).hexdigest()
+        except EmptyResultSet:
+            return 0
+        count = cache.get(key)
+        if count is None:
+            count = self.object_list.count()
+            if count >= settings.BOOK_COUNT_CACHE_FROM:
+                cache.set(key, count, settings.BOOK_COUNT_CACHE_SECONDS)
+        return count
+
+    def page(self, number):
+        """A full page whatever the count says (Django's stops at the count, which may be a minute old)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
 
 
 def page_of_book(rows: QuerySet[Delegation], number, *, per_page: int = 50):
     """One page of a Book of Business in two steps: the page's ids by the sort alone (the database skips the
     per-row subqueries for the rows it does not show), then those rows in full, in the same order."""
-    from django.core.paginator import Paginator
-
-    page = Paginator(rows.values_list("pk", flat=True), per_page).get_page(number)
+    page = BookPaginator(rows.values_list("pk", flat=True), per_page).get_page(number)
     ids = list(page.object_list)
     details = {row.pk: row for row in book_rows(Delegation.objects.filter(pk__in=ids))}
     page.object_list = [details[pk] for pk in ids if pk in details]

@@ -78,13 +78,14 @@ def book_from_params(*, scope_user, params, acting: bool = False):
         raise PermissionDenied
     rows = book_for(scope_user, agent=agent)
     form = BookFilterForm(params or None, agents=agents)
-    sort = "name"
+    sort, searched = "name", False
     if form.is_valid():
         rows = filter_book(rows, form.cleaned_data)
         sort = form.cleaned_data.get("sort") or "name"
+        searched = bool((form.cleaned_data.get("q") or "").strip())
     elif form.is_bound:
         rows = rows.none()
-    return sort_book(rows, sort), form, sort, agent
+    return sort_book(rows, sort, searched=searched), form, sort, agent
 
 
 def rows_for_export(job: BookOfBusinessExport):

@@ -17,6 +17,7 @@ from portal.validators import (
     validate_case_number,
     validate_phone,
 )
+from portal.widgets import Select
 
 from .models import ISSUERS, CaseDocument, ChangeReport, ConsumerCase, Enrollment, HouseholdMember
 
@@ -85,7 +86,7 @@ class ChangeReportForm(forms.Form):
     street = forms.CharField(label=_("New street address"), max_length=200, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     zip_code = NormalizingCharField(label=_("ZIP code"), normalizer=normalize_zip_code, max_length=10, required=False)
-    county = forms.ChoiceField(label=_("County"), choices=[("", "—"), *COUNTY_CHOICES], required=False)
+    county = forms.ChoiceField(label=_("County"), choices=[("", "—"), *COUNTY_CHOICES], required=False, widget=Select)
     phone = NormalizingCharField(label=_("New phone"), normalizer=normalize_phone, max_length=20, required=False)
     annual_income = forms.DecimalField(label=_("New yearly household income ($)"), min_value=0, max_digits=10,
                                        decimal_places=2, required=False)  # fmt: skip

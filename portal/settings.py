@@ -372,6 +372,11 @@ EXTRACT_RETENTION_WEEKS = int(env("EXTRACT_RETENTION_WEEKS", "8"))
 # Owners per task of the weekly run (see bookofbusiness/extracts.py for why these sizes).
 EXTRACT_AGENTS_PER_TASK = int(env("EXTRACT_AGENTS_PER_TASK", "200"))
 EXTRACT_AGENCIES_PER_TASK = int(env("EXTRACT_AGENCIES_PER_TASK", "20"))
+# Large books: how many rows a filtered Book of Business has is counted once a minute (from this many rows up),
+# and the counts of a dashboard are kept this long; both pages say how old their figures are.
+BOOK_COUNT_CACHE_FROM = int(env("BOOK_COUNT_CACHE_FROM", "2000"))
+BOOK_COUNT_CACHE_SECONDS = int(env("BOOK_COUNT_CACHE_SECONDS", "60"))
+DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "300"))
 
 # The Agent Extranet: its own accounts, passwords and session (cookie limited to /extranet/).
 EXTRANET_PASSWORD_DAYS = 60  # a password expires this long after it was set
