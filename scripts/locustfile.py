@@ -5,6 +5,7 @@ written by `manage.py loadtest_prepare`).
 The portal runs with production settings behind what it believes is a TLS proxy (X-Forwarded-Proto), so its
 cookies are Secure; they are carried by hand here because the test talks plain HTTP on loopback."""
 
+import csv
 import hashlib
 import hmac
 import itertools
@@ -14,11 +15,32 @@ import random
 import struct
 import time
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 with open(os.environ["LOADTEST_PEOPLE"]) as people_file:
     PEOPLE = json.load(people_file)["people"]
 TAKE = itertools.cycle(range(len(PEOPLE)))
+
+# Every request's time, for percentiles over page views alone (locust's own are per name or over everything):
+# a page view is a GET of a page; signing in (the POSTs, Argon2 on purpose) and downloads are actions.
+RECORD = open(os.environ["LOADTEST_REQUESTS"], "w", newline="") if os.environ.get("LOADTEST_REQUESTS") else None  # noqa: SIM115
+WRITER = csv.writer(RECORD) if RECORD is not None else None
+
+
+@events.request.add_listener
+def record(request_type, name, response_time, response=None, exception=None, **_kwargs):
+    if WRITER is not None:
+        kind = "action" if request_type != "GET" or name.startswith("/book/export") else "page"
+        status = getattr(response, "status_code", 0) or 0
+        WRITER.writerow([kind, request_type, name, f"{response_time:.1f}", status, int(exception is not None)])
+
+
+@events.quitting.add_listener
+def close_record(**_kwargs):
+    if RECORD is not None:
+        RECORD.close()
+
+
 ZIP_CODES = ["95814", "90012", "94103", "92101", "93721", "95616", "90802", "92501"]
 SORTS = ["name", "-net", "due", "premium", "agent", "-delegated", "county"]
 

@@ -32,14 +32,18 @@ class Command(BaseCommand):
             stats = read_csv(folder / f"u{users}_stats.csv")
             by_level[users] = stats
             total = next(s for s in stats if s["Name"] == "Aggregated")
-            server_errors = sum(
-                int(f["Occurrences"]) for f in read_csv(folder / f"u{users}_failures.csv")
-                if re.search(r"\b5\d\d\b", f["Error"])
-            ) if (folder / f"u{users}_failures.csv").exists() else 0  # fmt: skip
-            pages = [s for s in stats if s["Name"] != "Aggregated" and not s["Name"].startswith("/book/export")]
-            worst = max(pages, key=lambda s: float(s["95%"] or 0))
-            rows.append((users, float(total["Requests/s"]), total["50%"], total["95%"], total["99%"],
-                         int(total["Failure Count"]), server_errors, cpu.get(str(users), "?"), worst))  # fmt: skip
+            requests = read_requests(folder / f"u{users}_requests.csv")
+            pages = sorted(r["ms"] for r in requests if r["kind"] == "page")
+            actions = sorted(r["ms"] for r in requests if r["kind"] == "action")
+            server_errors = sum(1 for r in requests if 500 <= r["status"] <= 599)
+            named = [s for s in stats if s["Name"] != "Aggregated" and not s["Name"].startswith("/book/export")]
+            worst = max(named, key=lambda s: float(s["95%"] or 0))
+            rows.append({
+                "users": users, "rps": float(total["Requests/s"]), "p50": percentile(pages, 50),
+                "p95": percentile(pages, 95), "p99": percentile(pages, 99), "actions_p95": percentile(actions, 95),
+                "failures": int(total["Failure Count"]), "errors": server_errors, "cpu": cpu.get(str(users), "?"),
+                "worst": worst,
+            })  # fmt: skip
         lines = [
             "## Load",
             "",
@@ -47,14 +51,18 @@ class Command(BaseCommand):
             f"settings) and PostgreSQL on the same {os.cpu_count()} cores, the 1,000,000-case data; locust drives "
             "Agency Managers and agents of the largest agency (sign-in with the second factor, Book of Business pages "
             "sorted, paged, filtered and searched, case pages, the roster, home pages, CSV exports of their own book) "
-            f"and consumers using Find Local Help, {seconds} s at each level, 1–3 s of thinking between clicks.",
+            f"and consumers using Find Local Help, {seconds} s at each level (people arrive over the first ten "
+            "seconds), 1–3 s of thinking between clicks. Page views are the GETs of pages; actions are the sign-in "
+            "and second-factor POSTs (Argon2 is slow on purpose) and the CSV downloads.",
             "",
-            "| users | requests/s | p50 ms | p95 ms | p99 ms | failures | 5xx | CPU busy | slowest page at p95 |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| users | requests/s | page views p50 ms | p95 ms | p99 ms | actions p95 ms | failures | 5xx | CPU busy "
+            "| slowest page at p95 |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
-        for users, rps, p50, p95, p99, failures, errors, busy, worst in rows:
-            lines.append(f"| {users} | {rps:.1f} | {p50} | {p95} | {p99} | {failures} | {errors} | {busy}% | "
-                         f"{worst['Name']} ({worst['95%']} ms) |")  # fmt: skip
+        for r in rows:
+            lines.append(f"| {r['users']} | {r['rps']:.1f} | {r['p50']} | {r['p95']} | {r['p99']} | {r['actions_p95']} "
+                         f"| {r['failures']} | {r['errors']} | {r['cpu']}% | {r['worst']['Name']} "
+                         f"({r['worst']['95%']} ms) |")  # fmt: skip
         highest = levels[-1] if levels else None
         if highest is not None:
             lines += ["", f"Per page at {highest} users:", "", "| page | requests | p50 ms | p95 ms | p99 ms |",
@@ -62,10 +70,10 @@ class Command(BaseCommand):
             for s in sorted(by_level[highest], key=lambda s: -float(s["95%"] or 0)):
                 if s["Name"] != "Aggregated":
                     lines.append(f"| {s['Name']} | {s['Request Count']} | {s['50%']} | {s['95%']} | {s['99%']} |")
-        met = [r for r in rows if float(r[3]) <= PAGE_LIMIT_MS and r[6] == 0]
-        lines += ["", (f"Highest level with p95 ≤ {PAGE_LIMIT_MS} ms and no 5xx: {met[-1][0]} users, "
-                       f"{met[-1][1]:.1f} requests/s." if met else
-                       f"No level kept p95 at or under {PAGE_LIMIT_MS} ms.")]  # fmt: skip
+        met = [r for r in rows if r["p95"] <= PAGE_LIMIT_MS and r["errors"] == 0]
+        lines += ["", (f"Highest level with page views at p95 ≤ {PAGE_LIMIT_MS} ms and no 5xx: {met[-1]['users']} users, "
+                       f"{met[-1]['rps']:.1f} requests/s." if met else
+                       f"No level kept page views at p95 ≤ {PAGE_LIMIT_MS} ms.")]  # fmt: skip
         if (folder / "restart.txt").exists():
             restart_seconds, after = (folder / "restart.txt").read_text().split()
             stats = read_csv(folder / "restart_stats.csv")
@@ -91,6 +99,22 @@ class Command(BaseCommand):
             text = text.rstrip("\n") + "\n\n" + section
         Path(output).write_text(text)
         self.stdout.write(section)
+
+
+def read_requests(path: Path) -> list[dict]:
+    """The locustfile's record of every request: kind (page or action), method, name, ms, status, failed."""
+    if not path.exists():
+        return []
+    with open(path, newline="") as handle:
+        return [{"kind": kind, "name": name, "ms": float(ms), "status": int(status)}
+                for kind, _method, name, ms, status, _failed in csv.reader(handle)]  # fmt: skip
+
+
+def percentile(values: list[float], p: int) -> int:
+    """The nearest-rank percentile of sorted `values`, in whole milliseconds (0 for none)."""
+    if not values:
+        return 0
+    return round(values[max(0, -(-len(values) * p // 100) - 1)])
 
 
 def read_csv(path: Path) -> list[dict]:
