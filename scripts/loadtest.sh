@@ -26,6 +26,10 @@ $BIN/gunicorn portal.wsgi:application --bind 127.0.0.1:$PORT --workers "$WORKERS
 trap 'kill "$(cat "$out/gunicorn.pid")" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$PORT/help/" && break; sleep 0.2; done
 
+# Warm up first (not measured): each worker's first pages compile templates and PostgreSQL's buffers fill.
+LOADTEST_PEOPLE="$out/people.json" $BIN/locust -f scripts/locustfile.py --headless --only-summary -u 10 -r 2 \
+  -t "${LOADTEST_WARMUP:-30}s" --host "http://127.0.0.1:$PORT" >"$out/warmup.log" 2>&1 || true
+
 cpu_ticks() { awk '/^cpu / {idle=$5+$6; total=0; for (i=2; i<=NF; i++) total+=$i; print total, idle}' /proc/stat; }
 rm -f "$out/cpu.txt"
 for users in $USERS; do

@@ -32,7 +32,8 @@ def record(request_type, name, response_time, response=None, exception=None, **_
     if WRITER is not None:
         kind = "action" if request_type != "GET" or name.startswith("/book/export") else "page"
         status = getattr(response, "status_code", 0) or 0
-        WRITER.writerow([kind, request_type, name, f"{response_time:.1f}", status, int(exception is not None)])
+        WRITER.writerow([kind, request_type, name, f"{response_time:.1f}", status, int(exception is not None),
+                         f"{time.time():.3f}"])  # fmt: skip
 
 
 @events.quitting.add_listener

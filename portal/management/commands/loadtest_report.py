@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 PAGE_LIMIT_MS = 300
+ARRIVAL_SECONDS = 10  # scripts/loadtest.sh spawns a level's people over this long
 
 
 class Command(BaseCommand):
@@ -33,14 +34,19 @@ class Command(BaseCommand):
             by_level[users] = stats
             total = next(s for s in stats if s["Name"] == "Aggregated")
             requests = read_requests(folder / f"u{users}_requests.csv")
-            pages = sorted(r["ms"] for r in requests if r["kind"] == "page")
+            # The steady part: from when everyone has arrived and signed in (people arrive over ten seconds).
+            start = min((r["at"] for r in requests), default=0) + ARRIVAL_SECONDS + 5
+            steady = [r for r in requests if r["at"] >= start] or requests
+            pages = sorted(r["ms"] for r in steady if r["kind"] == "page")
             actions = sorted(r["ms"] for r in requests if r["kind"] == "action")
+            all_pages = sorted(r["ms"] for r in requests if r["kind"] == "page")
             server_errors = sum(1 for r in requests if 500 <= r["status"] <= 599)
             named = [s for s in stats if s["Name"] != "Aggregated" and not s["Name"].startswith("/book/export")]
             worst = max(named, key=lambda s: float(s["95%"] or 0))
             rows.append({
                 "users": users, "rps": float(total["Requests/s"]), "p50": percentile(pages, 50),
                 "p95": percentile(pages, 95), "p99": percentile(pages, 99), "actions_p95": percentile(actions, 95),
+                "all_p95": percentile(all_pages, 95),
                 "failures": int(total["Failure Count"]), "errors": server_errors, "cpu": cpu.get(str(users), "?"),
                 "worst": worst,
             })  # fmt: skip
@@ -51,17 +57,19 @@ class Command(BaseCommand):
             f"settings) and PostgreSQL on the same {os.cpu_count()} cores, the 1,000,000-case data; locust drives "
             "Agency Managers and agents of the largest agency (sign-in with the second factor, Book of Business pages "
             "sorted, paged, filtered and searched, case pages, the roster, home pages, CSV exports of their own book) "
-            f"and consumers using Find Local Help, {seconds} s at each level (people arrive over the first ten "
-            "seconds), 1–3 s of thinking between clicks. Page views are the GETs of pages; actions are the sign-in "
-            "and second-factor POSTs (Argon2 is slow on purpose) and the CSV downloads.",
+            f"and consumers using Find Local Help, {seconds} s at each level after a warm-up, 1–3 s of thinking "
+            f"between clicks. People arrive over the first {ARRIVAL_SECONDS} seconds of a level and all sign in "
+            "then. Page views are the GETs of pages, measured once everyone has arrived (the next column gives them "
+            "over the whole level, sign-in wave included); actions are the sign-in and second-factor POSTs (Argon2 "
+            "is slow on purpose) and the CSV downloads.",
             "",
-            "| users | requests/s | page views p50 ms | p95 ms | p99 ms | actions p95 ms | failures | 5xx | CPU busy "
-            "| slowest page at p95 |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| users | requests/s | page views p50 ms | p95 ms | p99 ms | p95 with the sign-in wave | actions p95 ms "
+            "| failures | 5xx | CPU busy | slowest page at p95 |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in rows:
-            lines.append(f"| {r['users']} | {r['rps']:.1f} | {r['p50']} | {r['p95']} | {r['p99']} | {r['actions_p95']} "
-                         f"| {r['failures']} | {r['errors']} | {r['cpu']}% | {r['worst']['Name']} "
+            lines.append(f"| {r['users']} | {r['rps']:.1f} | {r['p50']} | {r['p95']} | {r['p99']} | {r['all_p95']} "
+                         f"| {r['actions_p95']} | {r['failures']} | {r['errors']} | {r['cpu']}% | {r['worst']['Name']} "
                          f"({r['worst']['95%']} ms) |")  # fmt: skip
         highest = levels[-1] if levels else None
         if highest is not None:
@@ -106,8 +114,8 @@ def read_requests(path: Path) -> list[dict]:
     if not path.exists():
         return []
     with open(path, newline="") as handle:
-        return [{"kind": kind, "name": name, "ms": float(ms), "status": int(status)}
-                for kind, _method, name, ms, status, _failed in csv.reader(handle)]  # fmt: skip
+        return [{"kind": kind, "name": name, "ms": float(ms), "status": int(status), "at": float(at)}
+                for kind, _method, name, ms, status, _failed, at in csv.reader(handle)]  # fmt: skip
 
 
 def percentile(values: list[float], p: int) -> int:
