@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PORT=${LOADTEST_PORT:-8808}
 WORKERS=${LOADTEST_WORKERS:-4}
-USERS=${LOADTEST_USERS:-"5 10 20 40 60"}
+USERS=${LOADTEST_USERS:-"5 10 20 30 40 60"}
 SECONDS_EACH=${LOADTEST_SECONDS:-60}
 out=var/loadtest
 mkdir -p "$out"
