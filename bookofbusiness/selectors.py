@@ -34,8 +34,10 @@ BOOK_SORTS = {
     "delegated": "started_at",
     "agent": "agent__last_name",
 }
-# The sorts on the case's own columns, each with a sort index on the case.
+# The sorts on the case's own columns, each with a sort index on the case, and those on its current enrollment's,
+# each with a sort index on the enrollment.
 CASE_SORTS = {"case", "name", "language", "county", "renewal"}
+ENROLLMENT_SORTS = {"issuer", "tier", "premium", "net", "status"}
 
 
 def book_for(user, *, agent=None) -> QuerySet[Delegation]:
@@ -120,6 +122,8 @@ def sort_book(rows: QuerySet[Delegation], sort: str, *, searched: bool = False) 
     key = sort.lstrip("-") if sort.lstrip("-") in BOOK_SORTS else "name"
     descending = sort.startswith("-") and key == sort.lstrip("-")
     fields = [BOOK_SORTS[key], "case__first_name"] if key == "name" else [BOOK_SORTS[key]]
+    if key in ENROLLMENT_SORTS:  # the enrollment's sort indexes hold its id (see EnrollmentSorted)
+        fields.append("case__current_enrollment_id")
     if key != "case":  # the case number is unique: nothing to break
         fields.append("case_id")
     if searched and key in CASE_SORTS:
@@ -235,17 +239,22 @@ def _dashboard_counts(user, delegations: QuerySet[Delegation], *, with_roster: b
 class BookPaginator(Paginator):
     """Django's paginator, except that the number of rows of a large book (BOOK_COUNT_CACHE_FROM rows and more)
     is kept for BOOK_COUNT_CACHE_SECONDS under the count query itself, so paging through a filtered 100,000-case
-    book counts it once a minute rather than on every page. Small books are always counted exactly."""
+    book counts it once a minute rather than on every page. Small books are always counted exactly. `counted`
+    is what to count when the pages are read from something else (EnrollmentSorted)."""
+
+    def __init__(self, object_list, per_page, *, counted=None):
+        super().__init__(object_list, per_page)
+        self.counted = counted if counted is not None else object_list
 
     @cached_property
     def count(self) -> int:
         try:
-            key = "book-count:" + hashlib.sha256(str(self.object_list.order_by().query).encode()).hexdigest()
+            key = "book-count:" + hashlib.sha256(str(self.counted.order_by().query).encode()).hexdigest()
         except EmptyResultSet:
             return 0
         count = cache.get(key)
         if count is None:
-            count = self.object_list.count()
+            count = self.counted.count()
             if count >= settings.BOOK_COUNT_CACHE_FROM:
                 cache.set(key, count, settings.BOOK_COUNT_CACHE_SECONDS)
         return count
@@ -257,10 +266,42 @@ class BookPaginator(Paginator):
         return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
 
 
-def page_of_book(rows: QuerySet[Delegation], number, *, per_page: int = 50):
+class EnrollmentSorted:
+    """The ids of a book sorted on its current enrollment's column, read in two parts: the cases with a current
+    enrollment, in the order of one of the enrollment's sort indexes (which the database walks, stopping after
+    the page, instead of sorting a 116,000-case agency), and the cases without one, where PostgreSQL puts
+    them in one sorted query (NULLs come last ascending, first descending). Sliced like the queryset it
+    stands for, with the same rows in the same order."""
+
+    def __init__(self, rows: QuerySet[Delegation], *, descending: bool):
+        ids = rows.values_list("pk", flat=True)
+        enrolled = ids.filter(case__current_enrollment__isnull=False)
+        not_enrolled = ids.filter(case__current_enrollment__isnull=True)
+        self.parts = [not_enrolled, enrolled] if descending else [enrolled, not_enrolled]
+
+    def __getitem__(self, window: slice) -> list:
+        start, stop, found = window.start or 0, window.stop, []
+        for part in self.parts:
+            if stop <= 0:
+                break
+            got = list(part[max(start, 0) : stop])
+            found += got
+            if len(got) == stop - max(start, 0):
+                break  # this part fills the window
+            size = max(start, 0) + len(got) if got else part.count()  # rows in this part
+            start, stop = start - size, stop - size
+        return found
+
+
+def page_of_book(rows: QuerySet[Delegation], number, *, per_page: int = 50, sort: str | None = None):
     """One page of a Book of Business in two steps: the page's ids by the sort alone (the database skips the
-    per-row subqueries for the rows it does not show), then those rows in full, in the same order."""
-    page = BookPaginator(rows.values_list("pk", flat=True), per_page).get_page(number)
+    per-row subqueries for the rows it does not show), then those rows in full, in the same order. `sort`, the
+    book's sort when it may follow an index (not for a name search), lets a sort on the enrollment read its ids
+    through EnrollmentSorted."""
+    key = (sort or "").lstrip("-")
+    ids = rows.values_list("pk", flat=True)
+    pages = EnrollmentSorted(rows, descending=sort.startswith("-")) if key in ENROLLMENT_SORTS else ids
+    page = BookPaginator(pages, per_page, counted=ids).get_page(number)
     ids = list(page.object_list)
     details = {row.pk: row for row in book_rows(Delegation.objects.filter(pk__in=ids))}
     page.object_list = [details[pk] for pk in ids if pk in details]

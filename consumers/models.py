@@ -184,7 +184,15 @@ class Enrollment(models.Model):
                 condition=Q(plan_year__gte=2014) & Q(plan_year__lte=2100), name="enrollment_plan_year_range"
             ),
         ]
-        indexes = [models.Index(fields=["case", "-plan_year"], name="enrollment_case_year")]
+        indexes = [
+            models.Index(fields=["case", "-plan_year"], name="enrollment_case_year"),
+            # The Book of Business's sorts on the current enrollment's columns (see bookofbusiness.selectors).
+            models.Index(fields=["issuer", "id"], name="enrollment_sort_issuer"),
+            models.Index(fields=["metal_tier", "id"], name="enrollment_sort_tier"),
+            models.Index(fields=["monthly_premium", "id"], name="enrollment_sort_premium"),
+            models.Index(fields=["net_premium", "id"], name="enrollment_sort_net"),
+            models.Index(fields=["status", "id"], name="enrollment_sort_status"),
+        ]
 
     def __str__(self):
         return f"{self.plan_year} {self.issuer} {self.plan_name}"
