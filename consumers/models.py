@@ -245,7 +245,13 @@ class Verification(models.Model):
                 fields=["case", "due_date"],
                 condition=Q(status__in=["open", "submitted"]),
                 name="verification_open_due",
-            )
+            ),
+            # The Book of Business sorted by items due walks this (see bookofbusiness.selectors.DueSorted).
+            models.Index(
+                fields=["due_date", "case"],
+                condition=Q(status__in=["open", "submitted"]),
+                name="verification_open_by_due",
+            ),
         ]
 
     def __str__(self):
