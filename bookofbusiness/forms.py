@@ -48,6 +48,11 @@ class BookFilterForm(forms.Form):
         self.fields["issuer"].choices = ANY + [(name, name) for name in ISSUERS]
         self.fields["language"].choices = ANY + sorted(LanguageCode.choices, key=lambda choice: str(choice[1]))
 
+    @property
+    def searched(self) -> bool:
+        """A name or case-number search narrows the book to a few rows (sorted without the sort indexes)."""
+        return self.is_valid() and bool((self.cleaned_data.get("q") or "").strip())
+
     def clean(self):
         data = super().clean()
         start, end = data.get("delegated_from"), data.get("delegated_to")

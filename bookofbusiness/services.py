@@ -44,8 +44,6 @@ def queue_export(*, user, scope_user, filters: dict, file_format: str, rows_tota
 
 def requeue_exports(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
     """Exports still waiting in the queue (the broker was away when they were asked for) are queued again."""
-    from portal.queueing import enqueue
-
     from .tasks import write_export
 
     waiting = BookOfBusinessExport.objects.filter(
@@ -78,14 +76,13 @@ def book_from_params(*, scope_user, params, acting: bool = False):
         raise PermissionDenied
     rows = book_for(scope_user, agent=agent)
     form = BookFilterForm(params or None, agents=agents)
-    sort, searched = "name", False
+    sort = "name"
     if form.is_valid():
         rows = filter_book(rows, form.cleaned_data)
         sort = form.cleaned_data.get("sort") or "name"
-        searched = bool((form.cleaned_data.get("q") or "").strip())
     elif form.is_bound:
         rows = rows.none()
-    return sort_book(rows, sort, searched=searched), form, sort, agent
+    return sort_book(rows, sort, searched=form.searched), form, sort, agent
 
 
 def rows_for_export(job: BookOfBusinessExport):

@@ -31,8 +31,7 @@ def _filtered(request):
 def book(request):
     """The Book of Business: filters, sort on every column, search, paging; the export of what it shows."""
     rows, form, sort, agent = _filtered(request)
-    searched = form.is_valid() and bool(form.cleaned_data.get("q", "").strip())
-    page = page_of_book(rows, request.GET.get("page"), per_page=PAGE_SIZE, sort=None if searched else sort)
+    page = page_of_book(rows, request.GET.get("page"), per_page=PAGE_SIZE, sort=None if form.searched else sort)
     audit.record_case_list(request, view="book_of_business", page=page)
     membership = active_membership_for(request.scope_user)
     can_export = membership.allows("export_book") if membership and membership.allows("view_book") else True

@@ -298,13 +298,6 @@ class SignInLock(models.Model):
         return self.lifted_at is None and self.locked_until > now
 
 
-class OutageNoticeQuerySet(models.QuerySet):
-    def showing(self, now=None):
-        """Notices to show now: published, from their `show_from` until the outage ends."""
-        now = now or timezone.now()
-        return self.filter(is_published=True, show_from__lte=now, ends_at__gt=now).order_by("starts_at")
-
-
 class OutageNotice(models.Model):
     """A scheduled outage, managed by service-center staff: a banner on every page before and during it."""
 
@@ -318,8 +311,6 @@ class OutageNotice(models.Model):
         _("show the banner from"), blank=True, help_text=_("Left empty: a week before the outage starts.")
     )
     is_published = models.BooleanField(_("published"), default=True)
-
-    objects = OutageNoticeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("scheduled outage")

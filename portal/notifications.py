@@ -32,14 +32,8 @@ def notify(*, user: User, subject: str, body: str, email: bool = True) -> Mailbo
 
 
 def send_email_after_commit(*, to: str, subject: str, body: str) -> None:
-    from django.core.mail import send_mail
-
     from .queueing import enqueue
 
-    prefixed = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
-    message = {"to": to, "subject": prefixed, "body": body}
-
-    def send_now():  # the broker is away: the mail server is not, most likely
-        send_mail(subject=prefixed, message=body, from_email=None, recipient_list=[to])
-
-    transaction.on_commit(lambda: enqueue(send_email, kwargs=message, fallback=send_now))
+    message = {"to": to, "subject": f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", "body": body}
+    # The broker away: the same task is run here instead (the mail server is not away, most likely).
+    transaction.on_commit(lambda: enqueue(send_email, kwargs=message, fallback=lambda: send_email(**message)))
