@@ -147,6 +147,66 @@ def test_add_new_agent_saves_valid_names_intact_and_refuses_the_rest_with_nothin
         assert Agent.objects.count() == before
 
 
+@pytest.mark.django_db
+@given(income=st.one_of(ANY_TEXT, st.decimals(allow_nan=True, allow_infinity=True).map(str),
+                       st.decimals(min_value=0, max_value=10**7, places=2).map(str)),
+       since=st.one_of(ANY_TEXT, st.dates().map(str)))  # fmt: skip
+@DB_EXAMPLES
+def test_a_reported_income_change_keeps_any_money_and_date_exactly_or_says_what_is_wrong(agent_case, income, since):
+    """Money and dates typed into Report a change: a valid pair is stored as typed (the amount to the cent, the
+    date as a date); anything else is named in a message on the case page, and nothing is saved."""
+    import datetime
+    from decimal import Decimal, InvalidOperation
+
+    from consumers.forms import ChangeReportForm
+    from consumers.models import ChangeReport
+
+    client, case = agent_case
+    page = client.post(f"/cases/{case.pk}/changes/", {"kind": "income", "annual_income": income,
+                                                      "effective_on": since}, follow=True)  # fmt: skip
+    report = ChangeReport.objects.filter(case=case).first()
+    if report is not None:
+        fields = ChangeReportForm.base_fields
+        assert report.details == {"annual_income": str(fields["annual_income"].clean(income)),
+                                  "effective_on": fields["effective_on"].clean(since).isoformat()}  # fmt: skip
+        report.delete()
+    else:
+        assert page.status_code == 200 and 'class="message message-error' in page.content.decode()
+        try:
+            amount = Decimal(income.strip())
+            valid_amount = amount.is_finite() and 0 <= amount < 10**8 and -amount.as_tuple().exponent <= 2
+        except InvalidOperation:
+            valid_amount = False
+        try:
+            datetime.date.fromisoformat(since.strip())
+            valid_date = True
+        except ValueError:
+            valid_date = False
+        assert not (valid_amount and valid_date), "a valid change was refused"
+
+
+@given(since=ANY_TEXT, within=ANY_TEXT)
+@DB_EXAMPLES
+@pytest.mark.django_db
+def test_the_book_of_business_filters_take_any_dates_and_days_with_a_message_never_an_error(agent_case, since,
+                                                                                           within):  # fmt: skip
+    client, _case = agent_case
+    response = client.get("/book/", {"delegated_from": since, "due_within": within})
+    assert response.status_code == 200
+    if response.context["form"].errors:
+        assert "field-error" in response.content.decode() and not response.context["page"].object_list
+
+
+@pytest.fixture
+def agent_case(client):
+    from .factories import agency_with_manager, agent_in, delegate, sign_in
+
+    agency, _manager = agency_with_manager()
+    agent = agent_in(agency)
+    case = delegate(agent=agent, agency=agency).case
+    return sign_in(client, agent.user), case
+
+
 @pytest.fixture
 def helper():
     from .factories import AgencyLocationFactory, agency_with_manager, agent_in
