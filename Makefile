@@ -11,23 +11,42 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 BENCH_ENV := KEEP_DATA=1 SERVICES_DIR=/tmp/agency-portal-bench TEST_PG_PORT=54369 TEST_REDIS_PORT=63869 TEST_PG_SHARED_BUFFERS=1536MB
 
-.PHONY: install system-packages run serve demo test lint format bench loadtest clean
+.PHONY: install lock system-packages run serve demo test test-dates lint format bench loadtest clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+# Every Python package comes from uv.lock (exact versions and hashes, Python 3.11 on Linux); uv itself is the
+# one tool installed by version here. `uv sync --locked` refuses a lock that no longer matches pyproject.toml.
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+EXTRAS ?= --extra dev
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+$(UV):
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .uv "uv==$(UV_VERSION)"
+
+$(STAMP): uv.lock pyproject.toml | $(UV)
+	$(UV) sync --quiet --locked --python $(PYTHON) $(EXTRAS)
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+## make lock: refresh uv.lock on purpose (UPGRADE=django moves one package; UPGRADE=all moves every one)
+lock: | $(UV)
+	$(UV) lock --python $(PYTHON) $(if $(filter all,$(UPGRADE)),--upgrade,$(foreach p,$(UPGRADE),--upgrade-package $(p)))
 
 system-packages:
 	@scripts/system-packages.sh
 
 ## make run: a working portal on SQLite with demo data, at http://$(HOST):$(PORT)
+## Links in the portal's e-mails point at the address it is served on (PORTAL_BASE_URL in the environment wins);
+## HOST=0.0.0.0 serves every address of the machine, so any host name is allowed then (development only).
+BASE_URL = http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+RUN_HOSTS = $(if $(filter 0.0.0.0,$(HOST)),*,localhost,127.0.0.1,[::1],$(HOST))
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty $(DEMO)
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	PORTAL_BASE_URL="$${PORTAL_BASE_URL:-$(BASE_URL)}" ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(RUN_HOSTS)}" \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite, on a throwaway PostgreSQL and Redis started here
 test: install system-packages
@@ -35,9 +54,14 @@ test: install system-packages
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	scripts/services.sh run -- $(BIN)/pytest $(PYTEST_ARGS)
 
+## make test-dates: the suite (less the browser journeys) again with every clock a year ahead and on calendar edges
+test-dates: install system-packages
+	scripts/test-dates.sh
+
 ## make loadtest: gunicorn + locust on the benchmark's 1,000,000 cases; figures in BENCHMARKS.md ("Load")
 loadtest: install system-packages
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev,load]"
+	$(UV) sync --quiet --locked --python $(PYTHON) --extra dev --extra load
+	@rm -f $(STAMP)
 	$(BENCH_ENV) scripts/services.sh run -- scripts/loadtest.sh
 
 ## make bench: the figures in BENCHMARKS.md, on a PostgreSQL kept between runs with 1,000,000 demo cases
@@ -53,4 +77,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .uv var staticfiles .pytest_cache .ruff_cache

@@ -266,10 +266,14 @@ def extract_path(extract: Extract, sha256: str) -> str:
     return f"extracts/{extract.week:%Y-%m-%d}/{owner}/{extract.kind}-{sha256[:16]}.{extract.file_format}"
 
 
+def oldest_week_kept(*, today: datetime.date | None = None) -> datetime.date:
+    """The Monday of the oldest week whose extracts are kept: EXTRACT_RETENTION_WEEKS before this week."""
+    return week_of(today or timezone.localdate()) - datetime.timedelta(weeks=settings.EXTRACT_RETENTION_WEEKS)
+
+
 def purge_old_extracts(*, today: datetime.date | None = None) -> int:
     """Delete extracts (files and rows) older than EXTRACT_RETENTION_WEEKS."""
-    today = today or timezone.localdate()
-    cutoff = week_of(today) - datetime.timedelta(weeks=settings.EXTRACT_RETENTION_WEEKS)
+    cutoff = oldest_week_kept(today=today)
     old = Extract.objects.filter(week__lt=cutoff)
     removed = 0
     for extract in old.iterator(chunk_size=1000):

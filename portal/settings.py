@@ -165,6 +165,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_REAUTHENTICATION_METHODS = ("password",)  # allauth 65.13+ also offers a code by e-mail: not here
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Agency Portal] "
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # never e-mail an address that has no account
 ACCOUNT_RATE_LIMITS = {

@@ -40,6 +40,9 @@ urlpatterns = [
     # Sign-in addresses are the agency's and the service center's to change, not the user's own.
     path("accounts/email/", views.not_offered, name="account_email"),
     path("accounts/confirm-email/", views.not_offered, name="account_email_verification_sent"),
+    # Reauthenticating means the password (ACCOUNT_REAUTHENTICATION_METHODS); no code is e-mailed for it.
+    path("accounts/reauthenticate/code/", views.not_offered, name="account_request_reauthentication_code"),
+    path("accounts/reauthenticate/code/confirm/", views.not_offered, name="account_confirm_reauthentication_code"),
     path("accounts/", include("allauth.urls")),
     path("agency/", include("agencies.urls")),
     path("agent/", include("agents.urls")),

@@ -40,7 +40,8 @@ def home(request):
 
 
 def not_offered(request, *args, **kwargs):
-    """A page django-allauth offers that the portal does not (changing one's own sign-in address)."""
+    """A page django-allauth offers that the portal does not (changing one's own sign-in address, reauthenticating
+    by an e-mailed code)."""
     raise Http404
 
 

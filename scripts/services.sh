@@ -24,6 +24,9 @@ if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
 fi
 command -v redis-server >/dev/null || { echo "redis-server not found; run: make system-packages" >&2; exit 1; }
 
+# redis-server and redis-cli hang under libfaketime (scripts/test-dates.sh): they keep the real clock.
+redis_real_clock() { env -u LD_PRELOAD -u FAKETIME "$@"; }
+
 as_postgres() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
@@ -36,7 +39,7 @@ stop() {
     as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -m fast -w stop >/dev/null 2>&1 || true
   fi
   if [ -f "$dir/redis.pid" ]; then
-    redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
+    redis_real_clock redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
   fi
   [ "${KEEP_DATA:-}" = 1 ] || rm -rf "$dir"
 }
@@ -61,10 +64,11 @@ start() {
     -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 $durability -c max_connections=200 -c shared_buffers=$shared_buffers" \
     start >/dev/null
   [ "$fresh" = 1 ] && "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U portal portal
-  redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
+  # Under faketime PostgreSQL shares the moved clock; Redis holds only the suite's cache and broker.
+  redis_real_clock redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
   for _ in $(seq 50); do
-    redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break
+    redis_real_clock redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break
     sleep 0.1
   done
   echo "export DATABASE_URL=$database_url"

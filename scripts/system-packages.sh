@@ -2,6 +2,7 @@
 # Install the Debian packages the portal needs when they are missing:
 # PostgreSQL's server (tests, production), Redis (tests, production), gettext (translations),
 # Chromium (the browser tests drive Debian's headless Chromium; no browser is downloaded).
+# faketime (CI runs the suite again with the clock a year ahead).
 set -euo pipefail
 
 missing=()
@@ -11,6 +12,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v msgfmt >/dev/null || missing+=(gettext)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
+command -v faketime >/dev/null || missing+=(faketime)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

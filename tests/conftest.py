@@ -1,6 +1,14 @@
+import datetime
 import os
 
 import pytest
+import time_machine
+
+# Every test runs on a clock it controls: the moment the suite started (CI also starts the whole suite a year
+# ahead and on calendar edges under faketime) or the moment a test names with @pytest.mark.frozen_at(...).
+# The clock ticks from there, so timeouts still pass, but a test never sees the real date change under it,
+# and a page it requests reads the same clock as the test.
+SUITE_STARTED = datetime.datetime.now(tz=datetime.UTC)
 
 
 def pytest_sessionstart(session):
@@ -16,6 +24,14 @@ def pytest_sessionstart(session):
             "The suite runs on PostgreSQL: use `make test`, or set DATABASE_URL to a PostgreSQL database.",
             returncode=2,
         )
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    marker = request.node.get_closest_marker("frozen_at")
+    moment = marker.args[0] if marker else SUITE_STARTED
+    with time_machine.travel(moment, tick=marker.kwargs.get("tick", True) if marker else True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -79,6 +79,8 @@ RULES = {
     "set_language": signed_in(AWAY, anonymous=AWAY),
     "account_email": signed_in(NOT_FOUND, anonymous=NOT_FOUND),
     "account_email_verification_sent": signed_in(NOT_FOUND, anonymous=NOT_FOUND),
+    "account_request_reauthentication_code": signed_in(NOT_FOUND, anonymous=NOT_FOUND),
+    "account_confirm_reauthentication_code": signed_in(NOT_FOUND, anonymous=NOT_FOUND),
     "accept_invitation": signed_in(400, anonymous=400),
     "agencies:home": only(AGENCY_OFFICE),
     "agencies:roster": only({"manager", "staff_all_grants"}),

@@ -18,10 +18,11 @@ from portal.models import AuditEvent
 
 from .factories import AgentFactory, UserFactory, agency_with_manager, agent_in, sign_in
 
-pytestmark = pytest.mark.django_db
-
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 MONDAY = datetime.datetime(2026, 11, 23, 7, 0, tzinfo=LA)
+# The extranet's rules are a calendar (onboarding on Mondays, 60-day passwords, 7-day links): every test here
+# lives in the week of MONDAY, and steps through it with at().
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(MONDAY)]
 GOOD = "Sunny-Harbor-42"
 OTHER = "Quiet#Meadow77"
 

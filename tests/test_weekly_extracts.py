@@ -6,10 +6,11 @@ import hashlib
 import io
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
@@ -19,9 +20,9 @@ from bookofbusiness.models import Extract
 
 from .factories import ConsumerCaseFactory, VerificationFactory, agency_with_manager, agent_in, delegate
 
-pytestmark = pytest.mark.django_db
-
 WEEK = datetime.date(2026, 11, 23)  # a Monday
+# Retention and "this week" are measured from today: every test here runs on the Monday of WEEK.
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC))]
 
 
 @pytest.fixture
@@ -160,16 +161,27 @@ def test_extract_files_round_trip_to_the_database(world):
 
 def test_old_weeks_are_removed_from_the_list_and_the_storage(world, settings):
     settings.EXTRACT_RETENTION_WEEKS = 2
-    run(WEEK - datetime.timedelta(weeks=3))
+    three_weeks_ago = WEEK - datetime.timedelta(weeks=3)
+    with time_machine.travel(datetime.datetime.combine(three_weeks_ago, datetime.time(9), tzinfo=datetime.UTC)):
+        run(three_weeks_ago)
     old_files = [extract.file.name for extract in Extract.objects.all()]
-    assert all(default_storage.exists(name) for name in old_files)
-    orphan = default_storage.save(f"extracts/{WEEK - datetime.timedelta(weeks=3):%Y-%m-%d}/agent-1/bob-left.csv",
+    assert len(old_files) == 8 and all(default_storage.exists(name) for name in old_files)
+    orphan = default_storage.save(f"extracts/{three_weeks_ago:%Y-%m-%d}/agent-1/bob-left.csv",
                                   ContentFile(b"a file a killed worker saved but never published"))  # fmt: skip
-    kept = run(WEEK) and Extract.objects.filter(week=WEEK).values_list("file", flat=True)
-    assert extracts.purge_old_extracts(today=WEEK) == 8
+    assert "8 old extracts removed" in run(WEEK)
+    kept = Extract.objects.filter(week=WEEK).values_list("file", flat=True)
     assert set(Extract.objects.values_list("week", flat=True)) == {WEEK}
     assert not any(default_storage.exists(name) for name in [*old_files, orphan])
-    assert all(default_storage.exists(name) for name in kept), "this week's files stay"
+    assert len(kept) == 8 and all(default_storage.exists(name) for name in kept), "this week's files stay"
+    assert extracts.purge_old_extracts() == 0, "nothing more to remove"
+
+
+def test_a_week_older_than_the_retention_is_not_written_again(world, settings):
+    settings.EXTRACT_RETENTION_WEEKS = 2
+    with pytest.raises(CommandError, match="only the last 2 weeks are kept"):
+        run(WEEK - datetime.timedelta(weeks=3))
+    assert not Extract.objects.exists()
+    assert "8 extracts written" in run(WEEK - datetime.timedelta(weeks=2)), "the oldest week kept can be redone"
 
 
 def test_the_beat_schedule_starts_the_run_on_monday_at_four_in_california():

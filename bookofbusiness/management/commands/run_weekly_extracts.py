@@ -3,9 +3,18 @@
 import datetime
 import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from bookofbusiness.extracts import owner_batches, owners_for_week, purge_old_extracts, week_of, write_owner_extracts
+from bookofbusiness.extracts import (
+    oldest_week_kept,
+    owner_batches,
+    owners_for_week,
+    purge_old_extracts,
+    week_of,
+    write_owner_extracts,
+)
 
 
 class Command(BaseCommand):
@@ -16,7 +25,15 @@ class Command(BaseCommand):
                             help="Any day of the week to extract (its Monday is used); this week by default.")  # fmt: skip
 
     def handle(self, *args, week=None, **options):
-        monday = week_of(week or datetime.date.today())
+        # The portal's day (Pacific), not the server's: on a Sunday evening in California it is Monday in UTC.
+        this_week = week_of(timezone.localdate())
+        monday = week_of(week or this_week)
+        oldest_kept = oldest_week_kept(today=this_week)
+        if monday < oldest_kept:
+            raise CommandError(
+                f"The week of {monday} is past the retention period: only the last "
+                f"{settings.EXTRACT_RETENTION_WEEKS} weeks are kept (from {oldest_kept})."
+            )
         started = time.monotonic()
         agents, agencies = owners_for_week()
         written = 0

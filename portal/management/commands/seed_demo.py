@@ -1,13 +1,22 @@
 """python manage.py seed_demo --agencies N --agents N --consumers N --seed S"""
 
 import datetime
+import os
+import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
 from consumers.models import ConsumerCase
 from portal.demo_data import DEMO_DOMAIN, DEMO_PASSWORD, DemoBuilder, demo_sign_ins
+
+
+def this_python() -> str:
+    """The interpreter running this command, as a path to type from the project's folder (.venv/bin/python)."""
+    path = os.path.relpath(sys.executable) if sys.executable.startswith(os.getcwd() + os.sep) else sys.executable
+    return path if os.sep in path else f".{os.sep}{path}"
 
 
 class Command(BaseCommand):
@@ -55,7 +64,7 @@ class Command(BaseCommand):
             agents=options["agents"],
             consumers=options["consumers"],
             seed=options["seed"],
-            as_of=options["as_of"] or datetime.date.today(),
+            as_of=options["as_of"] or timezone.localdate(),
             verbose=self.stdout.write if options["verbosity"] > 1 else None,
         )
         self.stdout.write(
@@ -78,9 +87,10 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
         for sign_in in demo_sign_ins():
             self.stdout.write(f"  {sign_in.role:<22} {sign_in.email:<40} {sign_in.description}")
+        manager = next(sign_in.email for sign_in in demo_sign_ins())
         self.stdout.write(
             "The first sign-in enrols an authenticator app (the second factor). Without a phone, "
-            "`python manage.py totp_code EMAIL` prints the code it would show."
+            f"`{this_python()} manage.py totp_code {manager}` prints the code it would show."
         )
         from extranet.models import ExtranetAccount
 
@@ -98,7 +108,7 @@ class Command(BaseCommand):
         from extranet import services
 
         agents = list(Agent.objects.filter(user__email__in=[f"manager@{DEMO_DOMAIN}", f"agent@{DEMO_DOMAIN}"]))
-        week = week_of(datetime.date.today())
+        week = week_of(timezone.localdate())
         for agent in agents:
             services.set_password(services.account_for(agent), DEMO_PASSWORD, how="demo")
             write_owner_extracts(scope=Extract.Scope.AGENT, owner_ids=[agent.pk], week=week)
