@@ -25,7 +25,7 @@ class Command(BaseCommand):
                             help="Any day of the week to extract (its Monday is used); this week by default.")  # fmt: skip
 
     def handle(self, *args, week=None, **options):
-        # The portal's day (Pacific), not the server's: on a Sunday evening in California it is Monday in UTC.
+        # The portal's day: Pacific time (tests/test_calendar_edges.py runs it on a Sunday evening, Monday in UTC).
         this_week = week_of(timezone.localdate())
         monday = week_of(week or this_week)
         oldest_kept = oldest_week_kept(today=this_week)
