@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import CertificationStatus
+from portal.choices import CertificationStatus, MembershipRole, MembershipStatus
 from portal.fields import FEINField, LicenseNumberField, PhoneField
 from portal.models import Address, Certifiable, PrivateFile, TimeStampedModel
 from portal.validators import format_fein
@@ -163,14 +163,8 @@ class Membership(TimeStampedModel):
     agency at a time; ended memberships stay as history.
     """
 
-    class Role(models.TextChoices):
-        MANAGER = "manager", _("Agency Manager")
-        ADMIN_STAFF = "admin_staff", _("Admin Staff")
-        AGENT = "agent", _("Agent")
-
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        INACTIVE = "inactive", _("Inactive")
+    Role = MembershipRole  # in portal.choices, so the permission layer knows them without this app
+    Status = MembershipStatus
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
@@ -210,24 +204,6 @@ class Membership(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
-
-    # What each grant lets Admin Staff do; the manager may do all of it and more.
-    GRANTS = {
-        "view_roster": "can_view_roster",
-        "view_book": "can_view_book",
-        "export_book": "can_export_book",
-        "edit_account": "can_edit_account",
-    }
-
-    def allows(self, permission: str) -> bool:
-        """Whether this membership may do `permission` for its agency."""
-        if not self.is_active:
-            return False
-        if self.role == self.Role.MANAGER:
-            return True
-        if self.role == self.Role.ADMIN_STAFF and permission in self.GRANTS:
-            return getattr(self, self.GRANTS[permission])
-        return False
 
     def clean(self):
         if self.role in (self.Role.MANAGER, self.Role.AGENT) and self.user_id:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
+from portal.permissions import ADMIN_STAFF_GRANTS
 
 from .models import Agency, AgencyDocument, AgencyLocation, Membership
 
@@ -58,7 +59,7 @@ def add_admin_staff(*, agency: Agency, by, data: dict) -> Membership:
             user = User.objects.create_user(email=email, first_name=data["first_name"], last_name=data["last_name"])
             user.set_unusable_password()
             user.save(update_fields=["password"])
-        grants = {field: bool(data.get(field)) for field in Membership.GRANTS.values()}
+        grants = {field: bool(data.get(field)) for field in ADMIN_STAFF_GRANTS}
         membership = Membership.objects.create(user=user, agency=agency, role=Membership.Role.ADMIN_STAFF, **grants)
         audit.record("agency.staff_added", actor=by, obj=user, details={"agency": agency.pk, **grants})
         if not user.has_usable_password():
@@ -69,7 +70,7 @@ def add_admin_staff(*, agency: Agency, by, data: dict) -> Membership:
 def change_grants(*, membership: Membership, by, form) -> Membership:
     with transaction.atomic():
         membership = form.save()
-        grants = {field: getattr(membership, field) for field in Membership.GRANTS.values()}
+        grants = {field: getattr(membership, field) for field in ADMIN_STAFF_GRANTS}
         audit.record("agency.staff_changed", actor=by, obj=membership.user, details=grants)
     return membership
 

@@ -18,6 +18,7 @@ from delegations.models import Delegation
 from delegations.selectors import delegations_for
 from portal import audit
 from portal.downloads import private_download
+from portal.permissions import Capability, permissions_for
 
 from . import services
 from .forms import (
@@ -31,40 +32,39 @@ from .forms import (
     RosterFilterForm,
 )
 from .models import Membership
-from .selectors import active_membership_for, agencies_for, agency_documents_for, staff_memberships_for
+from .selectors import agencies_for, agency_documents_for, staff_memberships_for
 
 PAGE_SIZE = 50
 
 
-def _membership_allowing(request, permission: str | None = None) -> Membership:
-    """The user's agency membership, if it is a manager's or Admin Staff's allowed `permission`."""
-    membership = active_membership_for(request.user)
-    if membership is None or membership.role == Membership.Role.AGENT:
+def _membership_allowing(request, capability: Capability = Capability.USE_AGENCY_PORTAL) -> Membership:
+    """The user's Active agency membership, if they may use the Agency Portal and do `capability` there."""
+    permissions = permissions_for(request.user)
+    if not (permissions.allows(Capability.USE_AGENCY_PORTAL) and permissions.allows(capability)):
         raise PermissionDenied
-    if permission is not None and not membership.allows(permission):
-        raise PermissionDenied
-    return membership
+    return permissions.membership
 
 
 @login_required
 def agency_home(request):
     membership = _membership_allowing(request)
+    may = permissions_for(request.user)
     counts = (
         delegations_for(request.user).aggregate(
             active=Count("pk", filter=Q(status=Delegation.Status.ACTIVE)),
             pending=Count("pk", filter=Q(status=Delegation.Status.PENDING)),
         )
-        if membership.allows("view_book")
+        if may.allows(Capability.VIEW_BOOK)
         else None
     )
     roster_counts = (
         roster_for(request.user).aggregate(
             total=Count("pk"), certified=Count("pk", filter=Q(certification_status="certified"))
         )
-        if membership.allows("view_roster")
+        if may.allows(Capability.VIEW_ROSTER)
         else None
     )
-    charts = dashboard_for(request.user) if membership.allows("view_book") else None
+    charts = dashboard_for(request.user) if may.allows(Capability.VIEW_BOOK) else None
     return render(
         request,
         "agencies/home.html",
@@ -81,7 +81,7 @@ def agency_home(request):
 @login_required
 def roster(request):
     """View Agent List: sort by each column, filter by status, search by name or license."""
-    membership = _membership_allowing(request, "view_roster")
+    membership = _membership_allowing(request, Capability.VIEW_ROSTER)
     form = RosterFilterForm(request.GET or None)
     agents = roster_for(request.user)
     sort = "name"
@@ -116,7 +116,7 @@ def _roster_agent(request, agent_id: int):
 @login_required
 def agent_add(request):
     """Add New Agent: starts the agent's certification, or links an agent already certified."""
-    membership = _membership_allowing(request, "manage_agents")
+    membership = _membership_allowing(request, Capability.MANAGE_AGENTS)
     form = AddAgentForm(request.POST if request.method == "POST" else None, agency=membership.agency)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,9 +143,9 @@ def agent_add(request):
 @login_required
 def agent_detail(request, agent_id: int):
     """Edit Agent Within Agency: the profile, Active/Inactive, and certification history."""
-    membership = _membership_allowing(request, "view_roster")
+    membership = _membership_allowing(request, Capability.VIEW_ROSTER)
     agent = _roster_agent(request, agent_id)
-    can_edit = membership.allows("manage_agents")
+    can_edit = permissions_for(request.user).allows(Capability.MANAGE_AGENTS)
     form = AgentProfileForm(
         request.POST if request.method == "POST" else None, instance=agent, agency=membership.agency
     )
@@ -178,7 +178,7 @@ def agent_detail(request, agent_id: int):
 @login_required
 def agent_status(request, agent_id: int):
     """Set an agent Active or Inactive in the agency."""
-    membership = _membership_allowing(request, "manage_agents")
+    membership = _membership_allowing(request, Capability.MANAGE_AGENTS)
     agent = _roster_agent(request, agent_id)
     active = request.POST.get("status") == Membership.Status.ACTIVE
     try:
@@ -199,7 +199,7 @@ def agent_status(request, agent_id: int):
 @login_required
 def admin_staff(request):
     """Admin Staff: employees who are not licensed agents, and what each may do."""
-    membership = _membership_allowing(request, "manage_staff")
+    membership = _membership_allowing(request, Capability.MANAGE_STAFF)
     staff = staff_memberships_for(request.user).order_by("status", "user__last_name", "user__email")
     form = AdminStaffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -216,7 +216,7 @@ def admin_staff(request):
 @login_required
 def admin_staff_member(request, membership_id: int):
     """Change what one of the agency's Admin Staff may do, or remove them."""
-    _membership_allowing(request, "manage_staff")
+    _membership_allowing(request, Capability.MANAGE_STAFF)
     member = get_object_or_404(
         staff_memberships_for(request.user).filter(status=Membership.Status.ACTIVE), pk=membership_id
     )
@@ -237,7 +237,7 @@ def admin_staff_member(request, membership_id: int):
 
 @login_required
 def agency_delegations(request):
-    membership = _membership_allowing(request, "view_book")
+    membership = _membership_allowing(request, Capability.VIEW_BOOK)
     delegations = (
         delegations_for(request.user)
         .filter(status__in=Delegation.OPEN_STATUSES)
@@ -260,7 +260,7 @@ def agency_delegations(request):
 def agency_account(request):
     membership = _membership_allowing(request)
     agency = agencies_for(request.user).prefetch_related("locations__hours").get(pk=membership.agency_id)
-    can_edit = membership.allows("edit_account")
+    can_edit = permissions_for(request.user).allows(Capability.EDIT_ACCOUNT)
     documents = agency_documents_for(request.user).filter(agency=agency).select_related("uploaded_by")
     return render(
         request,
@@ -277,7 +277,7 @@ def agency_account(request):
 
 @login_required
 def agency_account_edit(request):
-    membership = _membership_allowing(request, "edit_account")
+    membership = _membership_allowing(request, Capability.EDIT_ACCOUNT)
     form = AgencyAccountForm(request.POST if request.method == "POST" else None, instance=membership.agency)
     if request.method == "POST" and form.is_valid():
         services.update_agency_account(agency=membership.agency, by=request.user, form=form)
@@ -289,7 +289,7 @@ def agency_account_edit(request):
 @login_required
 def location_edit(request, location_id: int | None = None):
     """Add or change a subsite and its opening hours."""
-    membership = _membership_allowing(request, "edit_account")
+    membership = _membership_allowing(request, Capability.EDIT_ACCOUNT)
     location = get_object_or_404(membership.agency.locations, pk=location_id) if location_id else None
     form = AgencyLocationForm(request.POST if request.method == "POST" else None, instance=location)
     hours = OpeningHoursFormSet(request.POST if request.method == "POST" else None, instance=location, prefix="hours")
@@ -307,7 +307,7 @@ def location_edit(request, location_id: int | None = None):
 @require_POST
 @login_required
 def document_upload(request):
-    membership = _membership_allowing(request, "edit_account")
+    membership = _membership_allowing(request, Capability.EDIT_ACCOUNT)
     form = AgencyDocumentForm(request.POST, request.FILES)
     if form.is_valid():
         services.upload_agency_document(

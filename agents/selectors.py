@@ -6,9 +6,9 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Coalesce
 
 from agencies.models import Membership
-from agencies.selectors import active_membership_for
 from delegations.models import Delegation
 from portal.choices import CertificationStatus
+from portal.permissions import Capability, permissions_for
 
 from .models import Agent
 
@@ -24,30 +24,30 @@ def agents_for(user) -> QuerySet[Agent]:
     sees everyone on their agency's roster, active or not; anyone else only their own profile."""
     if not user.is_authenticated:
         return Agent.objects.none()
-    if user.is_staff:
+    permissions = permissions_for(user)
+    if permissions.allows(Capability.SERVICE_CENTER):
         return Agent.objects.all()
-    membership = active_membership_for(user)
-    if membership is not None and membership.allows("view_roster"):
-        return Agent.objects.filter(Exists(_in_agency(membership.agency_id)))
+    if permissions.allows(Capability.VIEW_ROSTER):
+        return Agent.objects.filter(Exists(_in_agency(permissions.agency_id)))
     return Agent.objects.filter(user=user)
 
 
 def agency_agents_for(user) -> QuerySet[Agent]:
     """The agents on the roster of the user's agency, with nothing counted: for choosing one in a filter.
     Empty unless the user may view the roster."""
-    membership = active_membership_for(user)
-    if membership is None or not membership.allows("view_roster"):
+    permissions = permissions_for(user)
+    if not permissions.allows(Capability.VIEW_ROSTER):
         return Agent.objects.none()
-    return Agent.objects.filter(Exists(_in_agency(membership.agency_id)))
+    return Agent.objects.filter(Exists(_in_agency(permissions.agency_id)))
 
 
 def roster_for(user) -> QuerySet[Agent]:
     """The agency roster: each agent with their role and status in the agency and the number of
     consumers delegated to them, all in one query."""
-    membership = active_membership_for(user)
-    if membership is None or not membership.allows("view_roster"):
+    permissions = permissions_for(user)
+    if not permissions.allows(Capability.VIEW_ROSTER):
         return Agent.objects.none()
-    agency_id = membership.agency_id
+    agency_id = permissions.agency_id
     in_agency = _in_agency(agency_id).order_by("status", "-started_on")
     delegated = (
         Delegation.objects.filter(agent_id=OuterRef("pk"), agency_id=agency_id, status=Delegation.Status.ACTIVE)

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from agencies.selectors import active_membership_for
 from portal import audit
+from portal.permissions import permissions_for
 
 from .forms import FindLocalHelpForm, MyProfileForm
 from .selectors import agents_for
@@ -29,7 +29,7 @@ def my_profile(request):
     )
     if agent is None:
         raise Http404
-    membership = active_membership_for(request.user)
+    membership = permissions_for(request.user).membership
     form = MyProfileForm(
         request.POST if request.method == "POST" else None,
         instance=agent,

@@ -12,10 +12,10 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from agencies.selectors import active_membership_for
 from consumers.models import HouseholdMember, Verification
 from delegations.models import Delegation
 from delegations.selectors import delegations_for
+from portal.permissions import Capability, permissions_for
 
 # Sort keys of the online view and the fields behind them (ties broken by the delegation's id).
 BOOK_SORTS = {
@@ -44,12 +44,12 @@ def book_for(user, *, agent=None) -> QuerySet[Delegation]:
     """The Book of Business `user` may see: the agency's (a manager, or Admin Staff granted it), narrowed
     to one agent of the agency when `agent` is given; an agent's own otherwise. One row per case."""
     rows = delegations_for(user).filter(status=Delegation.Status.ACTIVE)
-    membership = active_membership_for(user)
+    permissions = permissions_for(user)
     if agent is not None:
         rows = rows.filter(agent=agent)
-    elif membership is None or not membership.allows("view_book"):
-        own = getattr(user, "agent", None)
-        rows = rows.filter(agent=own) if own is not None else rows.none()
+    elif not permissions.allows(Capability.VIEW_BOOK):
+        own = permissions.agent_id
+        rows = rows.filter(agent_id=own) if own is not None else rows.none()
     return book_rows(rows)
 
 
@@ -144,13 +144,13 @@ def dashboard_for(user, *, agent=None) -> dict:
     from consumers.models import ConsumerCase, Enrollment
     from portal.choices import CertificationStatus
 
-    membership = active_membership_for(user)
-    agency_wide = agent is None and membership is not None and membership.allows("view_book")
+    permissions = permissions_for(user)
+    agency_wide = agent is None and permissions.allows(Capability.VIEW_BOOK)
     delegations = delegations_for(user)
     if not agency_wide:
-        own = agent or getattr(user, "agent", None)
+        own = agent or permissions.agent
         delegations = delegations.filter(agent=own) if own is not None else delegations.none()
-    with_roster = agency_wide and membership.allows("view_roster")
+    with_roster = agency_wide and permissions.allows(Capability.VIEW_ROSTER)
     try:
         scope = f"{delegations.query}|{with_roster}|{timezone.localdate()}"
     except EmptyResultSet:

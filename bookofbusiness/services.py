@@ -58,21 +58,21 @@ def book_from_params(*, scope_user, params, acting: bool = False):
     from django.core.exceptions import PermissionDenied
     from django.shortcuts import get_object_or_404
 
-    from agencies.selectors import active_membership_for
     from agents.selectors import agency_agents_for
+    from portal.permissions import Capability, permissions_for
 
     from .forms import BookFilterForm
     from .selectors import book_for, filter_book, sort_book
 
-    membership = active_membership_for(scope_user)
+    permissions = permissions_for(scope_user)
     agent, agents = None, None
-    if not acting and membership is not None and membership.allows("view_book"):
+    if not acting and permissions.allows(Capability.VIEW_BOOK):
         agents = agency_agents_for(scope_user).order_by("last_name", "first_name")
-        if params.get("mine") and getattr(scope_user, "agent", None) is not None:
-            agent = scope_user.agent
+        if params.get("mine") and permissions.agent is not None:
+            agent = permissions.agent
         elif str(params.get("agent", "")).isdigit():
             agent = get_object_or_404(agents, pk=params["agent"])
-    elif getattr(scope_user, "agent", None) is None:
+    elif not permissions.allows(Capability.OWN_DELEGATIONS):
         raise PermissionDenied
     rows = book_for(scope_user, agent=agent)
     form = BookFilterForm(params or None, agents=agents)

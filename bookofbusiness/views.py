@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.selectors import active_membership_for
 from portal import audit
 from portal.downloads import private_download
+from portal.permissions import Capability, permissions_for
 
 from . import exports, services
 from .models import BookOfBusinessExport, FileFormat
@@ -33,8 +33,7 @@ def book(request):
     rows, form, sort, agent = _filtered(request)
     page = page_of_book(rows, request.GET.get("page"), per_page=PAGE_SIZE, sort=None if form.searched else sort)
     audit.record_case_list(request, view="book_of_business", page=page)
-    membership = active_membership_for(request.scope_user)
-    can_export = membership.allows("export_book") if membership and membership.allows("view_book") else True
+    can_export = permissions_for(request.scope_user).allows(Capability.EXPORT_BOOK)
     return render(
         request,
         "bookofbusiness/book.html",
@@ -48,8 +47,7 @@ def export(request, file_format: str):
     """Export exactly what the view shows. Small books stream straight back; large ones become a task."""
     if file_format not in FileFormat.values:
         raise PermissionDenied
-    membership = active_membership_for(request.scope_user)
-    if membership is not None and membership.allows("view_book") and not membership.allows("export_book"):
+    if not permissions_for(request.scope_user).allows(Capability.EXPORT_BOOK):
         raise PermissionDenied
     rows, form, sort, agent = _filtered(request)
     count = rows.count()

@@ -2,9 +2,9 @@
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from agencies.selectors import active_membership_for
 from delegations.models import Delegation
 from delegations.selectors import own_agency_filter
+from portal.permissions import Capability, permissions_for
 
 from .models import CaseDocument, ConsumerCase
 
@@ -14,19 +14,16 @@ def cases_for(user) -> QuerySet[ConsumerCase]:
     Business) sees the cases actively delegated within their agency; a certified agent sees the cases
     actively delegated to them within their present agency (or, unaffiliated, outside any agency).
     Admin Staff without the grant, agents who are not certified, and anyone else, see none."""
-    if not user.is_authenticated:
-        return ConsumerCase.objects.none()
-    if user.is_staff:
+    permissions = permissions_for(user)
+    if permissions.allows(Capability.SERVICE_CENTER):
         return ConsumerCase.objects.all()
-    membership = active_membership_for(user)
     active = Delegation.objects.filter(case_id=OuterRef("pk"), status=Delegation.Status.ACTIVE)
-    if membership is not None and membership.allows("view_book"):
-        return ConsumerCase.objects.filter(Exists(active.filter(agency_id=membership.agency_id)))
-    agent = getattr(user, "agent", None)
-    if agent is not None and agent.is_certified:
+    if permissions.allows(Capability.VIEW_BOOK):
+        return ConsumerCase.objects.filter(Exists(active.filter(agency_id=permissions.agency_id)))
+    if permissions.allows(Capability.VIEW_OWN_CASES):
         # Only delegations made within the agent's present agency (or none, if unaffiliated):
         # an agent made Inactive keeps nothing of the old agency's book.
-        own = active.filter(agent__user=user, **own_agency_filter(membership))
+        own = active.filter(agent_id=permissions.agent_id, **own_agency_filter(permissions))
         return ConsumerCase.objects.filter(Exists(own))
     return ConsumerCase.objects.none()
 
@@ -34,19 +31,13 @@ def cases_for(user) -> QuerySet[ConsumerCase]:
 def can_act_on_case(user, case: ConsumerCase) -> bool:
     """Whether `user` may work on the case: the certified agent who holds its Active delegation (within their
     present agency), or the Agency Manager of the agency it is delegated within. Admin Staff never."""
-    from agencies.models import Membership
-
-    membership = active_membership_for(user)
+    permissions = permissions_for(user)
     active = Delegation.objects.filter(case=case, status=Delegation.Status.ACTIVE)
-    is_manager = membership is not None and membership.role == Membership.Role.MANAGER
-    if is_manager and active.filter(agency_id=membership.agency_id).exists():
+    if permissions.allows(Capability.WORK_AGENCY_CASES) and active.filter(agency_id=permissions.agency_id).exists():
         return True
-    agent = getattr(user, "agent", None)
-    if agent is None or not agent.is_certified:
+    if not permissions.allows(Capability.WORK_OWN_CASES):
         return False
-    if membership is not None and membership.role == Membership.Role.ADMIN_STAFF:
-        return False
-    return active.filter(agent=agent, **own_agency_filter(membership)).exists()
+    return active.filter(agent_id=permissions.agent_id, **own_agency_filter(permissions)).exists()
 
 
 def case_documents_for(user) -> QuerySet[CaseDocument]:

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from agencies.selectors import active_membership_for
+from portal.permissions import Capability, Permissions, permissions_for
 
 from .models import Delegation
 
@@ -10,20 +10,18 @@ from .models import Delegation
 def delegations_for(user) -> QuerySet[Delegation]:
     """Service-center staff see all; a manager their agency's; Admin Staff allowed to view the
     Book of Business their agency's; an agent those made to them within their present agency."""
-    if not user.is_authenticated:
-        return Delegation.objects.none()
-    if user.is_staff:
+    permissions = permissions_for(user)
+    if permissions.allows(Capability.SERVICE_CENTER):
         return Delegation.objects.all()
-    membership = active_membership_for(user)
-    if membership is not None and membership.allows("view_book"):
-        return Delegation.objects.filter(agency_id=membership.agency_id)
-    if hasattr(user, "agent"):
-        return Delegation.objects.filter(agent__user=user, **own_agency_filter(membership))
+    if permissions.allows(Capability.VIEW_BOOK):
+        return Delegation.objects.filter(agency_id=permissions.agency_id)
+    if permissions.allows(Capability.OWN_DELEGATIONS):
+        return Delegation.objects.filter(agent_id=permissions.agent_id, **own_agency_filter(permissions))
     return Delegation.objects.none()
 
 
-def own_agency_filter(membership) -> dict:
+def own_agency_filter(permissions: Permissions) -> dict:
     """Lookups that keep an agent to delegations of their present agency, or of none."""
-    if membership is None:
+    if permissions.agency_id is None:
         return {"agency__isnull": True}
-    return {"agency_id": membership.agency_id}
+    return {"agency_id": permissions.agency_id}

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from portal import audit
 from portal.notifications import notify
+from portal.permissions import may_act_on_behalf, permissions_for
 
 from .models import Delegation
 
@@ -163,18 +164,9 @@ def end_delegation(*, delegation: Delegation, by, reason: str, note: str = "") -
 
 def start_acting(*, manager, agent, agency):
     """An Agency Manager starts acting on behalf of one of the agency's agents."""
-    from agencies.models import Membership
-    from agents.selectors import AGENT_ROLES
-
     from .models import ActingOnBehalf
 
-    is_manager = Membership.objects.filter(
-        user=manager, agency=agency, role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE
-    ).exists()
-    in_agency = Membership.objects.filter(
-        user_id=agent.user_id, agency=agency, role__in=AGENT_ROLES, status=Membership.Status.ACTIVE
-    ).exists()
-    if not is_manager or not in_agency or agent.user_id == manager.pk:
+    if not may_act_on_behalf(permissions_for(manager), permissions_for(agent.user), agency_id=agency.pk):
         raise DelegationError(_("You can act on behalf of the active agents of your agency only."))
     with transaction.atomic():
         stop_acting(manager=manager)

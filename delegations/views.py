@@ -11,14 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.selectors import active_membership_for
 from agents.selectors import roster_for
 from bookofbusiness.selectors import dashboard_for
 from portal import audit
-from portal.middleware import ACTING_SESSION_KEY
+from portal.permissions import Capability, permissions_for
 
 from . import services
 from .forms import TransferForm
+from .middleware import ACTING_SESSION_KEY
 from .models import Delegation
 from .selectors import delegations_for
 
@@ -95,9 +95,10 @@ def decline(request, delegation_id: int):
 @login_required
 def transfer(request, agent_id: int):
     """Transfer an agent's active delegations — the chosen cases, or all — to another agent of the agency."""
-    membership = active_membership_for(request.user)
-    if membership is None or not membership.allows("transfer"):
+    permissions = permissions_for(request.user)
+    if not permissions.allows(Capability.TRANSFER):
         raise PermissionDenied
+    membership = permissions.membership
     from_agent = get_object_or_404(roster_for(request.user), pk=agent_id)
     held = Delegation.objects.filter(agent=from_agent, agency=membership.agency, status=Delegation.Status.ACTIVE)
     pending = Delegation.objects.filter(agent=from_agent, agency=membership.agency, status=Delegation.Status.PENDING)
@@ -141,9 +142,10 @@ def transfer(request, agent_id: int):
 @login_required
 def start_acting(request, agent_id: int):
     """An Agency Manager starts acting on behalf of an agent of the agency, from the agent's page."""
-    membership = active_membership_for(request.user)
-    if membership is None or not membership.allows("act_on_behalf"):
+    permissions = permissions_for(request.user)
+    if not permissions.allows(Capability.ACT_ON_BEHALF):
         raise PermissionDenied
+    membership = permissions.membership
     agent = get_object_or_404(roster_for(request.user), pk=agent_id)
     try:
         acting = services.start_acting(manager=request.user, agent=agent, agency=membership.agency)

@@ -1,4 +1,4 @@
-"""Choices shared by several apps: languages, counties, certification states."""
+"""Choices shared by several apps: languages, counties, certification states, membership roles and states."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,17 @@ class CertificationStatus(models.TextChoices):
     DECERTIFIED = "decertified", _("Decertified")
     EXPIRED = "expired", _("Expired")
     SUSPENDED = "suspended", _("Suspended")
+
+
+class MembershipRole(models.TextChoices):
+    MANAGER = "manager", _("Agency Manager")
+    ADMIN_STAFF = "admin_staff", _("Admin Staff")
+    AGENT = "agent", _("Agent")
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
 
 
 CALIFORNIA_COUNTIES = [

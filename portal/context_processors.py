@@ -1,26 +1,24 @@
-"""What every page's header needs: the user's role in their agency and the service numbers."""
+"""What every page's header needs: what the person may do (`may.view_book`), their agency, and the service
+numbers."""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from agencies.selectors import active_membership_for
+from .models import MailboxMessage
+from .permissions import permissions_for
 
 
 def portal(request):
     user = getattr(request, "user", None)
-    membership = None
-    agent = None
+    permissions = permissions_for(user)
     unread = 0
     if user is not None and user.is_authenticated:
-        from .models import MailboxMessage
-
-        membership = active_membership_for(user)
-        agent = getattr(user, "agent", None)
         unread = MailboxMessage.objects.filter(recipient=user, read_at__isnull=True).count()
     return {
-        "current_membership": membership,
-        "current_agent": agent,
+        "may": permissions.may,
+        "current_membership": permissions.membership,
+        "current_agent": permissions.agent,
         "unread_messages": unread,
         "customer_service_phone": settings.PORTAL_CUSTOMER_SERVICE_PHONE,
         "agent_service_center_phone": settings.PORTAL_AGENT_SERVICE_CENTER_PHONE,

@@ -1,4 +1,4 @@
-"""Middleware every page relies on: session time limits and the second factor."""
+"""Middleware every page relies on: session time limits, the second factor and the person's language."""
 
 import time
 
@@ -106,45 +106,6 @@ class SecondFactorRequiredMiddleware:
 
             target = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
             return HttpResponseRedirect(f"{resolve_url(target)}?{urlencode({'next': request.get_full_path()})}")
-        return self.get_response(request)
-
-
-ACTING_SESSION_KEY = "acting_on_behalf_id"
-
-
-class ActingOnBehalfMiddleware:
-    """While an Agency Manager acts on behalf of an agent, the agent's scope applies to agent pages
-    (`request.scope_user`), the audit log records both identities, and every page shows a banner."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        request.acting = None
-        request.acting_for_user = None
-        request.scope_user = getattr(request, "user", None)
-        user = request.scope_user
-        if user is not None and user.is_authenticated and ACTING_SESSION_KEY in request.session:
-            from agencies.models import Membership
-            from delegations.models import ActingOnBehalf
-
-            acting = (
-                ActingOnBehalf.objects.select_related("agent__user")
-                .filter(pk=request.session[ACTING_SESSION_KEY], manager=user, ended_at__isnull=True)
-                .first()
-            )
-            still_valid = (
-                acting is not None
-                and Membership.objects.filter(
-                    user_id=acting.agent.user_id, agency_id=acting.agency_id, status=Membership.Status.ACTIVE
-                ).exists()
-            )
-            if still_valid:
-                request.acting = acting
-                request.acting_for_user = acting.agent.user
-                request.scope_user = acting.agent.user
-            else:
-                del request.session[ACTING_SESSION_KEY]
         return self.get_response(request)
 
 

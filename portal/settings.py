@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "portal.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.SecondFactorRequiredMiddleware",
-    "portal.middleware.ActingOnBehalfMiddleware",
+    "delegations.middleware.ActingOnBehalfMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]

@@ -14,10 +14,7 @@ from .models import AuditEvent
 
 @receiver(user_logged_in)
 def signed_in(sender, request, user, **kwargs):
-    from delegations.services import stop_acting
-
     lockout.clear_failures(user.email)
-    stop_acting(manager=user)  # a session that ended without signing out leaves nothing open
     if request is not None and hasattr(request, "session"):
         request.session["signed_in_at"] = time.time()
         request.session["last_activity"] = time.time()
@@ -26,10 +23,7 @@ def signed_in(sender, request, user, **kwargs):
 
 @receiver(user_logged_out)
 def signed_out(sender, request, user, **kwargs):
-    from delegations.services import stop_acting
-
     if user is not None:
-        stop_acting(manager=user)
         audit.record("auth.signed_out", request=request, actor=user)
 
 

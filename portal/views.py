@@ -15,12 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 
-from agencies.models import Membership
-from agencies.selectors import active_membership_for
-
 from . import audit, two_factor
 from .forms import SecondFactorCodeForm
 from .models import MailboxMessage, User
+from .permissions import Capability, permissions_for
 
 PAGE_SIZE = 25
 
@@ -29,12 +27,12 @@ PAGE_SIZE = 25
 def home(request):
     """Send each person to their landing page: the Agency Portal for a manager and Admin Staff,
     My Delegations for an agent, the Service Center for marketplace staff."""
-    membership = active_membership_for(request.user)
-    if membership is not None and membership.role in (Membership.Role.MANAGER, Membership.Role.ADMIN_STAFF):
+    may = permissions_for(request.user)
+    if may.allows(Capability.USE_AGENCY_PORTAL):
         return redirect("agencies:home")
-    if hasattr(request.user, "agent"):
+    if may.allows(Capability.OWN_DELEGATIONS):
         return redirect("delegations:mine")
-    if request.user.is_staff:
+    if may.allows(Capability.SERVICE_CENTER):
         return render(request, "portal/service_center_home.html")
     return render(request, "portal/no_role.html")
 

@@ -1,0 +1,131 @@
+"""The permission layer: every person's state × every capability → allowed or not, read from current facts."""
+
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+
+from agencies.models import Membership
+from portal.permissions import ADMIN_STAFF_GRANTS, Capability, UnknownCapability, may_act_on_behalf, permissions_for
+
+from .factories import (
+    AgencyFactory,
+    AgentFactory,
+    MembershipFactory,
+    UserFactory,
+    admin_staff_in,
+    agency_with_manager,
+    agent_in,
+    sign_in,
+)
+
+pytestmark = pytest.mark.django_db
+
+C = Capability
+MANAGER = {C.USE_AGENCY_PORTAL, C.VIEW_ROSTER, C.MANAGE_AGENTS, C.MANAGE_STAFF, C.VIEW_BOOK, C.EXPORT_BOOK,
+           C.EDIT_ACCOUNT, C.TRANSFER, C.ACT_ON_BEHALF, C.WORK_AGENCY_CASES, C.AGENCY_EXTRACTS,
+           C.OWN_DELEGATIONS, C.VIEW_OWN_CASES, C.WORK_OWN_CASES}  # fmt: skip
+AGENT = {C.OWN_DELEGATIONS, C.EXPORT_BOOK, C.VIEW_OWN_CASES, C.WORK_OWN_CASES}
+UNCERTIFIED_AGENT = {C.OWN_DELEGATIONS, C.EXPORT_BOOK}
+
+
+def person(state: str):
+    agency = AgencyFactory()
+    if state == "anonymous":
+        from django.contrib.auth.models import AnonymousUser
+
+        return AnonymousUser()
+    if state.startswith("manager"):
+        manager = AgentFactory()
+        MembershipFactory(user=manager.user, agency=agency, role=Membership.Role.MANAGER,
+                          status="inactive" if state == "manager_inactive" else "active")  # fmt: skip
+        return manager.user
+    if state.startswith("staff"):
+        grant = state.removeprefix("staff_")
+        user = admin_staff_in(agency, **({grant: True} if grant in ADMIN_STAFF_GRANTS else {}))
+        if state == "staff_removed":
+            user.memberships.update(status="inactive")
+        return user
+    if state == "agent_inactive":
+        agent = agent_in(agency)
+        agent.user.memberships.update(status="inactive")
+        return agent.user
+    if state == "agent_unaffiliated":
+        return AgentFactory().user
+    if state.startswith("agent_"):
+        return agent_in(agency, certification_status=state.removeprefix("agent_")).user
+    if state == "service_center":
+        return UserFactory(is_staff=True)
+    if state == "no_role":
+        return UserFactory()
+    raise AssertionError(state)
+
+
+TABLE = {
+    "anonymous": set(),
+    "no_role": set(),
+    "service_center": {C.SERVICE_CENTER},
+    "manager": MANAGER,
+    # Made Inactive, the manager is an agent of no agency: their own delegations outside any agency only.
+    "manager_inactive": AGENT,
+    "staff_no_grants": {C.USE_AGENCY_PORTAL},
+    "staff_can_view_roster": {C.USE_AGENCY_PORTAL, C.VIEW_ROSTER},
+    "staff_can_view_book": {C.USE_AGENCY_PORTAL, C.VIEW_BOOK},
+    "staff_can_export_book": {C.USE_AGENCY_PORTAL, C.EXPORT_BOOK},
+    "staff_can_edit_account": {C.USE_AGENCY_PORTAL, C.EDIT_ACCOUNT},
+    "staff_removed": set(),
+    "agent_certified": AGENT,
+    "agent_unaffiliated": AGENT,
+    "agent_inactive": AGENT,
+    "agent_decertified": UNCERTIFIED_AGENT,
+    "agent_suspended": UNCERTIFIED_AGENT,
+    "agent_expired": UNCERTIFIED_AGENT,
+    "agent_pending": UNCERTIFIED_AGENT,
+}
+
+
+@pytest.mark.parametrize("state", TABLE)
+def test_each_state_may_do_exactly_its_capabilities(state):
+    permissions = permissions_for(person(state))
+    for capability in Capability:
+        assert permissions.allows(capability) == (capability in TABLE[state]), (state, capability)
+
+
+def test_asking_for_anything_but_a_capability_is_an_error_never_a_grant():
+    manager = agency_with_manager()[1].user
+    with pytest.raises(UnknownCapability):
+        permissions_for(manager).allows("view_book")  # a string, not Capability.VIEW_BOOK
+    with pytest.raises(UnknownCapability):
+        permissions_for(manager).allows("delete_everything")
+    with pytest.raises(UnknownCapability):
+        Template("{% if may.veiw_book %}yes{% endif %}").render(Context({"may": permissions_for(manager).may}))
+    assert Template("{% if may.view_book %}yes{% endif %}").render(Context({"may": permissions_for(manager).may}))
+
+
+def test_a_request_reads_the_persons_facts_once(client):
+    agency, manager = agency_with_manager()
+    agent_in(agency)
+    sign_in(client, manager.user)
+    client.get("/book/")  # once a minute the page frame reads the outage notices: not counted below
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/book/").status_code == 200
+    membership_reads = [q["sql"] for q in queries if 'FROM "agencies_membership"' in q["sql"] and "role" in q["sql"]
+                        and '"agencies_membership"."user_id" = ' in q["sql"]]  # fmt: skip
+    assert len(membership_reads) == 1, membership_reads
+
+
+def test_acting_on_behalf_needs_both_people_active_in_the_same_agency_now():
+    agency, manager = agency_with_manager()
+    agent = agent_in(agency)
+    other_agency_agent = agent_in(AgencyFactory())
+    assert may_act_on_behalf(permissions_for(manager.user), permissions_for(agent.user), agency_id=agency.pk)
+    assert not may_act_on_behalf(permissions_for(manager.user), permissions_for(manager.user), agency_id=agency.pk)
+    assert not may_act_on_behalf(
+        permissions_for(manager.user), permissions_for(other_agency_agent.user), agency_id=agency.pk
+    )
+    staff = admin_staff_in(agency, can_view_book=True)
+    assert not may_act_on_behalf(permissions_for(staff), permissions_for(agent.user), agency_id=agency.pk)
+    Membership.objects.filter(user=manager.user).update(status="inactive")
+    manager.user.refresh_from_db()
+    fresh = type(manager.user).objects.get(pk=manager.user.pk)  # the next request's user: facts read anew
+    assert not may_act_on_behalf(permissions_for(fresh), permissions_for(agent.user), agency_id=agency.pk)
