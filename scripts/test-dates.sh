@@ -21,7 +21,8 @@ if [ -n "${TEST_DATES:-}" ]; then IFS='|' read -r -a dates <<<"$TEST_DATES"; els
 
 status=0
 for spec in "${dates[@]}"; do
-  echo "== the suite with the clock at ${spec} (UTC): $(TZ=America/Los_Angeles faketime -f "$spec" date '+%a %Y-%m-%d %H:%M %Z')"
+  moment=$(TZ=UTC faketime -f "$spec" date +%s)
+  echo "== the suite with the clock at ${spec}: $(TZ=America/Los_Angeles date -d "@$moment" '+%a %Y-%m-%d %H:%M %Z') in California"
   TZ=UTC FAKETIME_DONT_RESET=1 SERVICES_DIR=/tmp/agency-portal-dates TEST_PG_PORT=54339 TEST_REDIS_PORT=63809 \
     faketime -f "$spec" scripts/services.sh run -- .venv/bin/pytest -m "not browser" -q -p no:cacheprovider \
     ${PYTEST_ARGS:-} || status=1
