@@ -1,3 +1,2 @@
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The base every app stands on: the user account, sign-in glue, audit, mailbox, notices, downloads, uploads,
+permissions and middleware. It imports no domain app."""

@@ -14,14 +14,14 @@ mkdir -p "$out"
 rm -f "$out"/*.csv
 
 $BIN/python manage.py migrate --noinput -v0
-$BIN/python -c "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','portal.settings');django.setup();from consumers.models import ConsumerCase as C;raise SystemExit(0 if C.objects.exists() else 1)" \
+$BIN/python -c "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings');django.setup();from consumers.models import ConsumerCase as C;raise SystemExit(0 if C.objects.exists() else 1)" \
   || $BIN/python manage.py seed_demo --agencies 2000 --agents 20000 --consumers 1000000 --seed 2026
 LOADTEST_ALLOWED=1 $BIN/python manage.py loadtest_prepare "$out/people.json"
 
 export TRUSTED_PROXY_COUNT=1 DEBUG=false SECRET_KEY="loadtest-$(head -c 24 /dev/urandom | base64)" ALLOWED_HOSTS=127.0.0.1 \
        PRIVATE_STORAGE_ROOT="$out/private" DB_CONN_MAX_AGE=60
 $BIN/python manage.py collectstatic --noinput -v0 >/dev/null  # the hashed names production serves
-$BIN/gunicorn portal.wsgi:application --bind 127.0.0.1:$PORT --workers "$WORKERS" --timeout 60 \
+$BIN/gunicorn config.wsgi:application --bind 127.0.0.1:$PORT --workers "$WORKERS" --timeout 60 \
   --access-logfile /dev/null --error-logfile "$out/gunicorn.log" --pid "$out/gunicorn.pid" --daemon
 trap 'kill "$(cat "$out/gunicorn.pid")" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$PORT/help/" && break; sleep 0.2; done

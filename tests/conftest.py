@@ -75,7 +75,7 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _tasks_run_in_process():
     # Most tests want a task's effect, not a worker: run tasks in-process like `make run` does.
-    from portal.celery import app
+    from config.celery import app
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True

@@ -12,8 +12,8 @@ def test_compose_runs_postgres_redis_web_worker_and_beat_from_one_image():
     services = compose["services"]
     assert {"postgres", "redis", "web", "worker", "beat", "migrate"} <= set(services)
     assert services["web"]["command"][0] == "gunicorn"
-    assert services["worker"]["command"][:4] == ["celery", "-A", "portal", "worker"]
-    assert services["beat"]["command"][:4] == ["celery", "-A", "portal", "beat"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
     for name in ("web", "worker", "beat"):
         environment = services[name]["environment"]
         assert environment["DATABASE_URL"].startswith("postgres://")

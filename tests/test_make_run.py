@@ -39,7 +39,7 @@ def test_make_run_on_every_address_links_to_the_loopback_one():
 
 def test_the_portal_base_url_is_where_an_emailed_link_points():
     script = "import django; django.setup(); from portal.notifications import absolute_url; print(absolute_url('/mailbox/7/'))"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "PORTAL_BASE_URL": "http://10.1.2.3:8123"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PORTAL_BASE_URL": "http://10.1.2.3:8123"}
     result = subprocess.run([".venv/bin/python", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "http://10.1.2.3:8123/mailbox/7/", result.stderr
 

@@ -7,7 +7,7 @@ import pytest
 
 from bookofbusiness import services
 from bookofbusiness.models import BookOfBusinessExport
-from portal.celery import app
+from config.celery import app
 
 from .factories import UserFactory, agency_with_manager, agent_in, delegate, sign_in
 

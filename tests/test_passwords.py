@@ -21,7 +21,7 @@ NEW_PASSWORD = "Sierra-Nevada-Trail-42"
 
 
 def test_passwords_are_hashed_with_argon2():
-    production_settings = importlib.import_module("portal.settings")
+    production_settings = importlib.import_module("config.settings")
     assert production_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 

@@ -44,7 +44,7 @@ def test_production_serves_pages_with_the_static_files_collected_as_the_image_do
         [sys.executable, "-c", "import django, os; django.setup(); from django.test import Client; "
          "r = Client().get('/find-local-help/', HTTP_HOST='portal.example.org', secure=True); "
          "print(r.status_code, 'portal.' in r.content.decode() and '.css' in r.content.decode())"],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings"}, capture_output=True, text=True,
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"}, capture_output=True, text=True,
         timeout=120,
     )  # fmt: skip
     assert page.stdout.split()[-2:] == ["200", "True"], page.stdout + page.stderr
@@ -83,7 +83,7 @@ def test_production_cookies_are_secure_httponly_and_same_site():
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**os.environ, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        env={**os.environ, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "config.settings"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "Lax", "True", "True", "True", "__Host-sessionid"]
@@ -98,7 +98,7 @@ def test_an_unreachable_database_gets_a_clean_503_with_retry_after():
         [sys.executable, "-c", "import django; django.setup(); from django.test import Client; "
          "r = Client(raise_request_exception=False).get('/help/', HTTP_HOST='portal.example.org', secure=True); "
          "print(r.status_code, r.get('Retry-After'), 'try again' in r.content.decode(), 'Traceback' in r.content.decode())"],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings"}, capture_output=True, text=True, timeout=120,
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"}, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert page.stdout.split()[-4:] == ["503", "30", "True", "False"], page.stdout + page.stderr
 

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +23,7 @@ def settings_in(env: dict[str, str], expression: str) -> subprocess.CompletedPro
             f"import django; django.setup(); from django.conf import settings; print({expression})",
         ],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
         text=True,
         timeout=60,

@@ -185,7 +185,7 @@ def test_a_week_older_than_the_retention_is_not_written_again(world, settings):
 
 
 def test_the_beat_schedule_starts_the_run_on_monday_at_four_in_california():
-    from portal.celery import app
+    from config.celery import app
 
     entry = settings.CELERY_BEAT_SCHEDULE["weekly-extracts"]
     schedule = entry["schedule"]
@@ -205,7 +205,7 @@ def test_the_task_fans_out_per_owner_and_publishes_the_week(world):
 
 
 def test_every_scheduled_task_exists():
-    from portal.celery import app
+    from config.celery import app
 
     app.loader.import_default_modules()
     assert set(settings.CELERY_BEAT_SCHEDULE) == {

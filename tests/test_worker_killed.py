@@ -18,7 +18,7 @@ from django.db import connection
 
 from bookofbusiness.extracts import owners_for_week, week_of
 from bookofbusiness.models import Extract
-from portal.celery import app
+from config.celery import app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +33,7 @@ def start_worker(storage: Path, log: Path):
         "EXTRACT_AGENCIES_PER_TASK": "1",
     }
     return subprocess.Popen(  # noqa: S603 - our own interpreter
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--loglevel", "INFO",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO",
          "--without-gossip", "--without-mingle", "-n", f"killed-{os.getpid()}@%h"],
         cwd=settings.BASE_DIR, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT,
     )  # fmt: skip

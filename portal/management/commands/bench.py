@@ -106,7 +106,7 @@ class Command(BaseCommand):
         out = {}
         for file_format in ("csv", "xlsx"):
             code = (
-                "import django,os,sys,time; os.environ.setdefault('DJANGO_SETTINGS_MODULE','portal.settings'); "
+                "import django,os,sys,time; os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings'); "
                 "django.setup(); import tempfile; from bookofbusiness import exports; "
                 "from bookofbusiness.extracts import book_of_business_rows as rows; "
                 f"r = rows('agency', [{agency.pk}]).iterator(chunk_size=5000); t = tempfile.TemporaryFile(); "
@@ -197,7 +197,7 @@ class Command(BaseCommand):
         from bookofbusiness.extracts import owners_for_week, week_of
         from bookofbusiness.models import Extract
         from bookofbusiness.tasks import run_weekly_extracts
-        from portal.celery import app
+        from config.celery import app
 
         agents, agencies = owners_for_week()
         owners = len(agents) + len(agencies)
@@ -205,7 +205,7 @@ class Command(BaseCommand):
         Extract.objects.filter(week=week).delete()
         storage = tempfile.mkdtemp(prefix="bench-extracts-")
         env = {**os.environ, "PRIVATE_STORAGE_ROOT": storage}
-        celery = [sys.executable, "-m", "celery", "-A", "portal"]
+        celery = [sys.executable, "-m", "celery", "-A", "config"]
         subprocess.run([*celery, "purge", "-f"], cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603
         log = open(Path(storage) / "worker.log", "w")  # noqa: SIM115 - closed below
         worker = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments

@@ -6,8 +6,7 @@ from django_otp.admin import OTPAdminSite
 
 from agents import views as agent_views
 from consumers import views as consumer_views
-
-from . import views
+from portal import views
 
 # Django admin behind the portal's own sign-in (lockout included) and the second factor.
 admin.site.__class__ = OTPAdminSite
