@@ -52,6 +52,7 @@ run: install
 test: install system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-cache
 	scripts/services.sh run -- $(BIN)/pytest $(PYTEST_ARGS)
 
 ## make test-dates: the suite (less the browser journeys) again with every clock a year ahead and on calendar edges

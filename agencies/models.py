@@ -207,9 +207,7 @@ class Membership(TimeStampedModel):
 
     def clean(self):
         if self.role in (self.Role.MANAGER, self.Role.AGENT) and self.user_id:
-            from agents.models import Agent
-
-            agent = Agent.objects.filter(user_id=self.user_id).first()
+            agent = getattr(self.user, "agent", None)  # the agent profile, through the user (agents is above)
             if agent is None:
                 raise ValidationError(
                     {"user": _("Only a licensed agent with an agent profile can be an agent or manager.")}

@@ -36,3 +36,15 @@ def agency_documents_for(user) -> QuerySet[AgencyDocument]:
     if not permissions.allows(Capability.EDIT_ACCOUNT):
         return AgencyDocument.objects.none()
     return AgencyDocument.objects.filter(agency_id=permissions.agency_id)
+
+
+def people_to_tell(agent) -> list:
+    """The agent and the managers of the agency they are active in."""
+    people = [agent.user]
+    membership = Membership.objects.filter(user_id=agent.user_id, status=Membership.Status.ACTIVE).first()
+    if membership is not None:
+        managers = Membership.objects.filter(
+            agency_id=membership.agency_id, role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE
+        ).exclude(user_id=agent.user_id)
+        people += [m.user for m in managers.select_related("user")]
+    return people

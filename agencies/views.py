@@ -1,35 +1,25 @@
-"""The Agency Portal's pages for an Agency Manager and the Admin Staff they grant."""
+"""The Agency Portal's pages of the agency itself: Admin Staff and their grants, the Agency Account, its locations
+and documents. (The pages that combine the roster, delegations and the dashboard are in pages/agency.py.)"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agents.forms import AddAgentForm, AgentProfileForm
-from agents.selectors import roster_for
-from agents.services import ActiveDelegationsRemain, AgentError, add_agent_to_agency, set_agent_status
-from agents.services import update_agent_profile as save_agent_profile
-from bookofbusiness.selectors import dashboard_for
-from delegations.models import Delegation
-from delegations.selectors import delegations_for
 from portal import audit
 from portal.downloads import private_download
 from portal.permissions import Capability, permissions_for
 
 from . import services
 from .forms import (
-    ROSTER_SORTS,
     AdminStaffForm,
     AgencyAccountForm,
     AgencyDocumentForm,
     AgencyLocationForm,
     GrantsForm,
     OpeningHoursFormSet,
-    RosterFilterForm,
 )
 from .models import Membership
 from .selectors import agencies_for, agency_documents_for, staff_memberships_for
@@ -37,7 +27,7 @@ from .selectors import agencies_for, agency_documents_for, staff_memberships_for
 PAGE_SIZE = 50
 
 
-def _membership_allowing(request, capability: Capability = Capability.USE_AGENCY_PORTAL) -> Membership:
+def membership_allowing(request, capability: Capability = Capability.USE_AGENCY_PORTAL) -> Membership:
     """The user's Active agency membership, if they may use the Agency Portal and do `capability` there."""
     permissions = permissions_for(request.user)
     if not (permissions.allows(Capability.USE_AGENCY_PORTAL) and permissions.allows(capability)):
@@ -46,160 +36,9 @@ def _membership_allowing(request, capability: Capability = Capability.USE_AGENCY
 
 
 @login_required
-def agency_home(request):
-    membership = _membership_allowing(request)
-    may = permissions_for(request.user)
-    counts = (
-        delegations_for(request.user).aggregate(
-            active=Count("pk", filter=Q(status=Delegation.Status.ACTIVE)),
-            pending=Count("pk", filter=Q(status=Delegation.Status.PENDING)),
-        )
-        if may.allows(Capability.VIEW_BOOK)
-        else None
-    )
-    roster_counts = (
-        roster_for(request.user).aggregate(
-            total=Count("pk"), certified=Count("pk", filter=Q(certification_status="certified"))
-        )
-        if may.allows(Capability.VIEW_ROSTER)
-        else None
-    )
-    charts = dashboard_for(request.user) if may.allows(Capability.VIEW_BOOK) else None
-    return render(
-        request,
-        "agencies/home.html",
-        {
-            "membership": membership,
-            "agency": membership.agency,
-            "counts": counts,
-            "roster_counts": roster_counts,
-            "charts": charts,
-        },
-    )
-
-
-@login_required
-def roster(request):
-    """View Agent List: sort by each column, filter by status, search by name or license."""
-    membership = _membership_allowing(request, Capability.VIEW_ROSTER)
-    form = RosterFilterForm(request.GET or None)
-    agents = roster_for(request.user)
-    sort = "name"
-    if form.is_valid():
-        query = form.cleaned_data["q"].strip()
-        if query:
-            words = query.split()
-            for word in words:
-                agents = agents.filter(
-                    Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(license_number__iexact=word)
-                )
-        if form.cleaned_data["certification"]:
-            agents = agents.filter(certification_status=form.cleaned_data["certification"])
-        if form.cleaned_data["status"]:
-            agents = agents.filter(agency_status=form.cleaned_data["status"])
-        sort = form.cleaned_data["sort"] or "name"
-    primary, *tiebreaks = ROSTER_SORTS[sort.lstrip("-")]
-    order = [f"-{primary}" if sort.startswith("-") else primary, *tiebreaks]
-    page = Paginator(agents.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "agencies/roster.html",
-        {"agency": membership.agency, "membership": membership, "page": page, "form": form, "sort": sort},
-    )
-
-
-def _roster_agent(request, agent_id: int):
-    """An agent on the user's roster, or 404: another agency's agent does not exist here."""
-    return get_object_or_404(roster_for(request.user), pk=agent_id)
-
-
-@login_required
-def agent_add(request):
-    """Add New Agent: starts the agent's certification, or links an agent already certified."""
-    membership = _membership_allowing(request, Capability.MANAGE_AGENTS)
-    form = AddAgentForm(request.POST if request.method == "POST" else None, agency=membership.agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agent, linked = add_agent_to_agency(agency=membership.agency, by=request.user, data=form.cleaned_data)
-        except AgentError as error:
-            form.add_error(error.field, str(error))
-        else:
-            if linked:
-                messages.success(
-                    request,
-                    _("%(name)s is already known to the marketplace and joins your roster as %(status)s.")
-                    % {"name": agent.full_name, "status": agent.get_certification_status_display()},
-                )
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s was added. Their certification is Pending; they were e-mailed an invitation.")
-                    % {"name": agent.full_name},
-                )
-            return redirect("agencies:agent", agent_id=agent.pk)
-    return render(request, "agencies/agent_add.html", {"form": form, "agency": membership.agency})
-
-
-@login_required
-def agent_detail(request, agent_id: int):
-    """Edit Agent Within Agency: the profile, Active/Inactive, and certification history."""
-    membership = _membership_allowing(request, Capability.VIEW_ROSTER)
-    agent = _roster_agent(request, agent_id)
-    can_edit = permissions_for(request.user).allows(Capability.MANAGE_AGENTS)
-    form = AgentProfileForm(
-        request.POST if request.method == "POST" else None, instance=agent, agency=membership.agency
-    )
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            save_agent_profile(agent=agent, by=request.user, data=form.cleaned_data)
-            audit.record("agent.profile_changed", obj=agent, details={"fields": form.changed_data})
-            messages.success(request, _("The profile of %(name)s was saved.") % {"name": agent.full_name})
-            return redirect("agencies:agent", agent_id=agent.pk)
-    open_delegations = Delegation.objects.filter(
-        agent=agent, agency=membership.agency, status__in=Delegation.OPEN_STATUSES
-    ).count()
-    return render(
-        request,
-        "agencies/agent_detail.html",
-        {
-            "agency": membership.agency,
-            "agent": agent,
-            "form": form,
-            "can_edit": can_edit,
-            "open_delegations": open_delegations,
-            "history": agent.certification_changes.all()[:20],
-        },
-    )
-
-
-@require_POST
-@login_required
-def agent_status(request, agent_id: int):
-    """Set an agent Active or Inactive in the agency."""
-    membership = _membership_allowing(request, Capability.MANAGE_AGENTS)
-    agent = _roster_agent(request, agent_id)
-    active = request.POST.get("status") == Membership.Status.ACTIVE
-    try:
-        set_agent_status(agent=agent, agency=membership.agency, by=request.user, active=active)
-    except ActiveDelegationsRemain as error:
-        messages.error(request, str(error))
-        return redirect("delegations:transfer", agent_id=agent.pk)
-    except AgentError as error:
-        messages.error(request, str(error))
-    else:
-        if active:
-            messages.success(request, _("%(name)s is Active in your agency.") % {"name": agent.full_name})
-        else:
-            messages.success(request, _("%(name)s is Inactive in your agency.") % {"name": agent.full_name})
-    return redirect("agencies:agent", agent_id=agent.pk)
-
-
-@login_required
 def admin_staff(request):
     """Admin Staff: employees who are not licensed agents, and what each may do."""
-    membership = _membership_allowing(request, Capability.MANAGE_STAFF)
+    membership = membership_allowing(request, Capability.MANAGE_STAFF)
     staff = staff_memberships_for(request.user).order_by("status", "user__last_name", "user__email")
     form = AdminStaffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -216,7 +55,7 @@ def admin_staff(request):
 @login_required
 def admin_staff_member(request, membership_id: int):
     """Change what one of the agency's Admin Staff may do, or remove them."""
-    _membership_allowing(request, Capability.MANAGE_STAFF)
+    membership_allowing(request, Capability.MANAGE_STAFF)
     member = get_object_or_404(
         staff_memberships_for(request.user).filter(status=Membership.Status.ACTIVE), pk=membership_id
     )
@@ -236,29 +75,8 @@ def admin_staff_member(request, membership_id: int):
 
 
 @login_required
-def agency_delegations(request):
-    membership = _membership_allowing(request, Capability.VIEW_BOOK)
-    delegations = (
-        delegations_for(request.user)
-        .filter(status__in=Delegation.OPEN_STATUSES)
-        .select_related("case", "agent")
-        .order_by("-requested_at", "-pk")
-    )
-    status = request.GET.get("status")
-    if status in Delegation.OPEN_STATUSES:
-        delegations = delegations.filter(status=status)
-    page = Paginator(delegations, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record_case_list(request, view="agency_delegations", page=page)
-    return render(
-        request,
-        "agencies/delegations.html",
-        {"agency": membership.agency, "page": page, "status": status, "statuses": Delegation.OPEN_STATUSES},
-    )
-
-
-@login_required
 def agency_account(request):
-    membership = _membership_allowing(request)
+    membership = membership_allowing(request)
     agency = agencies_for(request.user).prefetch_related("locations__hours").get(pk=membership.agency_id)
     can_edit = permissions_for(request.user).allows(Capability.EDIT_ACCOUNT)
     documents = agency_documents_for(request.user).filter(agency=agency).select_related("uploaded_by")
@@ -277,7 +95,7 @@ def agency_account(request):
 
 @login_required
 def agency_account_edit(request):
-    membership = _membership_allowing(request, Capability.EDIT_ACCOUNT)
+    membership = membership_allowing(request, Capability.EDIT_ACCOUNT)
     form = AgencyAccountForm(request.POST if request.method == "POST" else None, instance=membership.agency)
     if request.method == "POST" and form.is_valid():
         services.update_agency_account(agency=membership.agency, by=request.user, form=form)
@@ -289,7 +107,7 @@ def agency_account_edit(request):
 @login_required
 def location_edit(request, location_id: int | None = None):
     """Add or change a subsite and its opening hours."""
-    membership = _membership_allowing(request, Capability.EDIT_ACCOUNT)
+    membership = membership_allowing(request, Capability.EDIT_ACCOUNT)
     location = get_object_or_404(membership.agency.locations, pk=location_id) if location_id else None
     form = AgencyLocationForm(request.POST if request.method == "POST" else None, instance=location)
     hours = OpeningHoursFormSet(request.POST if request.method == "POST" else None, instance=location, prefix="hours")
@@ -307,7 +125,7 @@ def location_edit(request, location_id: int | None = None):
 @require_POST
 @login_required
 def document_upload(request):
-    membership = _membership_allowing(request, Capability.EDIT_ACCOUNT)
+    membership = membership_allowing(request, Capability.EDIT_ACCOUNT)
     form = AgencyDocumentForm(request.POST, request.FILES)
     if form.is_valid():
         services.upload_agency_document(

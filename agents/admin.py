@@ -65,7 +65,6 @@ class AgentAdmin(admin.ModelAdmin):
     readonly_fields = ["certification_status", "certified_on", "created_at", "updated_at"]
     inlines = [CertificationChangeInline]
     show_full_result_count = False
-    actions = ["send_extranet_onboarding"]
     fieldsets = (
         (None, {"fields": ("user", "kind", ("first_name", "last_name"), ("email", "phone"))}),
         (_("License"), {"fields": ("license_number", "license_expires_on")}),
@@ -87,21 +86,6 @@ class AgentAdmin(admin.ModelAdmin):
         ),
         (_("Record"), {"fields": ("preferred_language", "created_at", "updated_at")}),
     )
-
-    @admin.action(description=_("Send Agent Extranet onboarding (certified agents without a password)"),
-                  permissions=["change"])  # fmt: skip
-    def send_extranet_onboarding(self, request, queryset):
-        """For agents certified before the Monday run knew them: the same three e-mails, sent now."""
-        from extranet import services
-
-        agents = queryset.filter(certification_status=CertificationStatus.CERTIFIED).exclude(email="")
-        sent = 0
-        for agent in agents.exclude(extranet_account__password__gt=""):
-            account = services.account_for(agent)
-            if account.is_active:
-                services.send_onboarding(account, by=request.user)
-                sent += 1
-        self.message_user(request, _("Extranet onboarding sent to %(count)d agents.") % {"count": sent})
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -7,12 +7,10 @@ from django.db.models.functions import Coalesce
 
 from agencies.models import Membership
 from delegations.models import Delegation
-from portal.choices import CertificationStatus
+from portal.choices import AGENT_ROLES, CertificationStatus
 from portal.permissions import Capability, permissions_for
 
 from .models import Agent
-
-AGENT_ROLES = (Membership.Role.MANAGER, Membership.Role.AGENT)
 
 
 def _in_agency(agency_id: int) -> QuerySet[Membership]:

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from agencies.selectors import people_to_tell
 from portal import audit
 from portal.choices import CertificationStatus
 
@@ -51,20 +52,6 @@ def set_certification(
         if previous != status:
             tell_about_certification(agent=agent, change=change)
         return change
-
-
-def people_to_tell(agent: Agent) -> list:
-    """The agent and the managers of the agency they are active in."""
-    from agencies.models import Membership
-
-    people = [agent.user]
-    membership = Membership.objects.filter(user_id=agent.user_id, status=Membership.Status.ACTIVE).first()
-    if membership is not None:
-        managers = Membership.objects.filter(
-            agency_id=membership.agency_id, role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE
-        ).exclude(user_id=agent.user_id)
-        people += [m.user for m in managers.select_related("user")]
-    return people
 
 
 def tell_about_certification(*, agent: Agent, change: CertificationChange) -> None:

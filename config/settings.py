@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "delegations",
     "bookofbusiness",
     "extranet",
+    "pages",
+    "tooling",
 ]
 
 MIDDLEWARE = [

@@ -4,8 +4,12 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
+from agencies import urls as agencies_urls
 from agents import views as agent_views
 from consumers import views as consumer_views
+from delegations import urls as delegations_urls
+from pages import agency_urls as agency_pages
+from pages import delegations_urls as delegation_pages
 from portal import views
 
 # Django admin behind the portal's own sign-in (lockout included) and the second factor.
@@ -43,9 +47,9 @@ urlpatterns = [
     path("accounts/reauthenticate/code/", views.not_offered, name="account_request_reauthentication_code"),
     path("accounts/reauthenticate/code/confirm/", views.not_offered, name="account_confirm_reauthentication_code"),
     path("accounts/", include("allauth.urls")),
-    path("agency/", include("agencies.urls")),
+    path("agency/", include((agencies_urls.urlpatterns + agency_pages.urlpatterns, "agencies"))),
     path("agent/", include("agents.urls")),
-    path("delegations/", include("delegations.urls")),
+    path("delegations/", include((delegations_urls.urlpatterns + delegation_pages.urlpatterns, "delegations"))),
     path("extranet/", include("extranet.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from agencies.models import Membership
+from agencies.selectors import people_to_tell
 from portal import audit
+from portal.choices import AGENT_ROLES
 from portal.notifications import notify
 from portal.permissions import may_act_on_behalf, permissions_for
 
@@ -20,9 +23,6 @@ def transfer_delegations(*, by, agency, from_agent, to_agent, case_ids=None) -> 
     """Move the agency's active delegations of `from_agent` (all, or those of `case_ids`) to `to_agent`,
     in one transaction: each is ended as transferred and a new active one starts, linked to it.
     Returns how many moved."""
-    from agencies.models import Membership
-    from agents.selectors import AGENT_ROLES
-
     if from_agent.pk == to_agent.pk:
         raise DelegationError(_("Choose another agent to receive the delegations."))
     receives = Membership.objects.filter(
@@ -108,8 +108,6 @@ def accept_delegation(*, delegation: Delegation, by) -> Delegation:
 def tell_managers(delegation: Delegation, subject, body) -> None:
     """Tell the Agency Managers of the delegation's agency (not the agent) what became of a request.
     The case number stays in the Secure Mailbox: the subject is also the e-mail's."""
-    from agents.services import people_to_tell
-
     names = {
         "name": delegation.agent.full_name,
         "case": delegation.case.case_number,

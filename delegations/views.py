@@ -1,60 +1,20 @@
-"""Delegations: an agent's dashboard, accepting and declining requests, transfers, acting on behalf."""
+"""Delegations: accepting and declining requests, and stopping acting on behalf. (My Delegations, transfers and
+starting to act are in pages/delegations.py.)"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agents.selectors import roster_for
-from bookofbusiness.selectors import dashboard_for
-from portal import audit
-from portal.permissions import Capability, permissions_for
-
 from . import services
-from .forms import TransferForm
 from .middleware import ACTING_SESSION_KEY
 from .models import Delegation
 from .selectors import delegations_for
 
 PAGE_SIZE = 50
-
-
-@login_required
-def my_delegations(request):
-    """My Delegations: the agent's pending requests and active cases (the acted-for agent's, when acting)."""
-    user = request.scope_user
-    agent = getattr(user, "agent", None)
-    if agent is None:
-        raise Http404
-    mine = delegations_for(user).filter(agent=agent)
-    counts = mine.aggregate(
-        active=Count("pk", filter=Q(status=Delegation.Status.ACTIVE)),
-        pending=Count("pk", filter=Q(status=Delegation.Status.PENDING)),
-    )
-    status = request.GET.get("status") or Delegation.Status.ACTIVE
-    if status not in Delegation.OPEN_STATUSES:
-        status = Delegation.Status.ACTIVE
-    rows = mine.filter(status=status).select_related("case").order_by("-requested_at", "-pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record_case_list(request, view="my_delegations", page=page)
-    return render(
-        request,
-        "delegations/my_delegations.html",
-        {
-            "agent": agent,
-            "counts": counts,
-            "page": page,
-            "status": status,
-            "can_write_business": agent.is_certified,
-            "charts": dashboard_for(user, agent=agent),
-        },
-    )
 
 
 def _pending_for(request, delegation_id: int) -> Delegation:
@@ -90,71 +50,6 @@ def decline(request, delegation_id: int):
     else:
         messages.success(request, _("You declined the request."))
     return redirect(f"{reverse('delegations:mine')}?status=pending")
-
-
-@login_required
-def transfer(request, agent_id: int):
-    """Transfer an agent's active delegations — the chosen cases, or all — to another agent of the agency."""
-    permissions = permissions_for(request.user)
-    if not permissions.allows(Capability.TRANSFER):
-        raise PermissionDenied
-    membership = permissions.membership
-    from_agent = get_object_or_404(roster_for(request.user), pk=agent_id)
-    held = Delegation.objects.filter(agent=from_agent, agency=membership.agency, status=Delegation.Status.ACTIVE)
-    pending = Delegation.objects.filter(agent=from_agent, agency=membership.agency, status=Delegation.Status.PENDING)
-    receivers = (
-        roster_for(request.user)
-        .filter(agency_status="active", certification_status="certified")
-        .exclude(pk=from_agent.pk)
-        .order_by("last_name", "first_name")
-    )
-    form = TransferForm(request.POST if request.method == "POST" else None, agents=receivers)
-    chosen = [int(pk) for pk in request.POST.getlist("cases") if pk.isdigit()] or None
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = services.transfer_delegations(
-                by=request.user,
-                agency=membership.agency,
-                from_agent=from_agent,
-                to_agent=form.cleaned_data["to_agent"],
-                case_ids=chosen,
-            )
-        except services.DelegationError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("%(count)d delegations moved from %(from)s to %(to)s.")
-                % {"count": count, "from": from_agent.full_name, "to": form.cleaned_data["to_agent"].full_name},
-            )
-            return redirect("agencies:agent", agent_id=from_agent.pk)
-    cases = Paginator(held.select_related("case").order_by("case__last_name", "pk"), 200).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "delegations/transfer.html",
-        {"from_agent": from_agent, "held": held.count(), "pending": pending.count(), "form": form, "cases": cases},
-    )
-
-
-@require_POST
-@login_required
-def start_acting(request, agent_id: int):
-    """An Agency Manager starts acting on behalf of an agent of the agency, from the agent's page."""
-    permissions = permissions_for(request.user)
-    if not permissions.allows(Capability.ACT_ON_BEHALF):
-        raise PermissionDenied
-    membership = permissions.membership
-    agent = get_object_or_404(roster_for(request.user), pk=agent_id)
-    try:
-        acting = services.start_acting(manager=request.user, agent=agent, agency=membership.agency)
-    except services.DelegationError as error:
-        messages.error(request, str(error))
-        return redirect("agencies:agent", agent_id=agent.pk)
-    request.session[ACTING_SESSION_KEY] = acting.pk
-    messages.info(request, _("You are acting on behalf of %(name)s.") % {"name": agent.full_name})
-    return redirect("delegations:mine")
 
 
 @require_POST

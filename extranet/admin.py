@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from agents.admin import AgentAdmin
+from agents.models import Agent
+from portal.choices import CertificationStatus
 from portal.models import SignInLock
 
 from . import services
@@ -84,3 +87,26 @@ class ExtranetAccountAdmin(admin.ModelAdmin):
         for account in accounts:
             services.deactivate(account, by=request.user)
         self.message_user(request, _("%(count)d accounts deactivated.") % {"count": len(accounts)}, messages.SUCCESS)
+
+
+class AgentAdminWithExtranet(AgentAdmin):
+    """The Service Center's agent page, with the extranet's action on it (the extranet sits above agents)."""
+
+    actions = [*(AgentAdmin.actions or []), "send_extranet_onboarding"]
+
+    @admin.action(description=_("Send Agent Extranet onboarding (certified agents without a password)"),
+                  permissions=["change"])  # fmt: skip
+    def send_extranet_onboarding(self, request, queryset):
+        """For agents certified before the Monday run knew them: the same three e-mails, sent now."""
+        agents = queryset.filter(certification_status=CertificationStatus.CERTIFIED).exclude(email="")
+        sent = 0
+        for agent in agents.exclude(extranet_account__password__gt=""):
+            account = services.account_for(agent)
+            if account.is_active:
+                services.send_onboarding(account, by=request.user)
+                sent += 1
+        self.message_user(request, _("Extranet onboarding sent to %(count)d agents.") % {"count": sent})
+
+
+admin.site.unregister(Agent)
+admin.site.register(Agent, AgentAdminWithExtranet)

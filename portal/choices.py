@@ -37,6 +37,10 @@ class MembershipRole(models.TextChoices):
     AGENT = "agent", _("Agent")
 
 
+# The roles of an agency's agents (its manager is one of them too).
+AGENT_ROLES = (MembershipRole.MANAGER, MembershipRole.AGENT)
+
+
 class MembershipStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     INACTIVE = "inactive", _("Inactive")

@@ -70,7 +70,8 @@ def ensure_staff_groups(sender=None, **kwargs) -> None:
     """
     from django.apps import apps
 
-    if sender is not None and sender.label != list(apps.get_app_configs())[-1].label:
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not None and sender.label != with_models[-1].label:  # post_migrate skips apps without models
         return
     for name, models in STAFF_GROUPS.items():
         group, _created = Group.objects.get_or_create(name=name)

@@ -11,8 +11,8 @@ from agencies.models import Agency, AgencyLocation, Membership, OpeningHours
 from agents.models import Agent, CertificationChange
 from consumers.models import ConsumerCase, Enrollment, HouseholdMember, Verification
 from delegations.models import Delegation
-from portal.demo_data import DEMO_PASSWORD, demo_sign_ins
 from portal.validators import california_zip_codes
+from tooling.demo_data import DEMO_PASSWORD, demo_sign_ins
 
 pytestmark = pytest.mark.django_db
 

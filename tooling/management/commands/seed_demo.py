@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from consumers.models import ConsumerCase
-from portal.demo_data import DEMO_DOMAIN, DEMO_PASSWORD, DemoBuilder, demo_sign_ins
+from tooling.demo_data import DEMO_DOMAIN, DEMO_PASSWORD, DemoBuilder, demo_sign_ins
 
 
 def this_python() -> str:

@@ -1,0 +1,198 @@
+"""The Agency Portal's pages that bring several apps together: its home (counts and the dashboard), the roster,
+Add New Agent, Edit Agent Within Agency and the agency's delegations."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.forms import ROSTER_SORTS, RosterFilterForm
+from agencies.models import Membership
+from agencies.views import membership_allowing
+from agents.forms import AddAgentForm, AgentProfileForm
+from agents.selectors import roster_for
+from agents.services import ActiveDelegationsRemain, AgentError, add_agent_to_agency, set_agent_status
+from agents.services import update_agent_profile as save_agent_profile
+from bookofbusiness.selectors import dashboard_for
+from delegations.models import Delegation
+from delegations.selectors import delegations_for
+from portal import audit
+from portal.permissions import Capability, permissions_for
+
+PAGE_SIZE = 50
+
+
+@login_required
+def agency_home(request):
+    membership = membership_allowing(request)
+    may = permissions_for(request.user)
+    counts = (
+        delegations_for(request.user).aggregate(
+            active=Count("pk", filter=Q(status=Delegation.Status.ACTIVE)),
+            pending=Count("pk", filter=Q(status=Delegation.Status.PENDING)),
+        )
+        if may.allows(Capability.VIEW_BOOK)
+        else None
+    )
+    roster_counts = (
+        roster_for(request.user).aggregate(
+            total=Count("pk"), certified=Count("pk", filter=Q(certification_status="certified"))
+        )
+        if may.allows(Capability.VIEW_ROSTER)
+        else None
+    )
+    charts = dashboard_for(request.user) if may.allows(Capability.VIEW_BOOK) else None
+    return render(
+        request,
+        "agencies/home.html",
+        {
+            "membership": membership,
+            "agency": membership.agency,
+            "counts": counts,
+            "roster_counts": roster_counts,
+            "charts": charts,
+        },
+    )
+
+
+@login_required
+def roster(request):
+    """View Agent List: sort by each column, filter by status, search by name or license."""
+    membership = membership_allowing(request, Capability.VIEW_ROSTER)
+    form = RosterFilterForm(request.GET or None)
+    agents = roster_for(request.user)
+    sort = "name"
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if query:
+            words = query.split()
+            for word in words:
+                agents = agents.filter(
+                    Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(license_number__iexact=word)
+                )
+        if form.cleaned_data["certification"]:
+            agents = agents.filter(certification_status=form.cleaned_data["certification"])
+        if form.cleaned_data["status"]:
+            agents = agents.filter(agency_status=form.cleaned_data["status"])
+        sort = form.cleaned_data["sort"] or "name"
+    primary, *tiebreaks = ROSTER_SORTS[sort.lstrip("-")]
+    order = [f"-{primary}" if sort.startswith("-") else primary, *tiebreaks]
+    page = Paginator(agents.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agencies/roster.html",
+        {"agency": membership.agency, "membership": membership, "page": page, "form": form, "sort": sort},
+    )
+
+
+def _roster_agent(request, agent_id: int):
+    """An agent on the user's roster, or 404: another agency's agent does not exist here."""
+    return get_object_or_404(roster_for(request.user), pk=agent_id)
+
+
+@login_required
+def agent_add(request):
+    """Add New Agent: starts the agent's certification, or links an agent already certified."""
+    membership = membership_allowing(request, Capability.MANAGE_AGENTS)
+    form = AddAgentForm(request.POST if request.method == "POST" else None, agency=membership.agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agent, linked = add_agent_to_agency(agency=membership.agency, by=request.user, data=form.cleaned_data)
+        except AgentError as error:
+            form.add_error(error.field, str(error))
+        else:
+            if linked:
+                messages.success(
+                    request,
+                    _("%(name)s is already known to the marketplace and joins your roster as %(status)s.")
+                    % {"name": agent.full_name, "status": agent.get_certification_status_display()},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s was added. Their certification is Pending; they were e-mailed an invitation.")
+                    % {"name": agent.full_name},
+                )
+            return redirect("agencies:agent", agent_id=agent.pk)
+    return render(request, "agencies/agent_add.html", {"form": form, "agency": membership.agency})
+
+
+@login_required
+def agent_detail(request, agent_id: int):
+    """Edit Agent Within Agency: the profile, Active/Inactive, and certification history."""
+    membership = membership_allowing(request, Capability.VIEW_ROSTER)
+    agent = _roster_agent(request, agent_id)
+    can_edit = permissions_for(request.user).allows(Capability.MANAGE_AGENTS)
+    form = AgentProfileForm(
+        request.POST if request.method == "POST" else None, instance=agent, agency=membership.agency
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            save_agent_profile(agent=agent, by=request.user, data=form.cleaned_data)
+            audit.record("agent.profile_changed", obj=agent, details={"fields": form.changed_data})
+            messages.success(request, _("The profile of %(name)s was saved.") % {"name": agent.full_name})
+            return redirect("agencies:agent", agent_id=agent.pk)
+    open_delegations = Delegation.objects.filter(
+        agent=agent, agency=membership.agency, status__in=Delegation.OPEN_STATUSES
+    ).count()
+    return render(
+        request,
+        "agencies/agent_detail.html",
+        {
+            "agency": membership.agency,
+            "agent": agent,
+            "form": form,
+            "can_edit": can_edit,
+            "open_delegations": open_delegations,
+            "history": agent.certification_changes.all()[:20],
+        },
+    )
+
+
+@require_POST
+@login_required
+def agent_status(request, agent_id: int):
+    """Set an agent Active or Inactive in the agency."""
+    membership = membership_allowing(request, Capability.MANAGE_AGENTS)
+    agent = _roster_agent(request, agent_id)
+    active = request.POST.get("status") == Membership.Status.ACTIVE
+    try:
+        set_agent_status(agent=agent, agency=membership.agency, by=request.user, active=active)
+    except ActiveDelegationsRemain as error:
+        messages.error(request, str(error))
+        return redirect("delegations:transfer", agent_id=agent.pk)
+    except AgentError as error:
+        messages.error(request, str(error))
+    else:
+        if active:
+            messages.success(request, _("%(name)s is Active in your agency.") % {"name": agent.full_name})
+        else:
+            messages.success(request, _("%(name)s is Inactive in your agency.") % {"name": agent.full_name})
+    return redirect("agencies:agent", agent_id=agent.pk)
+
+
+@login_required
+def agency_delegations(request):
+    membership = membership_allowing(request, Capability.VIEW_BOOK)
+    delegations = (
+        delegations_for(request.user)
+        .filter(status__in=Delegation.OPEN_STATUSES)
+        .select_related("case", "agent")
+        .order_by("-requested_at", "-pk")
+    )
+    status = request.GET.get("status")
+    if status in Delegation.OPEN_STATUSES:
+        delegations = delegations.filter(status=status)
+    page = Paginator(delegations, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record_case_list(request, view="agency_delegations", page=page)
+    return render(
+        request,
+        "agencies/delegations.html",
+        {"agency": membership.agency, "page": page, "status": status, "statuses": Delegation.OPEN_STATUSES},
+    )
