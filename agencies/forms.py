@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import CertificationStatus
 from portal.uploads import check_upload
+from portal.validators import validate_california_zip_code
 
 from .models import Agency, AgencyDocument, AgencyLocation, Membership, OpeningHours
 
@@ -45,8 +46,6 @@ class AgencyLocationForm(forms.ModelForm):
         fields = ["name", "street", "city", "zip_code", "county", "phone", "is_listed"]
 
     def clean_zip_code(self):
-        from portal.validators import validate_california_zip_code
-
         zip_code = self.cleaned_data["zip_code"]
         validate_california_zip_code(zip_code)
         return zip_code

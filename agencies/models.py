@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.choices import CertificationStatus, MembershipRole, MembershipStatus
 from portal.fields import FEINField, LicenseNumberField, PhoneField
 from portal.models import Address, Certifiable, PrivateFile, TimeStampedModel
-from portal.validators import format_fein
+from portal.validators import california_zip_codes, format_fein
 
 
 class Agency(Certifiable, TimeStampedModel):
@@ -90,8 +90,6 @@ class AgencyLocation(Address):
         return f"{self.name} ({self.city})"
 
     def clean(self):
-        from portal.validators import california_zip_codes
-
         place = california_zip_codes().get(self.zip_code)
         if place and self.latitude is None:
             self.latitude, self.longitude = place["lat"], place["long"]

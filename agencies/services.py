@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
+from portal.invitations import send_invitation
+from portal.models import User
 from portal.permissions import ADMIN_STAFF_GRANTS
 
 from .models import Agency, AgencyDocument, AgencyLocation, Membership
@@ -46,9 +48,6 @@ def upload_agency_document(*, agency: Agency, by, kind: str, upload, checked) ->
 
 def add_admin_staff(*, agency: Agency, by, data: dict) -> Membership:
     """Add an agency employee who is not a licensed agent, with the grants the manager chose, and invite them."""
-    from portal.invitations import send_invitation
-    from portal.models import User
-
     email = data["email"].strip().lower()
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()

@@ -3,7 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BIOGRAPHY_MAX_LENGTH, Agent
+from portal.choices import Language as LanguageCode
+from portal.validators import california_zip_codes, normalize_zip_code, validate_california_zip_code
+
+from .models import BIOGRAPHY_MAX_LENGTH, Agent, Language, ProductExpertise
 
 PROFILE_FIELDS = [
     "first_name", "last_name", "email", "phone", "languages", "product_expertise", "biography",
@@ -25,8 +28,6 @@ class AgentProfileForm(forms.ModelForm):
         }
 
     def __init__(self, *args, agency, **kwargs):
-        from .models import Language
-
         super().__init__(*args, **kwargs)
         self.fields["languages"].queryset = Language.objects.by_name()
         if "subsite_locations" not in self.fields:
@@ -77,9 +78,6 @@ class FindLocalHelpForm(forms.Form):
     expertise = forms.ChoiceField(label=_("Help with"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from portal.choices import Language as LanguageCode
-
-        from .models import ProductExpertise
 
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("Any")), *sorted(LanguageCode.choices, key=lambda c: str(c[1]))]
@@ -88,8 +86,6 @@ class FindLocalHelpForm(forms.Form):
         ]
 
     def clean_zip_code(self):
-        from portal.validators import california_zip_codes, normalize_zip_code, validate_california_zip_code
-
         zip_code = normalize_zip_code(self.cleaned_data["zip_code"])
         validate_california_zip_code(zip_code)
         place = california_zip_codes()[zip_code]

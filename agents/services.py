@@ -9,11 +9,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from agencies.models import Membership
 from agencies.selectors import people_to_tell
+from delegations.models import Delegation
 from portal import audit
 from portal.choices import CertificationStatus
+from portal.invitations import send_invitation
+from portal.models import User
+from portal.notifications import notify
 
-from .models import Agent, CertificationChange
+from .models import Agent, CertificationChange, ExpiryReminder
 
 
 class CertificationError(Exception):
@@ -56,8 +61,6 @@ def set_certification(
 
 def tell_about_certification(*, agent: Agent, change: CertificationChange) -> None:
     """Tell the agent and their Agency Manager, in the Secure Mailbox and by e-mail."""
-    from portal.notifications import notify
-
     status = CertificationStatus(change.to_status).label
     for person in people_to_tell(agent):
         with translation.override(person.preferred_language):
@@ -75,10 +78,6 @@ def tell_about_certification(*, agent: Agent, change: CertificationChange) -> No
 def send_expiry_reminders(*, today: datetime.date | None = None) -> int:
     """Remind agents (and their managers) 30 days before a license or certification expires, once per date."""
     from django.conf import settings
-
-    from portal.notifications import notify
-
-    from .models import ExpiryReminder
 
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=settings.PORTAL_EXPIRY_REMINDER_DAYS)
@@ -140,10 +139,6 @@ def add_agent_to_agency(*, agency, by, data: dict) -> tuple[Agent, bool]:
     """Add New Agent: create the agent's profile in the agency and start their certification (Pending),
     or, when the license number belongs to an agent already known to the marketplace who is in no agency,
     link that agent (keeping their certification). Returns (agent, linked_existing)."""
-    from agencies.models import Membership
-    from portal.invitations import send_invitation
-    from portal.models import User
-
     license_number = data["license_number"]
     with transaction.atomic():
         existing = Agent.objects.select_for_update().filter(license_number=license_number).first()
@@ -223,9 +218,6 @@ def update_agent_profile(*, agent: Agent, by, data: dict) -> Agent:
 def set_agent_status(*, agent: Agent, agency, by, active: bool):
     """Make an agent Active or Inactive in the agency. An agent with active delegations in the agency
     cannot be made Inactive until they are transferred."""
-    from agencies.models import Membership
-    from delegations.models import Delegation
-
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update()

@@ -18,6 +18,9 @@ from operator import itemgetter
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from consumers.models import ConsumerCase, Enrollment
+from portal.choices import Language
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -87,9 +90,6 @@ def _local_date(moment):
 
 
 def _book_columns():
-    from consumers.models import ConsumerCase, Enrollment
-    from portal.choices import Language
-
     enrollment = "case__current_enrollment__"
     return [
         Column(_("Case number"), fields=("case__case_number",)),

@@ -25,6 +25,8 @@ from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import Agency
+from agents.models import Agent
 from consumers.models import Verification
 from delegations.models import Delegation
 from portal.choices import Language
@@ -120,8 +122,6 @@ CE_FIELDS = tuple(dict.fromkeys(f for column in CE_COLUMNS for f in column.field
 
 def owners_for_week() -> tuple[list[int], list[int]]:
     """Agents with active delegations, and agencies (every certified one, and any with delegations)."""
-    from agencies.models import Agency
-
     active = Delegation.objects.filter(status=Delegation.Status.ACTIVE).order_by("agent_id")
     agents = list(active.values_list("agent_id", flat=True).distinct())
     with_cases = Delegation.objects.filter(status=Delegation.Status.ACTIVE, agency_id=OuterRef("pk"))
@@ -177,8 +177,6 @@ def write_owner_extracts(*, scope: str, owner_ids: list[int], week: datetime.dat
 
 def _languages(scope: str, owner_ids: list[int]) -> dict:
     """Each agent's extracts speak the agent's language (headers and labels); an agency's, the portal's."""
-    from agents.models import Agent
-
     if scope != Extract.Scope.AGENT:
         return {}
     return dict(Agent.objects.filter(pk__in=owner_ids).values_list("pk", "preferred_language"))

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consumers.models import ConsumerCase, Enrollment
+from consumers.models import ISSUERS, ConsumerCase, Enrollment
 from portal.choices import COUNTY_CHOICES
 from portal.choices import Language as LanguageCode
 from portal.widgets import Select
@@ -32,8 +32,6 @@ class BookFilterForm(forms.Form):
     sort = forms.ChoiceField(choices=[(k, k) for k in BOOK_SORTS] + [(f"-{k}", k) for k in BOOK_SORTS], required=False)
 
     def __init__(self, *args, agents=None, **kwargs):
-        from consumers.models import ISSUERS
-
         super().__init__(*args, **kwargs)
         if agents is None:
             del self.fields["agent"]

@@ -12,9 +12,11 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from consumers.models import HouseholdMember, Verification
+from agents.selectors import agency_agents_for
+from consumers.models import ConsumerCase, Enrollment, HouseholdMember, Verification
 from delegations.models import Delegation
 from delegations.selectors import delegations_for
+from portal.choices import CertificationStatus
 from portal.permissions import Capability, permissions_for
 
 # Sort keys of the online view and the fields behind them (ties broken by the delegation's id).
@@ -141,9 +143,6 @@ def dashboard_for(user, *, agent=None) -> dict:
     A large book (BOOK_COUNT_CACHE_FROM active cases and more: grouping the largest agency's 116,000 cases
     takes a second) keeps its counts for DASHBOARD_CACHE_SECONDS, under its scope's query; `as_of` then says
     when they were counted. Labels are put on afterwards, in the reader's language."""
-    from consumers.models import ConsumerCase, Enrollment
-    from portal.choices import CertificationStatus
-
     permissions = permissions_for(user)
     agency_wide = agent is None and permissions.allows(Capability.VIEW_BOOK)
     delegations = delegations_for(user)
@@ -182,9 +181,6 @@ def dashboard_for(user, *, agent=None) -> dict:
 def _dashboard_counts(user, delegations: QuerySet[Delegation], *, with_roster: bool) -> dict:
     """The raw counts behind `dashboard_for`: (value, count) pairs, largest first."""
     from django.db.models.functions import TruncWeek
-
-    from agents.selectors import agency_agents_for
-    from consumers.models import ConsumerCase
 
     active = delegations.filter(status=Delegation.Status.ACTIVE)
     today = timezone.localdate()

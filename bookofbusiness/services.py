@@ -10,11 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agents.selectors import agency_agents_for
 from portal import audit
 from portal.notifications import notify
+from portal.permissions import Capability, permissions_for
 from portal.queueing import enqueue
 
+from . import exports, tasks
+from .forms import BookFilterForm
 from .models import BookOfBusinessExport, FileFormat
+from .selectors import book_for, filter_book, sort_book
 
 STREAM_LIMIT = 20_000  # rows: above this an export is written by a task and lands in the Secure Mailbox
 EXPORT_DAYS = 7
@@ -23,8 +28,6 @@ CONTENT_TYPES = {FileFormat.XLSX: XLSX_TYPE, FileFormat.CSV: "text/csv; charset=
 
 
 def queue_export(*, user, scope_user, filters: dict, file_format: str, rows_total: int) -> BookOfBusinessExport:
-    from .tasks import write_export
-
     job = BookOfBusinessExport.objects.create(
         requested_by=user,
         agent=getattr(scope_user, "agent", None) if scope_user.pk != user.pk else None,
@@ -36,7 +39,9 @@ def queue_export(*, user, scope_user, filters: dict, file_format: str, rows_tota
     job.queued = True
 
     def queue():
-        job.queued = enqueue(write_export, args=[job.pk])  # if not, `requeue_exports` tries again every 5 minutes
+        job.queued = enqueue(
+            tasks.write_export, args=[job.pk]
+        )  # if not, `requeue_exports` tries again every 5 minutes
 
     transaction.on_commit(queue)
     return job
@@ -44,12 +49,10 @@ def queue_export(*, user, scope_user, filters: dict, file_format: str, rows_tota
 
 def requeue_exports(*, older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
     """Exports still waiting in the queue (the broker was away when they were asked for) are queued again."""
-    from .tasks import write_export
-
     waiting = BookOfBusinessExport.objects.filter(
         status=BookOfBusinessExport.Status.QUEUED, created_at__lt=timezone.now() - older_than
     )
-    return sum(enqueue(write_export, args=[pk]) for pk in waiting.values_list("pk", flat=True))
+    return sum(enqueue(tasks.write_export, args=[pk]) for pk in waiting.values_list("pk", flat=True))
 
 
 def book_from_params(*, scope_user, params, acting: bool = False):
@@ -57,12 +60,6 @@ def book_from_params(*, scope_user, params, acting: bool = False):
     or to the manager's own with `mine`), or an agent's own. Returns (rows, form, sort, agent)."""
     from django.core.exceptions import PermissionDenied
     from django.shortcuts import get_object_or_404
-
-    from agents.selectors import agency_agents_for
-    from portal.permissions import Capability, permissions_for
-
-    from .forms import BookFilterForm
-    from .selectors import book_for, filter_book, sort_book
 
     permissions = permissions_for(scope_user)
     agent, agents = None, None
@@ -114,8 +111,6 @@ def expire_exports(*, now: datetime.datetime | None = None) -> int:
 
 def write_export(job: BookOfBusinessExport) -> BookOfBusinessExport:
     """Write the export to private storage, recording progress, then tell the person it is ready."""
-    from . import exports
-
     job.status = BookOfBusinessExport.Status.RUNNING
     job.save(update_fields=["status"])
 

@@ -8,9 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agencies.models import Membership
 from delegations.models import Delegation
 from portal import audit
+from portal.models import User
 from portal.notifications import notify
+from portal.validators import normalize_case_number
 
 from .models import AccessCode, CaseDocument, ChangeReport, ConsumerCase, Enrollment, HouseholdMember, Verification
 
@@ -23,8 +26,6 @@ class CaseError(Exception):
 
 
 def present_agency_id(agent) -> int | None:
-    from agencies.models import Membership
-
     membership = Membership.objects.filter(user_id=agent.user_id, status=Membership.Status.ACTIVE).first()
     return membership.agency_id if membership else None
 
@@ -145,8 +146,6 @@ def request_help(*, agent, case_number: str, access_code: str) -> Delegation:
     """A consumer asks a helper listed in Find Local Help for help: with a valid access code the case gets
     a Pending delegation to that helper, who is told. Any mismatch gives one message that says nothing
     of which part was wrong."""
-    from portal.validators import normalize_case_number
-
     raw = normalize_access_code(access_code)
     with transaction.atomic():
         case = ConsumerCase.objects.select_for_update().filter(case_number=normalize_case_number(case_number)).first()
@@ -189,8 +188,6 @@ def send_verification_digests(*, today: datetime.date | None = None) -> int:
     from itertools import groupby
 
     from django.db.models import OuterRef, Subquery
-
-    from portal.models import User
 
     today = today or timezone.localdate()
     holder = Delegation.objects.filter(case_id=OuterRef("case_id"), status=Delegation.Status.ACTIVE)

@@ -12,7 +12,7 @@ from portal.choices import AGENT_ROLES
 from portal.notifications import notify
 from portal.permissions import may_act_on_behalf, permissions_for
 
-from .models import Delegation
+from .models import ActingOnBehalf, Delegation
 
 
 class DelegationError(Exception):
@@ -162,8 +162,6 @@ def end_delegation(*, delegation: Delegation, by, reason: str, note: str = "") -
 
 def start_acting(*, manager, agent, agency):
     """An Agency Manager starts acting on behalf of one of the agency's agents."""
-    from .models import ActingOnBehalf
-
     if not may_act_on_behalf(permissions_for(manager), permissions_for(agent.user), agency_id=agency.pk):
         raise DelegationError(_("You can act on behalf of the active agents of your agency only."))
     with transaction.atomic():
@@ -175,8 +173,6 @@ def start_acting(*, manager, agent, agency):
 
 def stop_acting(*, manager) -> int:
     """End the manager's acting-on-behalf session, if one is open (on stop, sign-out or session expiry)."""
-    from .models import ActingOnBehalf
-
     open_sessions = list(ActingOnBehalf.objects.filter(manager=manager, ended_at__isnull=True).select_related("agent"))
     for acting in open_sessions:
         acting.ended_at = timezone.now()

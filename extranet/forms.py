@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .passwords import CharacterClassesValidator
+from .services import check_new_password
 
 
 class SignInForm(forms.Form):
@@ -36,8 +37,6 @@ class ChoosePasswordForm(forms.Form):
                                        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))  # fmt: skip
 
     def clean_new_password(self):
-        from .services import check_new_password
-
         password = self.cleaned_data["new_password"]
         check_new_password(self.account, password, change=self.change)
         return password

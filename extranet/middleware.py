@@ -13,6 +13,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.cache import patch_vary_headers
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from .models import ExtranetAccount
+
 PREFIX = "/extranet/"
 ACCOUNT_KEY = "extranet_account_id"
 PASSWORD_KEY = "extranet_password_hmac"  # noqa: S105 - a session key's name, not a password
@@ -38,8 +40,6 @@ class ExtranetSessionMiddleware:
         return self._save(request, response)
 
     def _account(self, request):
-        from .models import ExtranetAccount
-
         session = request.extranet_session
         account_id = session.get(ACCOUNT_KEY)
         if account_id is None:

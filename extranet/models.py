@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.lockout import active_lock
+
 
 class ExtranetAccount(models.Model):
     """An agent's extranet account, username CC_<license number>."""
@@ -81,8 +83,6 @@ class ExtranetAccount(models.Model):
 
     def status(self, now: datetime.datetime | None = None, *, locked: bool | None = None) -> str:
         """`locked` may be given when the caller read it already (the admin list annotates it for every row)."""
-        from portal.lockout import active_lock
-
         now = now or timezone.now()
         if not self.is_active:
             return self.Status.DEACTIVATED

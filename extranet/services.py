@@ -23,10 +23,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agents.models import Agent
 from portal import audit, lockout
+from portal.choices import CertificationStatus
 from portal.notifications import absolute_url, send_email_after_commit
 
-from .models import ExtranetAccount, PasswordHistory, PasswordLink
+from .models import ExtranetAccount, PasswordHistory, PasswordLink, lock_identifier
 from .passwords import EXTRANET_VALIDATORS
 
 # -- accounts and links ----------------------------------------------------------------------------
@@ -124,9 +126,6 @@ def run_monday_onboarding(*, today: datetime.date | None = None) -> list[Extrane
     """Every Monday: each agent certified during the previous week, still certified, who has never been
     onboarded and has no extranet password yet, gets the three onboarding e-mails. Rerunning the same day
     sends nothing twice."""
-    from agents.models import Agent
-    from portal.choices import CertificationStatus
-
     start, end = previous_week(today or timezone.localdate())
     agents = (
         Agent.objects.filter(certification_status=CertificationStatus.CERTIFIED, certified_on__range=(start, end))
@@ -251,8 +250,6 @@ def authenticate(*, username: str, password: str, client_ip: str | None) -> Extr
     """The account these credentials open, or SignInRefused with the message to show. Wrong usernames and
     wrong passwords get the same answer and the same work; three failures within two hours lock the
     username for an hour (counted whether or not it exists)."""
-    from .models import lock_identifier
-
     username = (username or "").strip().upper()
     identifier = lock_identifier(username)
     locked = _("This account is locked after repeated failed sign-ins. Try again in an hour, or call the "

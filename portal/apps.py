@@ -10,6 +10,6 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import signals  # noqa: F401  (connects the receivers)
-        from .staff_groups import ensure_staff_groups
+        from .staff_groups import ensure_staff_groups  # imports auth models: only once the apps are ready
 
         post_migrate.connect(ensure_staff_groups)

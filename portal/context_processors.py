@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from .models import MailboxMessage
+from .models import MailboxMessage, OutageNotice
 from .permissions import permissions_for
 
 
@@ -34,8 +34,6 @@ OUTAGES_CACHE_KEY = "portal:outage-notices"
 def outage_notices() -> list[dict]:
     """The scheduled outages to announce now, in the reader's language. Read from the cache (a minute at
     most, and emptied whenever staff change a notice), so pages do not query for them."""
-    from .models import OutageNotice
-
     now = timezone.now()
     notices = cache.get(OUTAGES_CACHE_KEY)
     if notices is None:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from .models import MailboxMessage, User
+from .queueing import enqueue
 from .tasks import send_email
 
 
@@ -32,8 +33,6 @@ def notify(*, user: User, subject: str, body: str, email: bool = True) -> Mailbo
 
 
 def send_email_after_commit(*, to: str, subject: str, body: str) -> None:
-    from .queueing import enqueue
-
     message = {"to": to, "subject": f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", "body": body}
     # The broker away: the same task is run here instead (the mail server is not away, most likely).
     transaction.on_commit(lambda: enqueue(send_email, kwargs=message, fallback=lambda: send_email(**message)))

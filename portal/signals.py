@@ -9,6 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import audit, lockout
+from .context_processors import OUTAGES_CACHE_KEY
 from .models import AuditEvent
 
 
@@ -77,7 +78,5 @@ def admin_change(sender, instance: LogEntry, created, **kwargs):
 def forget_outage_notices(**kwargs):
     """Staff changed a notice: every page shows the change at once."""
     from django.core.cache import cache
-
-    from .context_processors import OUTAGES_CACHE_KEY
 
     cache.delete(OUTAGES_CACHE_KEY)

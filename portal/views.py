@@ -17,6 +17,7 @@ from django_otp import user_has_device
 
 from . import audit, two_factor
 from .forms import SecondFactorCodeForm
+from .invitations import invitation_tokens
 from .models import MailboxMessage, User
 from .permissions import Capability, permissions_for
 
@@ -189,8 +190,6 @@ def accept_invitation(request, uidb64: str, token: str):
     from django.contrib.auth.forms import SetPasswordForm
     from django.utils.encoding import force_str
     from django.utils.http import urlsafe_base64_decode
-
-    from .invitations import invitation_tokens
 
     try:
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True)

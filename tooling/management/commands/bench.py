@@ -23,10 +23,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, Membership
+from agents.models import Agent
 from bookofbusiness import exports
-from bookofbusiness.extracts import book_of_business_rows
+from bookofbusiness.extracts import book_of_business_rows, owners_for_week, week_of
+from bookofbusiness.models import Extract
+from bookofbusiness.tasks import run_weekly_extracts
+from config.celery import app
 from consumers.models import ConsumerCase
 from delegations.models import Delegation
+from delegations.services import transfer_delegations
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -165,13 +170,10 @@ class Command(BaseCommand):
 
     def transfer(self, agency):
         """The largest agent's book moved to a colleague, in a transaction that is rolled back."""
-        from delegations.services import transfer_delegations
-
         row = (
             Delegation.objects.filter(agency=agency, status="active")
             .values("agent_id").annotate(n=Count("pk")).order_by("-n").first()
         )  # fmt: skip
-        from agents.models import Agent
 
         source = Agent.objects.get(pk=row["agent_id"])
         target = (
@@ -194,11 +196,6 @@ class Command(BaseCommand):
         """The Monday run as production runs it: the beat's task, fanned out to a Celery worker with
         `workers` processes on this machine, timed until every owner's four files are published. Peak memory
         is each worker process's high-water mark (VmHWM). The week's rows and files are removed afterwards."""
-        from bookofbusiness.extracts import owners_for_week, week_of
-        from bookofbusiness.models import Extract
-        from bookofbusiness.tasks import run_weekly_extracts
-        from config.celery import app
-
         agents, agencies = owners_for_week()
         owners = len(agents) + len(agencies)
         week = week_of(datetime.date(2100, 1, 6))  # a week nobody extracts

@@ -9,7 +9,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from agencies.models import Agency
+from agents.models import Agent
+from bookofbusiness.extracts import week_of, write_owner_extracts
+from bookofbusiness.models import Extract
 from consumers.models import ConsumerCase
+from delegations.models import ActingOnBehalf, Delegation
+from extranet import services
+from extranet.models import ExtranetAccount
+from portal.models import OutageNotice, User
 from tooling.demo_data import DEMO_DOMAIN, DEMO_PASSWORD, DemoBuilder, demo_sign_ins
 
 
@@ -92,7 +100,6 @@ class Command(BaseCommand):
             "The first sign-in enrols an authenticator app (the second factor). Without a phone, "
             f"`{this_python()} manage.py totp_code {manager}` prints the code it would show."
         )
-        from extranet.models import ExtranetAccount
 
         accounts = ExtranetAccount.objects.filter(agent__user__email__endswith=f"@{DEMO_DOMAIN}").exclude(password="")
         for account in accounts.select_related("agent__user"):
@@ -102,11 +109,6 @@ class Command(BaseCommand):
 
     def _demo_extranet(self):
         """The demo manager and agent get extranet accounts (the demo password) and this week's extracts."""
-        from agents.models import Agent
-        from bookofbusiness.extracts import week_of, write_owner_extracts
-        from bookofbusiness.models import Extract
-        from extranet import services
-
         agents = list(Agent.objects.filter(user__email__in=[f"manager@{DEMO_DOMAIN}", f"agent@{DEMO_DOMAIN}"]))
         week = week_of(timezone.localdate())
         for agent in agents:
@@ -121,8 +123,6 @@ class Command(BaseCommand):
         """A scheduled outage next weekend, as the service center announces them (the banner shows now)."""
         from django.utils import timezone
 
-        from portal.models import OutageNotice
-
         today = timezone.localdate()
         saturday = today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7)
         starts = timezone.make_aware(datetime.datetime.combine(saturday, datetime.time(18, 30)))
@@ -136,11 +136,6 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def _reset(self):
-        from agencies.models import Agency
-        from agents.models import Agent
-        from delegations.models import ActingOnBehalf, Delegation
-        from portal.models import OutageNotice, User
-
         OutageNotice.objects.all().delete()
         ActingOnBehalf.objects.all().delete()
         Delegation.objects.all().delete()
