@@ -202,16 +202,22 @@ def add_agent_to_agency(*, agency, by, data: dict) -> tuple[Agent, bool]:
 
 
 def update_agent_profile(*, agent: Agent, by, data: dict) -> Agent:
-    """Edit Agent Within Agency / My Agent Profile: the profile consumers see in Find Local Help."""
+    """Edit Agent Within Agency / My Agent Profile: the profile consumers see in Find Local Help. Audited with the
+    names of the fields that changed (never their values)."""
+    relations = ("languages", "product_expertise", "subsite_locations")
     with transaction.atomic():
-        for field in PROFILE_FIELDS:
-            if field in data:
-                setattr(agent, field, data[field])
-        agent.full_clean(exclude=["user", "languages", "product_expertise", "subsite_locations"])
+        changed = [field for field in PROFILE_FIELDS if field in data and getattr(agent, field) != data[field]]
+        for field in changed:
+            setattr(agent, field, data[field])
+        agent.full_clean(exclude=["user", *relations])
         agent.save()
-        for relation in ("languages", "product_expertise", "subsite_locations"):
+        for relation in relations:
             if relation in data:
-                getattr(agent, relation).set(data[relation])
+                before = set(getattr(agent, relation).values_list("pk", flat=True))
+                if before != {item.pk for item in data[relation]}:
+                    getattr(agent, relation).set(data[relation])
+                    changed.append(relation)
+        audit.record("agent.profile_changed", actor=by, obj=agent, details={"fields": changed})
     return agent
 
 

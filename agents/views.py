@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from portal import audit
 from portal.permissions import permissions_for
 
 from .forms import FindLocalHelpForm, MyProfileForm
@@ -37,7 +36,6 @@ def my_profile(request):
     )
     if request.method == "POST" and form.is_valid():
         update_agent_profile(agent=agent, by=request.user, data=form.cleaned_data)
-        audit.record("agent.profile_changed", obj=agent, details={"fields": form.changed_data})
         messages.success(request, _("Your profile was saved."))
         return redirect("agents:my_profile")
     return render(request, "agents/my_profile.html", {"agent": agent, "form": form})

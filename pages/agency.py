@@ -135,7 +135,6 @@ def agent_detail(request, agent_id: int):
             raise PermissionDenied
         if form.is_valid():
             save_agent_profile(agent=agent, by=request.user, data=form.cleaned_data)
-            audit.record("agent.profile_changed", obj=agent, details={"fields": form.changed_data})
             messages.success(request, _("The profile of %(name)s was saved.") % {"name": agent.full_name})
             return redirect("agencies:agent", agent_id=agent.pk)
     open_delegations = Delegation.objects.filter(

@@ -5,6 +5,29 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+    # What this app records in the audit log, with the sentence an auditor reads in admin (portal.audit).
+    audit_actions = {
+        "auth.signed_in": _("Signed in with password"),
+        "auth.sign_in_failed": _("Sign-in failed"),
+        "auth.signed_out": _("Signed out"),
+        "auth.locked": _("Sign-in locked after repeated failures"),
+        "auth.lock_refused": _("Sign-in refused: locked"),
+        "auth.lock_lifted": _("Sign-in lock lifted by staff"),
+        "auth.throttled": _("Sign-in refused: too many attempts from this address"),
+        "auth.password_changed": _("Password changed"),
+        "auth.password_reset": _("Password reset by e-mailed link"),
+        "auth.session_expired": _("Session ended by the portal"),
+        "otp.enrolled": _("Second factor enrolled"),
+        "otp.verified": _("Second factor verified"),
+        "otp.verify_failed": _("Second-factor code refused"),
+        "otp.recovery_code_used": _("Recovery code used"),
+        "otp.recovery_codes_issued": _("New recovery codes issued"),
+        "file.downloaded": _("File downloaded"),
+        "notice.sent": _("Notice sent"),
+        "admin.added": _("Added in admin"),
+        "admin.changed": _("Changed in admin"),
+        "admin.deleted": _("Deleted in admin"),
+    }
 
     def ready(self):
         from django.db.models.signals import post_migrate

@@ -1,4 +1,7 @@
-"""The audit log: one habit, `audit.record("case.viewed", obj=case)`, and one list of what each action means.
+"""The audit log: one habit, `audit.record("case.viewed", obj=case)`; each app declares the actions it records.
+
+State changes are recorded by the service that makes them; reads, downloads and exports (which change nothing
+and have no service) by the view that serves them.
 
 The request being served (client address, browser, the signed-in user and whom
 they act for) is known to `record` through a context variable that
@@ -11,71 +14,33 @@ import contextvars
 import logging
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
 
 logger = logging.getLogger(__name__)
 
-# Every action the portal records, with the sentence an auditor reads in admin.
-ACTIONS: dict[str, Any] = {
-    "auth.signed_in": _("Signed in with password"),
-    "auth.sign_in_failed": _("Sign-in failed"),
-    "auth.signed_out": _("Signed out"),
-    "auth.locked": _("Sign-in locked after repeated failures"),
-    "auth.lock_refused": _("Sign-in refused: locked"),
-    "auth.lock_lifted": _("Sign-in lock lifted by staff"),
-    "auth.throttled": _("Sign-in refused: too many attempts from this address"),
-    "auth.password_changed": _("Password changed"),
-    "auth.password_reset": _("Password reset by e-mailed link"),
-    "auth.session_expired": _("Session ended by the portal"),
-    "otp.enrolled": _("Second factor enrolled"),
-    "otp.verified": _("Second factor verified"),
-    "otp.verify_failed": _("Second-factor code refused"),
-    "otp.recovery_code_used": _("Recovery code used"),
-    "otp.recovery_codes_issued": _("New recovery codes issued"),
-    "case.viewed": _("Consumer case viewed"),
-    "case.created": _("New business: case created"),
-    "case.change_reported": _("Change reported for the household"),
-    "case.document_uploaded": _("Verification document uploaded"),
-    "case.document_downloaded": _("Case document downloaded"),
-    "case.renewal_recorded": _("Renewal status recorded"),
-    "access_code.generated": _("Access code generated after identity verification"),
-    "access_code.used": _("Access code used to request help"),
-    "access_code.refused": _("Request for help refused: case number or access code did not match"),
-    "delegation.requested": _("Consumer asked a helper for help"),
-    "delegation.accepted": _("Delegation accepted"),
-    "delegation.declined": _("Delegation declined"),
-    "delegation.ended": _("Delegation ended"),
-    "cases.listed": _("List of consumer cases viewed"),
-    "export.created": _("Export made"),
-    "file.downloaded": _("File downloaded"),
-    "acting.started": _("Started acting on behalf of an agent"),
-    "acting.stopped": _("Stopped acting on behalf of an agent"),
-    "delegation.changed": _("Delegation changed"),
-    "delegation.transferred": _("Delegation transferred"),
-    "agent.status_changed": _("Agent made Active or Inactive in the agency"),
-    "agent.profile_changed": _("Agent profile changed"),
-    "agency.account_changed": _("Agency account changed"),
-    "agency.location_changed": _("Agency location or hours changed"),
-    "agency.document_uploaded": _("Agency document uploaded"),
-    "agency.staff_added": _("Admin Staff added"),
-    "agency.staff_changed": _("Admin Staff grants changed"),
-    "agency.staff_removed": _("Admin Staff removed"),
-    "notice.sent": _("Notice sent"),
-    "agent.certification_changed": _("Agent certification changed"),
-    "extranet.onboarding_sent": _("Extranet onboarding e-mails sent"),
-    "extranet.reset_requested": _("Extranet password reset link sent"),
-    "extranet.password_set": _("Extranet password set"),
-    "extranet.password_expired": _("Extranet sign-in refused: password expired"),
-    "extranet.deactivated": _("Extranet account deactivated"),
-    "admin.added": _("Added in admin"),
-    "admin.changed": _("Changed in admin"),
-    "admin.deleted": _("Deleted in admin"),
-}
+
+def actions() -> dict[str, Any]:
+    """Every action the portal records, with the sentence an auditor reads in admin. Each app declares its own
+    in its AppConfig (`audit_actions`); a code two apps declare is an error."""
+    global _actions
+    if _actions is None:
+        collected: dict[str, Any] = {}
+        for config in apps.get_app_configs():
+            for code, sentence in getattr(config, "audit_actions", {}).items():
+                if code in collected:
+                    raise ImproperlyConfigured(f"Audit action {code!r} is declared twice (again by {config.label}).")
+                collected[code] = sentence
+        _actions = collected
+    return _actions
+
+
+_actions: dict[str, Any] | None = None
 
 _current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
     "audit_current_request", default=None
@@ -129,8 +94,8 @@ def record(
 
 def record_event(event: AuditEvent, *, request: HttpRequest | None = None) -> AuditEvent:
     """Complete an event with what the request being served knows (who, from where), and save it."""
-    if event.action not in ACTIONS:
-        raise ValueError(f"Unknown audit action {event.action!r}: add it to portal.audit.ACTIONS.")
+    if event.action not in actions():
+        raise ValueError(f"Unknown audit action {event.action!r}: declare it in its app's AppConfig.audit_actions.")
     request = request or _current_request.get()
     user = getattr(request, "user", None)
     if event.actor_id is None and user is not None and user.is_authenticated:
@@ -154,7 +119,7 @@ def audit_label(obj: models.Model) -> str:
 
 
 def describe(action: str) -> str:
-    return str(ACTIONS.get(action, action))
+    return str(actions().get(action, action))
 
 
 def record_case_list(request: HttpRequest, *, view: str, page) -> AuditEvent:
