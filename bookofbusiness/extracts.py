@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import hashlib
 import logging
 import os
 import tempfile
@@ -30,6 +29,7 @@ from agents.models import Agent
 from consumers.models import Verification
 from delegations.models import Delegation
 from portal.choices import Language
+from portal.uploads import sha256_of
 
 from . import exports
 from .models import Extract, FileFormat
@@ -228,12 +228,7 @@ def publish(spools: dict, *, rows: int) -> None:
     try:
         for extract, spool in spools.items():
             size = spool.seek(0, 2)
-            spool.seek(0)
-            digest = hashlib.sha256()
-            for chunk in iter(lambda spool=spool: spool.read(1024 * 1024), b""):
-                digest.update(chunk)
-            spool.seek(0)
-            sha256 = digest.hexdigest()
+            sha256 = sha256_of(spool)
             name = default_storage.save(extract_path(extract, sha256), File(spool))
             saved[extract] = {"name": name, "size": size, "sha256": sha256}
 

@@ -1,7 +1,6 @@
 """Book of Business exports that are too large to stream back: a Celery task writes them to private storage."""
 
 import datetime
-import hashlib
 import tempfile
 
 from django.core.files import File
@@ -15,6 +14,7 @@ from portal import audit
 from portal.notifications import notify
 from portal.permissions import Capability, permissions_for
 from portal.queueing import enqueue
+from portal.uploads import sha256_of
 
 from . import exports, tasks
 from .forms import BookFilterForm
@@ -129,14 +129,10 @@ def write_export(job: BookOfBusinessExport) -> BookOfBusinessExport:
             count -= 1  # the header line
         else:
             count = exports.write_xlsx(rows, spool, progress=progress)
-        spool.seek(0)
-        digest = hashlib.sha256()
-        for chunk in iter(lambda: spool.read(1024 * 1024), b""):
-            digest.update(chunk)
-        spool.seek(0)
+        sha256 = sha256_of(spool)
         name = f"exports/{job.requested_by_id}/book-of-business-{job.pk}.{job.file_format}"
         job.file.save(name, File(spool), save=False)
-    job.sha256 = digest.hexdigest()
+    job.sha256 = sha256
     job.rows_written = count
     job.status = BookOfBusinessExport.Status.READY
     job.finished_at = timezone.now()

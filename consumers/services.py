@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencies.models import Membership
 from delegations.models import Delegation
+from delegations.services import open_delegation
 from portal import audit
 from portal.models import User
 from portal.notifications import notify
@@ -23,11 +23,6 @@ ACCESS_CODE_DAYS = 30
 
 class CaseError(Exception):
     """A change to a case that cannot be made; the message is fit for the page."""
-
-
-def present_agency_id(agent) -> int | None:
-    membership = Membership.objects.filter(user_id=agent.user_id, status=Membership.Status.ACTIVE).first()
-    return membership.agency_id if membership else None
 
 
 def possible_duplicates(*, first_name: str, last_name: str, date_of_birth, zip_code: str):
@@ -56,16 +51,8 @@ def write_new_business(*, agent, by, applicant: dict, household: list[dict], cov
         HouseholdMember.objects.bulk_create([HouseholdMember(case=case, **member) for member in household])
         case.current_enrollment = Enrollment.objects.create(case=case, status=Enrollment.Status.PENDING, **coverage)
         case.save(update_fields=["current_enrollment"])
-        now = timezone.now()
-        Delegation.objects.create(
-            case=case,
-            agent=agent,
-            agency_id=present_agency_id(agent),
-            status=Delegation.Status.ACTIVE,
-            origin=Delegation.Origin.NEW_BUSINESS,
-            requested_at=now,
-            started_at=now,
-        )
+        open_delegation(case=case, agent=agent, status=Delegation.Status.ACTIVE,
+                        origin=Delegation.Origin.NEW_BUSINESS, at=timezone.now())  # fmt: skip
         audit.record("case.created", actor=by, obj=case, details={"agent": agent.license_number})
     return case
 
@@ -160,14 +147,8 @@ def request_help(*, agent, case_number: str, access_code: str) -> Delegation:
         matching.save(update_fields=["used_at"])
         try:
             with transaction.atomic():
-                delegation = Delegation.objects.create(
-                    case=case,
-                    agent=agent,
-                    agency_id=present_agency_id(agent),
-                    status=Delegation.Status.PENDING,
-                    origin=Delegation.Origin.FIND_LOCAL_HELP,
-                    requested_at=now,
-                )
+                delegation = open_delegation(case=case, agent=agent, status=Delegation.Status.PENDING,
+                                             origin=Delegation.Origin.FIND_LOCAL_HELP, at=now)  # fmt: skip
         except IntegrityError:
             raise CaseError(
                 _("This case already has a helper or a request waiting. To change helpers, call Customer Service.")

@@ -19,6 +19,22 @@ class DelegationError(Exception):
     """A delegation change that cannot be made; the message is fit for the page."""
 
 
+def open_delegation(*, case, agent, status: str, origin: str, at) -> Delegation:
+    """A new delegation of `case` to `agent`, within the agency the agent is Active in now (or none): Pending
+    for a request, Active at once for Write new business. The partial unique index refuses a second open one
+    (IntegrityError), which the caller turns into its own message."""
+    membership = Membership.objects.filter(user_id=agent.user_id, status=Membership.Status.ACTIVE).first()
+    return Delegation.objects.create(
+        case=case,
+        agent=agent,
+        agency_id=membership.agency_id if membership else None,
+        status=status,
+        origin=origin,
+        requested_at=at,
+        started_at=at if status == Delegation.Status.ACTIVE else None,
+    )
+
+
 def transfer_delegations(*, by, agency, from_agent, to_agent, case_ids=None) -> int:
     """Move the agency's active delegations of `from_agent` (all, or those of `case_ids`) to `to_agent`,
     in one transaction: each is ended as transferred and a new active one starts, linked to it.

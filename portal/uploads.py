@@ -42,10 +42,15 @@ def check_upload(upload) -> CheckedUpload:
             _("Only PDF, JPEG and PNG files can be uploaded; this file is something else, whatever its name."),
             code="wrong_type",
         )
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     content_type, extension = kind
-    return CheckedUpload(content_type=content_type, extension=extension, size=upload.size, sha256=digest.hexdigest())
+    return CheckedUpload(content_type=content_type, extension=extension, size=upload.size, sha256=sha256_of(upload))
+
+
+def sha256_of(file) -> str:
+    """The SHA-256 of a file's whole content, read in 1 MiB chunks from its start; the file is left at its start."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
