@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,6 +54,42 @@ def book_for(user, *, agent=None) -> QuerySet[Delegation]:
         own = permissions.agent_id
         rows = rows.filter(agent_id=own) if own is not None else rows.none()
     return book_rows(rows)
+
+
+@dataclass(frozen=True)
+class BookScope:
+    """Whose Book of Business a person is shown: the agency's (with its agents to narrow it by), narrowed to one
+    of them, or their own. `allowed` is False for a person with no book; `agent_missing` when the agent asked
+    for is not one of the agency's."""
+
+    allowed: bool
+    agents: QuerySet | None = None
+    agent: object | None = None
+    agent_missing: bool = False
+
+
+def book_scope(scope_user, *, acting: bool, agent_id=None, mine: bool = False) -> BookScope:
+    """The agency's book for a person who may view it (not while acting on behalf: then the agent's own), narrowed
+    to `agent_id` or, with `mine`, to the person's own delegations; an agent's own book otherwise."""
+    permissions = permissions_for(scope_user)
+    if not acting and permissions.allows(Capability.VIEW_BOOK):
+        agents = agency_agents_for(scope_user).order_by("last_name", "first_name")
+        if mine and permissions.agent is not None:
+            return BookScope(allowed=True, agents=agents, agent=permissions.agent)
+        if str(agent_id or "").isdigit():
+            agent = agents.filter(pk=agent_id).first()
+            return BookScope(allowed=True, agents=agents, agent=agent, agent_missing=agent is None)
+        return BookScope(allowed=True, agents=agents)
+    return BookScope(allowed=permissions.allows(Capability.OWN_DELEGATIONS))
+
+
+def filtered_book(scope_user, *, agent=None, filters: dict | None, searched: bool = False) -> QuerySet[Delegation]:
+    """The book `book_for` gives, with the view's filters (a BookFilterForm's cleaned data) applied and sorted;
+    nothing at all for filters that did not validate (None)."""
+    rows = book_for(scope_user, agent=agent)
+    if filters is None:
+        return rows.none()
+    return sort_book(filter_book(rows, filters), filters.get("sort") or "name", searched=searched)
 
 
 def book_rows(rows: QuerySet[Delegation]) -> QuerySet[Delegation]:

@@ -5,21 +5,20 @@ import tempfile
 
 from django.core.files import File
 from django.db import transaction
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agents.selectors import agency_agents_for
 from portal import audit
 from portal.notifications import notify
-from portal.permissions import Capability, permissions_for
 from portal.queueing import enqueue
 from portal.uploads import sha256_of
 
 from . import exports, tasks
 from .forms import BookFilterForm
 from .models import BookOfBusinessExport, FileFormat
-from .selectors import book_for, filter_book, sort_book
+from .selectors import book_scope, filtered_book
 
 STREAM_LIMIT = 20_000  # rows: above this an export is written by a task and lands in the Secure Mailbox
 EXPORT_DAYS = 7
@@ -55,44 +54,19 @@ def requeue_exports(*, older_than: datetime.timedelta = datetime.timedelta(minut
     return sum(enqueue(tasks.write_export, args=[pk]) for pk in waiting.values_list("pk", flat=True))
 
 
-def book_from_params(*, scope_user, params, acting: bool = False):
-    """Whose book and which rows, from the view's query parameters: the agency's (narrowed to one agent,
-    or to the manager's own with `mine`), or an agent's own. Returns (rows, form, sort, agent)."""
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import get_object_or_404
-
-    permissions = permissions_for(scope_user)
-    agent, agents = None, None
-    if not acting and permissions.allows(Capability.VIEW_BOOK):
-        agents = agency_agents_for(scope_user).order_by("last_name", "first_name")
-        if params.get("mine") and permissions.agent is not None:
-            agent = permissions.agent
-        elif str(params.get("agent", "")).isdigit():
-            agent = get_object_or_404(agents, pk=params["agent"])
-    elif not permissions.allows(Capability.OWN_DELEGATIONS):
-        raise PermissionDenied
-    rows = book_for(scope_user, agent=agent)
-    form = BookFilterForm(params or None, agents=agents)
-    sort = "name"
-    if form.is_valid():
-        rows = filter_book(rows, form.cleaned_data)
-        sort = form.cleaned_data.get("sort") or "name"
-    elif form.is_bound:
-        rows = rows.none()
-    return sort_book(rows, sort, searched=form.searched), form, sort, agent
-
-
 def rows_for_export(job: BookOfBusinessExport):
-    """The same rows the person saw: their scope and the filters of the view, rebuilt in the task."""
-    from django.http import QueryDict
-
+    """The same rows the person saw: their scope and the filters of the view, rebuilt in the task (the stored
+    query parameters read by the view's own form; a filter that no longer holds gives no rows)."""
     params = QueryDict(mutable=True)
     params.update(job.filters)
     scope_user = job.agent.user if job.agent_id else job.requested_by
-    rows, _form, _sort, _agent = book_from_params(
-        scope_user=scope_user, params=params, acting=scope_user.pk != job.requested_by_id
-    )
-    return rows
+    scope = book_scope(scope_user, acting=scope_user.pk != job.requested_by_id, agent_id=params.get("agent"),
+                       mine=bool(params.get("mine")))  # fmt: skip
+    if not scope.allowed or scope.agent_missing:
+        return filtered_book(scope_user, filters=None)
+    form = BookFilterForm(params or None, agents=scope.agents)
+    filters = form.cleaned_data if form.is_valid() else (None if form.is_bound else {})
+    return filtered_book(scope_user, agent=scope.agent, filters=filters, searched=form.searched)
 
 
 def expire_exports(*, now: datetime.datetime | None = None) -> int:

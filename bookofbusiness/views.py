@@ -1,11 +1,13 @@
 """The Book of Business online, and its exports."""
 
 import tempfile
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,22 +17,41 @@ from portal.downloads import private_download
 from portal.permissions import Capability, permissions_for
 
 from . import exports, services
+from .forms import BookFilterForm
 from .models import BookOfBusinessExport, FileFormat
-from .selectors import page_of_book
+from .selectors import book_scope, filtered_book, page_of_book
 
 PAGE_SIZE = 50
 
 
-def _filtered(request):
-    return services.book_from_params(
-        scope_user=request.scope_user, params=request.GET, acting=request.acting is not None
-    )
+@dataclass(frozen=True)
+class Book:
+    rows: QuerySet
+    form: BookFilterForm
+    sort: str
+    agent: object | None
+
+
+def _book(request) -> Book:
+    """The book the request asks for: whose (from its scope, 403 if none, 404 for another agency's agent), then
+    the filter form validated here; filters that do not validate show nothing and say why beside them."""
+    scope = book_scope(request.scope_user, acting=request.acting is not None, agent_id=request.GET.get("agent"),
+                       mine=bool(request.GET.get("mine")))  # fmt: skip
+    if not scope.allowed:
+        raise PermissionDenied
+    if scope.agent_missing:
+        raise Http404
+    form = BookFilterForm(request.GET or None, agents=scope.agents)
+    filters = form.cleaned_data if form.is_valid() else (None if form.is_bound else {})
+    rows = filtered_book(request.scope_user, agent=scope.agent, filters=filters, searched=form.searched)
+    return Book(rows=rows, form=form, sort=(filters or {}).get("sort") or "name", agent=scope.agent)
 
 
 @login_required
 def book(request):
     """The Book of Business: filters, sort on every column, search, paging; the export of what it shows."""
-    rows, form, sort, agent = _filtered(request)
+    book = _book(request)
+    rows, form, sort, agent = book.rows, book.form, book.sort, book.agent
     page = page_of_book(rows, request.GET.get("page"), per_page=PAGE_SIZE, sort=None if form.searched else sort)
     audit.record_case_list(request, view="book_of_business", page=page)
     can_export = permissions_for(request.scope_user).allows(Capability.EXPORT_BOOK)
@@ -49,7 +70,7 @@ def export(request, file_format: str):
         raise PermissionDenied
     if not permissions_for(request.scope_user).allows(Capability.EXPORT_BOOK):
         raise PermissionDenied
-    rows, form, sort, agent = _filtered(request)
+    rows = _book(request).rows
     count = rows.count()
     filters = {key: value for key, value in request.GET.items() if key != "page"}
     if count > services.STREAM_LIMIT:

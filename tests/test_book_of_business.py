@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from bookofbusiness import services
 from bookofbusiness.exports import BOOK_COLUMNS, headers
 from bookofbusiness.models import BookOfBusinessExport
+from bookofbusiness.selectors import filtered_book
 from portal.models import AuditEvent, MailboxMessage
 
 from .factories import (
@@ -230,13 +231,10 @@ def test_sorts_on_the_cases_columns_follow_a_case_index(client, book, sort):
     """A sort on a column of the case walks that column's index on the case and stops after the page, rather
     than joining and sorting a whole 100,000-case agency (ties are broken by the case, which the index holds)."""
     from django.db import connection, transaction
-    from django.http import QueryDict
 
     from bookofbusiness.selectors import page_of_book
 
-    rows, _form, _sort, _agent = services.book_from_params(
-        scope_user=book["manager"].user, params=QueryDict(f"sort={sort}")
-    )
+    rows = filtered_book(book["manager"].user, filters={"sort": sort})
     sql, params = rows.values("pk").query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: rule out what a big one makes too slow
@@ -314,7 +312,6 @@ def test_pages_sorted_on_the_enrollment_hold_every_case_once_in_the_books_order(
     """Sorted on the enrollment, the pages are read in two parts (cases with a current enrollment, walked along
     an enrollment sort index; cases without one); page after page they must give the sorted book exactly:
     ties, the cases without an enrollment first (descending) or last (ascending), nothing twice or missed."""
-    from django.http import QueryDict
 
     from bookofbusiness.selectors import page_of_book
 
@@ -325,9 +322,7 @@ def test_pages_sorted_on_the_enrollment_hold_every_case_once_in_the_books_order(
         case.current_enrollment.save()
     for n in range(2):
         delegate(ConsumerCaseFactory(first_name=f"Unenrolled{n}"), agent=rosa, agency=agency)
-    rows, _form, sort, _agent = services.book_from_params(
-        scope_user=book["manager"].user, params=QueryDict(f"sort={sort}")
-    )
+    rows = filtered_book(book["manager"].user, filters={"sort": sort})
     expected = list(rows.values_list("pk", flat=True))
     assert len(expected) == 9
     for per_page in (1, 2, 4, 50):
@@ -339,11 +334,10 @@ def test_pages_sorted_on_the_enrollment_hold_every_case_once_in_the_books_order(
 
 def test_a_sort_on_the_enrollment_follows_an_enrollment_index(book):
     from django.db import connection, transaction
-    from django.http import QueryDict
 
     from bookofbusiness.selectors import EnrollmentSorted
 
-    rows, *_ = services.book_from_params(scope_user=book["manager"].user, params=QueryDict("sort=-net"))
+    rows = filtered_book(book["manager"].user, filters={"sort": "-net"})
     enrolled = EnrollmentSorted(rows, descending=True).parts[1]
     sql, params = enrolled[:50].query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -358,7 +352,6 @@ def test_pages_sorted_by_items_due_hold_every_case_once_in_the_books_order(book)
     """By items due, soonest first, the pages walk the open items in date order and keep each case where it first
     appears; page after page they must give the sorted book: a case with several items at its earliest one,
     equal dates by case, closed items ignored, cases with nothing open last."""
-    from django.http import QueryDict
 
     from bookofbusiness.selectors import page_of_book
 
@@ -368,9 +361,8 @@ def test_pages_sorted_by_items_due_hold_every_case_once_in_the_books_order(book)
         for day in days:
             VerificationFactory(case=case, due_date=today + datetime.timedelta(days=day))
     VerificationFactory(case=book["cases"]["ana"], due_date=today - datetime.timedelta(days=9), status="verified")
-    rows, _form, sort, _agent = services.book_from_params(
-        scope_user=book["manager"].user, params=QueryDict("sort=due")
-    )
+    sort = "due"
+    rows = filtered_book(book["manager"].user, filters={"sort": sort})
     expected = list(rows.values_list("pk", flat=True))
     assert len(expected) == 7
     for per_page in (1, 2, 3, 50):
