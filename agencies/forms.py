@@ -11,6 +11,7 @@ from portal.uploads import check_upload
 from portal.validators import validate_california_zip_code
 
 from .models import Agency, AgencyDocument, AgencyLocation, Membership, OpeningHours
+from .services import ACCOUNT_FIELDS, LOCATION_FIELDS
 
 ROSTER_SORTS = {
     "name": ("last_name", "first_name", "pk"),
@@ -37,13 +38,13 @@ class RosterFilterForm(forms.Form):
 class AgencyAccountForm(forms.ModelForm):
     class Meta:
         model = Agency
-        fields = ["legal_name", "public_name", "phone", "email"]
+        fields = list(ACCOUNT_FIELDS)
 
 
 class AgencyLocationForm(forms.ModelForm):
     class Meta:
         model = AgencyLocation
-        fields = ["name", "street", "city", "zip_code", "county", "phone", "is_listed"]
+        fields = list(LOCATION_FIELDS)
 
     def clean_zip_code(self):
         zip_code = self.cleaned_data["zip_code"]

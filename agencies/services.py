@@ -9,30 +9,48 @@ from portal.invitations import send_invitation
 from portal.models import User
 from portal.permissions import ADMIN_STAFF_GRANTS
 
-from .models import Agency, AgencyDocument, AgencyLocation, Membership
+from .models import Agency, AgencyDocument, AgencyLocation, Membership, OpeningHours
 
 
 class AgencyError(Exception):
     """An agency change that cannot be made; the message is fit for the page."""
 
 
-def update_agency_account(*, agency: Agency, by, form) -> Agency:
-    """Save the Agency Account form (names and contact; FEIN, license and certification are the service center's)."""
+ACCOUNT_FIELDS = ("legal_name", "public_name", "phone", "email")  # FEIN, license, certification: the service center's
+LOCATION_FIELDS = ("name", "street", "city", "zip_code", "county", "phone", "is_listed")
+
+
+def update_agency_account(*, agency: Agency, by, data: dict) -> Agency:
+    """Change the Agency Account's names and contact. Audited with the names of the fields that changed."""
     with transaction.atomic():
-        agency = form.save()
-        audit.record("agency.account_changed", actor=by, obj=agency, details={"fields": form.changed_data})
+        # Against the stored values: a ModelForm's validation has already put the new ones on `agency`.
+        stored = Agency.objects.filter(pk=agency.pk).values(*ACCOUNT_FIELDS).get()
+        changed = [field for field in ACCOUNT_FIELDS if field in data and stored[field] != data[field]]
+        for field in changed:
+            setattr(agency, field, data[field])
+        agency.full_clean()
+        agency.save()
+        audit.record("agency.account_changed", actor=by, obj=agency, details={"fields": changed})
     return agency
 
 
-def save_location(*, agency: Agency, by, form, hours) -> AgencyLocation:
-    """Save a subsite and its opening hours together."""
+def save_location(
+    *, agency: Agency, by, location: AgencyLocation | None, data: dict, hours: list[dict]
+) -> AgencyLocation:
+    """Add a subsite (`location` None) or change one, and set its opening hours to exactly `hours`
+    ({weekday, opens_at, closes_at} each), together."""
     with transaction.atomic():
-        location = form.save(commit=False)
-        location.agency = agency
+        location = location or AgencyLocation(agency=agency)
+        for field in LOCATION_FIELDS:
+            if field in data:
+                setattr(location, field, data[field])
         location.clean()
         location.save()
-        hours.instance = location
-        hours.save()
+        location.hours.all().delete()
+        OpeningHours.objects.bulk_create([
+            OpeningHours(location=location, weekday=day["weekday"], opens_at=day["opens_at"], closes_at=day["closes_at"])
+            for day in hours
+        ])  # fmt: skip
         audit.record("agency.location_changed", actor=by, obj=location, object_label=f"location {location.name}")
     return location
 
@@ -66,11 +84,15 @@ def add_admin_staff(*, agency: Agency, by, data: dict) -> Membership:
     return membership
 
 
-def change_grants(*, membership: Membership, by, form) -> Membership:
+def change_grants(*, membership: Membership, by, grants: dict) -> Membership:
+    """Set what Admin Staff may do (the fields of ADMIN_STAFF_GRANTS that `grants` names)."""
     with transaction.atomic():
-        membership = form.save()
-        grants = {field: getattr(membership, field) for field in ADMIN_STAFF_GRANTS}
-        audit.record("agency.staff_changed", actor=by, obj=membership.user, details=grants)
+        for field in ADMIN_STAFF_GRANTS:
+            if field in grants:
+                setattr(membership, field, bool(grants[field]))
+        membership.save(update_fields=[*ADMIN_STAFF_GRANTS, "updated_at"])
+        audit.record("agency.staff_changed", actor=by, obj=membership.user,
+                     details={field: getattr(membership, field) for field in ADMIN_STAFF_GRANTS})  # fmt: skip
     return membership
 
 

@@ -68,7 +68,7 @@ def admin_staff_member(request, membership_id: int):
             )
             return redirect("agencies:admin_staff")
         if form.is_valid():
-            services.change_grants(membership=member, by=request.user, form=form)
+            services.change_grants(membership=member, by=request.user, grants=form.cleaned_data)
             messages.success(request, _("What %(email)s may do was saved.") % {"email": member.user.email})
             return redirect("agencies:admin_staff")
     return render(request, "agencies/admin_staff_member.html", {"member": member, "form": form})
@@ -98,7 +98,7 @@ def agency_account_edit(request):
     membership = membership_allowing(request, Capability.EDIT_ACCOUNT)
     form = AgencyAccountForm(request.POST if request.method == "POST" else None, instance=membership.agency)
     if request.method == "POST" and form.is_valid():
-        services.update_agency_account(agency=membership.agency, by=request.user, form=form)
+        services.update_agency_account(agency=membership.agency, by=request.user, data=form.cleaned_data)
         messages.success(request, _("The agency account was saved."))
         return redirect("agencies:account")
     return render(request, "agencies/account_edit.html", {"form": form, "agency": membership.agency})
@@ -112,7 +112,9 @@ def location_edit(request, location_id: int | None = None):
     form = AgencyLocationForm(request.POST if request.method == "POST" else None, instance=location)
     hours = OpeningHoursFormSet(request.POST if request.method == "POST" else None, instance=location, prefix="hours")
     if request.method == "POST" and form.is_valid() and hours.is_valid():
-        services.save_location(agency=membership.agency, by=request.user, form=form, hours=hours)
+        days = [day for day in hours.cleaned_data if day and not day.get("DELETE")]
+        services.save_location(agency=membership.agency, by=request.user, location=location, data=form.cleaned_data,
+                               hours=days)  # fmt: skip
         messages.success(request, _("The location was saved."))
         return redirect("agencies:account")
     return render(

@@ -206,7 +206,9 @@ def update_agent_profile(*, agent: Agent, by, data: dict) -> Agent:
     names of the fields that changed (never their values)."""
     relations = ("languages", "product_expertise", "subsite_locations")
     with transaction.atomic():
-        changed = [field for field in PROFILE_FIELDS if field in data and getattr(agent, field) != data[field]]
+        # Against the stored values: a ModelForm's validation has already put the new ones on `agent`.
+        stored = Agent.objects.filter(pk=agent.pk).values(*PROFILE_FIELDS).get()
+        changed = [field for field in PROFILE_FIELDS if field in data and stored[field] != data[field]]
         for field in changed:
             setattr(agent, field, data[field])
         agent.full_clean(exclude=["user", *relations])

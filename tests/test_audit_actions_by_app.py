@@ -60,3 +60,18 @@ def test_a_profile_change_is_recorded_once_by_the_service_with_the_fields_that_c
     (event,) = AuditEvent.objects.filter(action="agent.profile_changed")
     assert event.actor == editor and event.object_id == str(agent.pk)
     assert event.details == {"fields": ["biography"]}, "names only, never values; an unchanged phone is not listed"
+
+
+@pytest.mark.django_db
+def test_a_profile_changed_through_the_page_is_audited_with_what_changed(client):
+    from .factories import agency_with_manager, agent_in, sign_in
+
+    agency, manager = agency_with_manager()
+    agent = agent_in(agency, biography="Old words")
+    sign_in(client, manager.user)
+    page = client.get(f"/agency/agents/{agent.pk}/")
+    data = {key: value for key, value in page.context["form"].initial.items() if value is not None}
+    data.update(biography="New words", languages=[], product_expertise=[], subsite_locations=[])
+    client.post(f"/agency/agents/{agent.pk}/", {k: v for k, v in data.items() if not hasattr(v, "pk")})
+    (event,) = AuditEvent.objects.filter(action="agent.profile_changed")
+    assert "biography" in event.details["fields"] and "phone" not in event.details["fields"]
