@@ -259,6 +259,16 @@ def extract_path(extract: Extract, sha256: str) -> str:
     return f"extracts/{extract.week:%Y-%m-%d}/{owner}/{extract.kind}-{sha256[:16]}.{extract.file_format}"
 
 
+def run_week(monday: datetime.date, *, write) -> dict:
+    """The Monday run, one way for the beat's task and the command alike: the week's owners cut into batches,
+    each handed to `write(scope, owner_ids)` (a task to queue, or a batch to write here), then retention."""
+    agents, agencies = owners_for_week()
+    batches = owner_batches(agents, agencies)
+    results = [write(scope, batch) for scope, batch in batches]
+    return {"week": monday.isoformat(), "agents": len(agents), "agencies": len(agencies), "tasks": len(batches),
+            "results": results, "purged": purge_old_extracts()}  # fmt: skip
+
+
 def oldest_week_kept(*, today: datetime.date | None = None) -> datetime.date:
     """The Monday of the oldest week whose extracts are kept: EXTRACT_RETENTION_WEEKS before this week."""
     return week_of(today or timezone.localdate()) - datetime.timedelta(weeks=settings.EXTRACT_RETENTION_WEEKS)

@@ -47,12 +47,8 @@ def write_owner_extracts(self, scope: str, owner_ids: list[int], week: str) -> i
 def run_weekly_extracts(week: str | None = None) -> dict:
     """Monday 04:00: fan the week's extracts out in batches of owners, one task each."""
     monday = datetime.date.fromisoformat(week) if week else extracts.week_of(timezone.localdate())
-    agents, agencies = extracts.owners_for_week()
-    jobs = [
-        write_owner_extracts.s(scope, batch, monday.isoformat())
-        for scope, batch in extracts.owner_batches(agents, agencies)
-    ]
-    group(jobs).apply_async()
-    purged = extracts.purge_old_extracts()
-    return {"week": monday.isoformat(), "agents": len(agents), "agencies": len(agencies), "tasks": len(jobs),
-            "purged": purged}  # fmt: skip
+    run = extracts.run_week(
+        monday, write=lambda scope, batch: write_owner_extracts.s(scope, batch, monday.isoformat())
+    )
+    group(run.pop("results")).apply_async()  # one task per batch of owners
+    return run

@@ -7,14 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from bookofbusiness.extracts import (
-    oldest_week_kept,
-    owner_batches,
-    owners_for_week,
-    purge_old_extracts,
-    week_of,
-    write_owner_extracts,
-)
+from bookofbusiness.extracts import oldest_week_kept, run_week, week_of, write_owner_extracts
 
 
 class Command(BaseCommand):
@@ -35,12 +28,10 @@ class Command(BaseCommand):
                 f"{settings.EXTRACT_RETENTION_WEEKS} weeks are kept (from {oldest_kept})."
             )
         started = time.monotonic()
-        agents, agencies = owners_for_week()
-        written = 0
-        for scope, batch in owner_batches(agents, agencies):
-            written += write_owner_extracts(scope=scope, owner_ids=batch, week=monday)
-        purged = purge_old_extracts()
+        run = run_week(
+            monday, write=lambda scope, batch: write_owner_extracts(scope=scope, owner_ids=batch, week=monday)
+        )
         self.stdout.write(
-            f"Week of {monday}: {written} extracts written for {len(agents)} agents and {len(agencies)} agencies "
-            f"in {time.monotonic() - started:.1f} s; {purged} old extracts removed."
+            f"Week of {monday}: {sum(run['results'])} extracts written for {run['agents']} agents and "
+            f"{run['agencies']} agencies in {time.monotonic() - started:.1f} s; {run['purged']} old extracts removed."
         )
