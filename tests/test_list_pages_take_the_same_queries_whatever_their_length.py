@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from extranet import services as extranet
 from portal.notifications import notify
 
+from .extranet_support import GOOD, MONDAY, extranet_client, published
 from .factories import agency_with_manager, agent_in, delegate, sign_in
-from .test_extranet import GOOD, MONDAY, extranet_client, published
 
 pytestmark = pytest.mark.django_db
 
