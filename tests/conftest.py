@@ -1,5 +1,6 @@
 import datetime
 import os
+import zoneinfo
 
 import pytest
 import time_machine
@@ -32,8 +33,13 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(autouse=True)
 def _clock(request):
+    from django.conf import settings
+
     marker = request.node.get_closest_marker("frozen_at")
     moment = marker.args[0] if marker else SUITE_STARTED
+    # time-machine also sets the process's time zone to the destination's: keep it the portal's, as Django
+    # sets it in production, not UTC (under which date.today() would be a day ahead every evening).
+    moment = moment.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
     with time_machine.travel(moment, tick=marker.kwargs.get("tick", True) if marker else True):
         yield
 

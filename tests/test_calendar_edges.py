@@ -125,3 +125,16 @@ def test_a_lock_on_the_25_hour_night_lasts_sixty_real_minutes_though_the_clock_r
         assert lockout.active_lock(user.email)
     with time_machine.travel(locked_at + datetime.timedelta(minutes=60, seconds=1), tick=False):
         assert lockout.active_lock(user.email) is None
+
+
+def test_a_membership_started_on_new_years_eve_evening_starts_that_day_whatever_the_process_time_zone(client):
+    # Travelling to a UTC moment also sets the process's time zone to UTC (as on a server left in UTC): the
+    # portal's day must still be California's.
+    with time_machine.travel(NEW_YEARS_EVE.astimezone(datetime.UTC), tick=False):
+        agency, manager = agency_with_manager()
+        rosa = agent_in(agency)
+        assert rosa.user.memberships.get().started_on == datetime.date(2027, 12, 31)
+        sign_in(client, manager.user)
+        client.post(f"/agency/agents/{rosa.pk}/status/", {"status": "inactive"})
+        membership = rosa.user.memberships.get()
+        assert (membership.status, membership.ended_on) == ("inactive", datetime.date(2027, 12, 31))
