@@ -153,6 +153,12 @@ class AgencyDocument(PrivateFile):
         ordering = ["agency", "-uploaded_at"]
 
 
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        """The Active membership among these, with its agency: a person has at most one (by constraint)."""
+        return self.filter(status=MembershipStatus.ACTIVE).select_related("agency").first()
+
+
 class Membership(TimeStampedModel):
     """A person's place in an agency (the agency agreement): manager, admin staff or agent.
 
@@ -162,6 +168,8 @@ class Membership(TimeStampedModel):
 
     Role = MembershipRole  # in portal.choices, so the permission layer knows them without this app
     Status = MembershipStatus
+
+    objects = MembershipQuerySet.as_manager()
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"

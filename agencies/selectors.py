@@ -41,7 +41,7 @@ def agency_documents_for(user) -> QuerySet[AgencyDocument]:
 def people_to_tell(agent) -> list:
     """The agent and the managers of the agency they are active in."""
     people = [agent.user]
-    membership = Membership.objects.filter(user_id=agent.user_id, status=Membership.Status.ACTIVE).first()
+    membership = Membership.objects.filter(user_id=agent.user_id).current()
     if membership is not None:
         managers = Membership.objects.filter(
             agency_id=membership.agency_id, role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE

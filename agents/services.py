@@ -143,7 +143,7 @@ def add_agent_to_agency(*, agency, by, data: dict) -> tuple[Agent, bool]:
     with transaction.atomic():
         existing = Agent.objects.select_for_update().filter(license_number=license_number).first()
         if existing is not None:
-            active = Membership.objects.filter(user_id=existing.user_id, status=Membership.Status.ACTIVE).first()
+            active = Membership.objects.filter(user_id=existing.user_id).current()
             if active is not None and active.agency_id == agency.pk:
                 raise AgentError(
                     _("%(name)s is already on your roster.") % {"name": existing.full_name}, field="license_number"

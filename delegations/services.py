@@ -23,7 +23,7 @@ def open_delegation(*, case, agent, status: str, origin: str, at) -> Delegation:
     """A new delegation of `case` to `agent`, within the agency the agent is Active in now (or none): Pending
     for a request, Active at once for Write new business. The partial unique index refuses a second open one
     (IntegrityError), which the caller turns into its own message."""
-    membership = Membership.objects.filter(user_id=agent.user_id, status=Membership.Status.ACTIVE).first()
+    membership = Membership.objects.filter(user_id=agent.user_id).current()
     return Delegation.objects.create(
         case=case,
         agent=agent,

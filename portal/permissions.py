@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 
-from .choices import CertificationStatus, MembershipRole, MembershipStatus
+from .choices import CertificationStatus, MembershipRole
 
 
 class Capability(enum.StrEnum):
@@ -155,7 +155,7 @@ def may_act_on_behalf(manager: Permissions, agent: Permissions, *, agency_id: in
 def facts_of(user) -> tuple[Facts, object | None, object | None]:
     """Read a signed-in user's facts now, through the user's own relations: the Active membership (with its
     agency) and the agent profile, one query each. Returns the facts and the two objects."""
-    membership = user.memberships.select_related("agency").filter(status=MembershipStatus.ACTIVE).first()
+    membership = user.memberships.current()  # agencies' MembershipQuerySet, reached through the user
     agent = getattr(user, "agent", None)  # Django keeps the profile, or its absence, on the user object
     facts = Facts(
         user_id=user.pk,
