@@ -3,7 +3,6 @@ Manager's transfers and acting on behalf, which start from the agency's roster."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -11,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agencies.views import membership_allowing
 from agents.selectors import roster_for
 from bookofbusiness.selectors import dashboard_for
 from delegations import services
@@ -19,7 +19,7 @@ from delegations.middleware import ACTING_SESSION_KEY
 from delegations.models import Delegation
 from delegations.selectors import delegations_for
 from portal import audit
-from portal.permissions import Capability, permissions_for
+from portal.permissions import Capability
 
 PAGE_SIZE = 50
 
@@ -59,10 +59,7 @@ def my_delegations(request):
 @login_required
 def transfer(request, agent_id: int):
     """Transfer an agent's active delegations — the chosen cases, or all — to another agent of the agency."""
-    permissions = permissions_for(request.user)
-    if not permissions.allows(Capability.TRANSFER):
-        raise PermissionDenied
-    membership = permissions.membership
+    membership = membership_allowing(request, Capability.TRANSFER)
     from_agent = get_object_or_404(roster_for(request.user), pk=agent_id)
     held = Delegation.objects.filter(agent=from_agent, agency=membership.agency, status=Delegation.Status.ACTIVE)
     pending = Delegation.objects.filter(agent=from_agent, agency=membership.agency, status=Delegation.Status.PENDING)
@@ -106,10 +103,7 @@ def transfer(request, agent_id: int):
 @login_required
 def start_acting(request, agent_id: int):
     """An Agency Manager starts acting on behalf of an agent of the agency, from the agent's page."""
-    permissions = permissions_for(request.user)
-    if not permissions.allows(Capability.ACT_ON_BEHALF):
-        raise PermissionDenied
-    membership = permissions.membership
+    membership = membership_allowing(request, Capability.ACT_ON_BEHALF)
     agent = get_object_or_404(roster_for(request.user), pk=agent_id)
     try:
         acting = services.start_acting(manager=request.user, agent=agent, agency=membership.agency)
