@@ -1,6 +1,5 @@
 """Agencies, their locations ("subsites"), documents, and the people who belong to them."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -177,7 +176,9 @@ class Membership(TimeStampedModel):
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=12, choices=Role)
     status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.ACTIVE)
-    started_on = models.DateField(_("started on"), default=timezone.localdate)  # the portal's day, whatever the process's time zone
+    started_on = models.DateField(
+        _("started on"), default=timezone.localdate
+    )  # the portal's day, whatever the process's time zone
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     # What an Agency Manager grants to Admin Staff. Managers have all of it by their role.
     can_view_roster = models.BooleanField(_("may view the roster"), default=False)

@@ -8,9 +8,8 @@ from django.utils.translation import ngettext
 from agencies.models import Membership
 from agencies.selectors import people_to_tell
 from portal import audit
-from portal.choices import AGENT_ROLES
 from portal.notifications import notify
-from portal.permissions import may_act_on_behalf, permissions_for
+from portal.permissions import may_act_on_behalf, may_hold_agency_cases, permissions_for
 
 from .models import ActingOnBehalf, Delegation
 
@@ -41,10 +40,7 @@ def transfer_delegations(*, by, agency, from_agent, to_agent, case_ids=None) -> 
     Returns how many moved."""
     if from_agent.pk == to_agent.pk:
         raise DelegationError(_("Choose another agent to receive the delegations."))
-    receives = Membership.objects.filter(
-        user_id=to_agent.user_id, agency=agency, role__in=AGENT_ROLES, status=Membership.Status.ACTIVE
-    ).exists()
-    if not receives or not to_agent.is_certified:
+    if not may_hold_agency_cases(permissions_for(to_agent.user), agency_id=agency.pk):
         raise DelegationError(_("Delegations can only go to a certified agent who is active in your agency."))
     now = timezone.now()
     with transaction.atomic():

@@ -139,6 +139,16 @@ def decide(facts: Facts) -> Permissions:
 NOBODY = decide(Facts())
 
 
+def may_hold_agency_cases(agent: Permissions, *, agency_id: int) -> bool:
+    """Whether a person may be given the agency's cases (a transfer's receiver): a certified agent who is one of
+    the agency's Active agents now."""
+    return (
+        agent.agency_id == agency_id
+        and agent.role in (MembershipRole.MANAGER, MembershipRole.AGENT)
+        and agent.allows(Capability.WORK_OWN_CASES)
+    )
+
+
 def may_act_on_behalf(manager: Permissions, agent: Permissions, *, agency_id: int) -> bool:
     """Whether `manager` may act on behalf of `agent` in the agency, now: the manager is still the Active
     Agency Manager of that agency, and the agent is still one of its Active agents (not the manager)."""

@@ -6,7 +6,14 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Membership
-from portal.permissions import ADMIN_STAFF_GRANTS, Capability, UnknownCapability, may_act_on_behalf, permissions_for
+from portal.permissions import (
+    ADMIN_STAFF_GRANTS,
+    Capability,
+    UnknownCapability,
+    may_act_on_behalf,
+    may_hold_agency_cases,
+    permissions_for,
+)
 
 from .factories import (
     AgencyFactory,
@@ -129,3 +136,16 @@ def test_acting_on_behalf_needs_both_people_active_in_the_same_agency_now():
     manager.user.refresh_from_db()
     fresh = type(manager.user).objects.get(pk=manager.user.pk)  # the next request's user: facts read anew
     assert not may_act_on_behalf(permissions_for(fresh), permissions_for(agent.user), agency_id=agency.pk)
+
+
+def test_only_a_certified_active_agent_of_the_agency_may_be_given_its_cases():
+    agency, manager = agency_with_manager()
+    assert may_hold_agency_cases(permissions_for(agent_in(agency).user), agency_id=agency.pk)
+    assert may_hold_agency_cases(permissions_for(manager.user), agency_id=agency.pk), "the manager is an agent too"
+    assert not may_hold_agency_cases(permissions_for(agent_in(agency, certification_status="suspended").user),
+                                     agency_id=agency.pk)  # fmt: skip
+    assert not may_hold_agency_cases(permissions_for(agent_in(AgencyFactory()).user), agency_id=agency.pk)
+    assert not may_hold_agency_cases(permissions_for(admin_staff_in(agency, can_view_book=True)), agency_id=agency.pk)
+    gone = agent_in(agency)
+    gone.user.memberships.update(status="inactive")
+    assert not may_hold_agency_cases(permissions_for(gone.user), agency_id=agency.pk)
