@@ -127,10 +127,12 @@ def decide(facts: Facts) -> Permissions:
         capabilities |= {capability for grant, capability in ADMIN_STAFF_GRANTS.items() if grant in facts.grants}
     if facts.agent_id is not None:
         capabilities.add(Capability.OWN_DELEGATIONS)
-        if Capability.VIEW_BOOK not in capabilities:
-            capabilities.add(Capability.EXPORT_BOOK)  # one's own book, which is what one is shown
+        # Consumers' data only while certified: a decertified, suspended, expired or pending agent keeps their
+        # pages but sees no case, request or book, and exports nothing.
         if facts.agent_certified:
             capabilities.add(Capability.VIEW_OWN_CASES)
+            if Capability.VIEW_BOOK not in capabilities:
+                capabilities.add(Capability.EXPORT_BOOK)  # one's own book, which is what one is shown
             if facts.role != MembershipRole.ADMIN_STAFF:
                 capabilities.add(Capability.WORK_OWN_CASES)
     return Permissions(facts=facts, capabilities=frozenset(capabilities))
