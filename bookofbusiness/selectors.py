@@ -20,6 +20,8 @@ from delegations.selectors import delegations_for
 from portal.choices import CertificationStatus
 from portal.permissions import Capability, permissions_for
 
+from .models import BookOfBusinessExport
+
 # Sort keys of the online view and the fields behind them (ties broken by the delegation's id).
 BOOK_SORTS = {
     "case": "case__case_number",
@@ -380,3 +382,17 @@ def page_of_book(rows: QuerySet[Delegation], number, *, per_page: int = 50, sort
     details = {row.pk: row for row in book_rows(Delegation.objects.filter(pk__in=ids))}
     page.object_list = [details[pk] for pk in ids if pk in details]
     return page
+
+
+def exports_for(user) -> QuerySet[BookOfBusinessExport]:
+    """A person's own large exports, only while they still hold the scope each was made in: still allowed to
+    export, still seeing the agency's book or their own cases, and in the same agency (or still in none)."""
+    permissions = permissions_for(user)
+    mine = BookOfBusinessExport.objects.filter(requested_by_id=permissions.facts.user_id)
+    if not permissions.allows(Capability.EXPORT_BOOK) or not (
+        permissions.allows(Capability.VIEW_BOOK) or permissions.allows(Capability.VIEW_OWN_CASES)
+    ):
+        return mine.none()
+    if permissions.agency_id is None:
+        return mine.filter(agency__isnull=True)
+    return mine.filter(agency_id=permissions.agency_id)

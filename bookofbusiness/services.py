@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal import audit
 from portal.notifications import notify
+from portal.permissions import permissions_for
 from portal.queueing import enqueue
 from portal.uploads import sha256_of
 
@@ -29,6 +30,7 @@ CONTENT_TYPES = {FileFormat.XLSX: XLSX_TYPE, FileFormat.CSV: "text/csv; charset=
 def queue_export(*, user, scope_user, filters: dict, file_format: str, rows_total: int) -> BookOfBusinessExport:
     job = BookOfBusinessExport.objects.create(
         requested_by=user,
+        agency_id=permissions_for(user).agency_id,  # the scope it is made in; downloaded only while still held
         agent=getattr(scope_user, "agent", None) if scope_user.pk != user.pk else None,
         filters=filters,
         file_format=file_format,

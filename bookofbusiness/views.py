@@ -19,7 +19,7 @@ from portal.permissions import Capability, permissions_for
 from . import exports, services
 from .forms import BookFilterForm
 from .models import BookOfBusinessExport, FileFormat
-from .selectors import book_scope, filtered_book, page_of_book
+from .selectors import book_scope, exports_for, filtered_book, page_of_book
 
 PAGE_SIZE = 50
 
@@ -98,7 +98,7 @@ def export(request, file_format: str):
 
 @login_required
 def export_status(request, export_id: int):
-    job = get_object_or_404(BookOfBusinessExport.objects.filter(requested_by=request.user), pk=export_id)
+    job = get_object_or_404(exports_for(request.user), pk=export_id)
     return render(request, "bookofbusiness/export_status.html", {"job": job, "expired": _expired(job)})
 
 
@@ -106,9 +106,7 @@ def export_status(request, export_id: int):
 def export_download(request, export_id: int):
     """A finished export, for the person who asked for it, until it expires; audited."""
     finished = (BookOfBusinessExport.Status.READY, BookOfBusinessExport.Status.EXPIRED)
-    job = get_object_or_404(
-        BookOfBusinessExport.objects.filter(requested_by=request.user, status__in=finished), pk=export_id
-    )
+    job = get_object_or_404(exports_for(request.user).filter(status__in=finished), pk=export_id)
     if _expired(job):
         return render(request, "bookofbusiness/export_status.html", {"job": job, "expired": True}, status=410)
     audit.record("file.downloaded", obj=job, details={"sha256": job.sha256, "rows": job.rows_written})
