@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "extranet.middleware.ExtranetSessionMiddleware",
+    "portal.middleware.NoStoreWhenSignedInMiddleware",
     "portal.middleware.UserLanguageMiddleware",
     "portal.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

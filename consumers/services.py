@@ -157,7 +157,7 @@ def request_help(*, agent, case_number: str, access_code: str) -> Delegation:
         audit.record("delegation.requested", obj=delegation, details={"agent": agent.license_number})
         notify(
             user=agent.user,
-            subject=_("%(first_name)s asked for your help") % {"first_name": case.first_name},
+            subject=_("A consumer asked for your help"),  # the subject is also the e-mail's: no consumer data
             body=_("A consumer asked for your help through Find Local Help. Accept or decline in My Delegations."),
         )
     return delegation

@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -129,4 +130,21 @@ class UserLanguageMiddleware:
         if settings.LANGUAGE_COOKIE_NAME not in response.cookies:  # the switch itself sets the new choice
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
                                 secure=settings.SESSION_COOKIE_SECURE)  # fmt: skip
+        return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Nothing a signed-in person is shown (a case, a book, a list of consumers) is kept by the browser or a proxy:
+    every answer to a signed-in request, portal or extranet, is `Cache-Control: private, no-store`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = (user is not None and user.is_authenticated) or getattr(request, "extranet_account", None)
+        if signed_in:
+            patch_cache_control(response, private=True, no_store=True)
+            response.headers.pop("Expires", None)
         return response

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from consumers.services import generate_access_code
@@ -28,7 +29,10 @@ def test_consumer_asks_a_listed_helper_with_case_number_and_access_code(
     assert "Your request was sent" in response.content.decode()
     delegation = Delegation.objects.get(case=case)
     assert (delegation.status, delegation.agent, delegation.agency) == ("pending", world["agent"], world["agency"])
-    assert MailboxMessage.objects.get(recipient=world["agent"].user).subject == "Maria asked for your help"
+    assert MailboxMessage.objects.get(recipient=world["agent"].user).subject == "A consumer asked for your help"
+    assert mail.outbox and not any("Maria" in m.subject or "Maria" in m.body for m in mail.outbox), (
+        "no consumer data in an e-mail"
+    )
     assert {"access_code.generated", "access_code.used", "delegation.requested"} <= set(actions())
     again = client.post(
         f"/find-local-help/{world['agent'].pk}/request/", {"case_number": case.case_number, "access_code": code}
