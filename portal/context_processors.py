@@ -4,6 +4,7 @@ numbers."""
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import MailboxMessage, OutageNotice
 from .permissions import permissions_for
@@ -16,6 +17,7 @@ def portal(request):
     if user is not None and user.is_authenticated:
         unread = MailboxMessage.objects.filter(recipient=user, read_at__isnull=True).count()
     return {
+        "current_path": same_origin_path(request),
         "may": permissions.may,
         "current_membership": permissions.membership,
         "current_agent": permissions.agent,
@@ -26,6 +28,19 @@ def portal(request):
         "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
         "outage_notices": outage_notices(),
     }
+
+
+def same_origin_path(request) -> str:
+    """The page's own path and query, to come back to (after the session ends, after switching language), or "/"
+    if it could be read as another site's address (`//evil.example/x` reaches a 404 page as its path)."""
+    path = request.get_full_path() if request is not None else "/"
+    if (
+        not path.startswith("/")
+        or path.startswith(("//", "/\\"))
+        or not url_has_allowed_host_and_scheme(path, allowed_hosts=None)
+    ):
+        return "/"
+    return path
 
 
 OUTAGES_CACHE_KEY = "portal:outage-notices"
