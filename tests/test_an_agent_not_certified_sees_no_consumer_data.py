@@ -5,7 +5,7 @@ import pytest
 
 from agents.models import Agent
 
-from .factories import agency_with_manager, agent_in, delegate, sign_in
+from .factories import ConsumerCaseFactory, agency_with_manager, agent_in, delegate, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 def agent_with_cases(client):
     agency, _ = agency_with_manager()
     rosa = agent_in(agency)
-    active = delegate(agent=rosa, agency=agency).case
-    pending = delegate(agent=rosa, agency=agency, status="pending").case
+    # Names no page holds otherwise (a Faker name like "King" is also the county "Kings" in a filter).
+    active = delegate(ConsumerCaseFactory(last_name="Quillfeather"), agent=rosa, agency=agency).case
+    pending = delegate(ConsumerCaseFactory(last_name="Ravenscroft"), agent=rosa, agency=agency, status="pending").case
     sign_in(client, rosa.user)
     for url in ("/delegations/mine/", "/book/"):
         assert active.case_number in client.get(url).content.decode()
