@@ -133,16 +133,18 @@ def new_business(request):
     applicant = ApplicantForm(request.POST or None, prefix="applicant")
     household = HouseholdFormSet(request.POST or None, prefix="household")
     coverage = CoverageForm(request.POST or None, prefix="coverage", initial={"plan_year": timezone.localdate().year})
-    duplicates = []
+    duplicates, duplicate_elsewhere = [], False
     if request.method == "POST" and applicant.is_valid() and household.is_valid() and coverage.is_valid():
         data = applicant.cleaned_data
-        duplicates = list(
-            services.possible_duplicates(
-                first_name=data["first_name"], last_name=data["last_name"],
-                date_of_birth=data["date_of_birth"], zip_code=data["zip_code"],
-            ).values_list("case_number", flat=True)[:5]
+        found = services.possible_duplicates(
+            first_name=data["first_name"], last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"], zip_code=data["zip_code"],
         )  # fmt: skip
-        if not duplicates or request.POST.get("confirm_duplicate") == "yes":
+        # Case numbers only of cases the person may already see; of any other, only that one exists.
+        visible = found.filter(pk__in=cases_for(request.scope_user).values("pk"))
+        duplicates = list(visible.values_list("case_number", flat=True)[:5])
+        duplicate_elsewhere = not duplicates and found.exists()
+        if not (duplicates or duplicate_elsewhere) or request.POST.get("confirm_duplicate") == "yes":
             members = [form.cleaned_data for form in household if form.cleaned_data]
             case = services.write_new_business(
                 agent=agent, by=request.user, applicant=data, household=members, coverage=coverage.cleaned_data
@@ -154,7 +156,13 @@ def new_business(request):
     return render(
         request,
         "consumers/new_business.html",
-        {"applicant": applicant, "household": household, "coverage": coverage, "duplicates": duplicates},
+        {
+            "applicant": applicant,
+            "household": household,
+            "coverage": coverage,
+            "duplicates": duplicates,
+            "duplicate_elsewhere": duplicate_elsewhere,
+        },  # fmt: skip
     )
 
 

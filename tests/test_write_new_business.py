@@ -7,7 +7,7 @@ import pytest
 from consumers.models import ConsumerCase
 
 from .cases_support import new_business_data
-from .factories import ConsumerCaseFactory, sign_in
+from .factories import ConsumerCaseFactory, agency_with_manager, agent_in, delegate, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,8 @@ def test_a_duplicate_applicant_gets_a_warning_before_a_second_case(client, world
     )
     sign_in(client, world["agent"].user)
     warned = client.post("/cases/new/", new_business_data()).content.decode()
-    assert "already has a case" in warned
+    assert "already has a case that is not in your book" in warned
+    assert ConsumerCase.objects.get().case_number not in warned, "another's case number is not the agent's to read"
     assert ConsumerCase.objects.count() == 1
     client.post("/cases/new/", {**new_business_data(), "confirm_duplicate": "yes"})
     assert ConsumerCase.objects.count() == 2
@@ -43,3 +44,20 @@ def test_new_business_with_aptc_above_premium_is_refused(client, world):
     page = client.post("/cases/new/", {**new_business_data(), "coverage-aptc": "900.00"}).content.decode()
     assert "APTC cannot be more than the monthly premium." in page
     assert not ConsumerCase.objects.exists()
+
+
+def test_the_duplicate_warning_names_only_cases_the_agent_may_see(client, world):
+    mine = delegate(
+        ConsumerCaseFactory(first_name="Luis", last_name="Ortega", date_of_birth=datetime.date(1979, 3, 14),
+                            zip_code="93721"),
+        agent=world["agent"], agency=world["agency"],
+    ).case  # fmt: skip
+    other_agency, _ = agency_with_manager()
+    theirs = delegate(
+        ConsumerCaseFactory(first_name="Luis", last_name="Ortega", date_of_birth=datetime.date(1979, 3, 14),
+                            zip_code="93721"),
+        agent=agent_in(other_agency), agency=other_agency,
+    ).case  # fmt: skip
+    sign_in(client, world["agent"].user)
+    warned = client.post("/cases/new/", new_business_data()).content.decode()
+    assert mine.case_number in warned and theirs.case_number not in warned
