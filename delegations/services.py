@@ -184,10 +184,12 @@ def start_acting(*, manager, agent, agency):
 
 
 def stop_acting(*, manager) -> int:
-    """End the manager's acting-on-behalf session, if one is open (on stop, sign-out or session expiry)."""
-    open_sessions = list(ActingOnBehalf.objects.filter(manager=manager, ended_at__isnull=True).select_related("agent"))
-    for acting in open_sessions:
-        acting.ended_at = timezone.now()
-        acting.save(update_fields=["ended_at"])
-        audit.record("acting.stopped", actor=manager, obj=acting.agent)
-    return len(open_sessions)
+    """End the manager's acting-on-behalf session, if one is open (on stop, sign-out, session expiry, or when either
+    person stops qualifying). Each is ended and audited once, however many requests end it at the same moment: one
+    conditional UPDATE per session decides which request did."""
+    ended = 0
+    for acting in ActingOnBehalf.objects.filter(manager=manager, ended_at__isnull=True).select_related("agent"):
+        if ActingOnBehalf.objects.filter(pk=acting.pk, ended_at__isnull=True).update(ended_at=timezone.now()):
+            audit.record("acting.stopped", actor=manager, obj=acting.agent)
+            ended += 1
+    return ended

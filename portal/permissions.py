@@ -48,6 +48,11 @@ MANAGER_CAPABILITIES = frozenset({
     Capability.VIEW_BOOK, Capability.EXPORT_BOOK, Capability.EDIT_ACCOUNT, Capability.TRANSFER,
     Capability.ACT_ON_BEHALF, Capability.WORK_AGENCY_CASES, Capability.AGENCY_EXTRACTS,
 })  # fmt: skip
+# What shows or moves consumers' data: never for an agent who is not certified, manager or not.
+CONSUMER_DATA = frozenset({
+    Capability.VIEW_BOOK, Capability.EXPORT_BOOK, Capability.TRANSFER, Capability.ACT_ON_BEHALF,
+    Capability.WORK_AGENCY_CASES, Capability.AGENCY_EXTRACTS,
+})  # fmt: skip
 # The membership's grant fields and what each allows.
 ADMIN_STAFF_GRANTS = {
     "can_view_roster": Capability.VIEW_ROSTER,
@@ -112,7 +117,10 @@ class _May:
             raise UnknownCapability(name) from None
         return self._permissions.allows(capability)
 
-    __getattr__ = __getitem__
+    def __getattr__(self, name: str) -> bool:
+        if name.startswith("_"):  # Python's and Django's own probes (__html__, __deepcopy__): no template name
+            raise AttributeError(name)
+        return self[name]
 
 
 def decide(facts: Facts) -> Permissions:
@@ -121,7 +129,8 @@ def decide(facts: Facts) -> Permissions:
     if facts.is_staff:
         capabilities.add(Capability.SERVICE_CENTER)
     if facts.role == MembershipRole.MANAGER:
-        capabilities |= MANAGER_CAPABILITIES
+        # A manager is an agent: one no longer certified keeps the agency's roster and account, never its consumers.
+        capabilities |= MANAGER_CAPABILITIES if facts.agent_certified else MANAGER_CAPABILITIES - CONSUMER_DATA
     elif facts.role == MembershipRole.ADMIN_STAFF:
         capabilities.add(Capability.USE_AGENCY_PORTAL)
         capabilities |= {capability for grant, capability in ADMIN_STAFF_GRANTS.items() if grant in facts.grants}

@@ -46,3 +46,18 @@ def test_certified_again_the_agent_sees_their_cases_again(client, agent_with_cas
     assert active.case_number not in client.get("/book/").content.decode()
     Agent.objects.filter(pk=rosa.pk).update(certification_status="certified")
     assert active.case_number in client.get("/book/").content.decode()
+
+
+def test_a_manager_no_longer_certified_sees_none_of_the_agencys_consumers(client, agent_with_cases):
+    agency = agent_with_cases["rosa"].user.memberships.get().agency
+    manager = agency.memberships.get(role="manager").user
+    sign_in(client, manager)
+    Agent.objects.filter(user=manager).update(certification_status="decertified")
+    for url in ("/agency/", "/book/", "/agency/delegations/", "/delegations/mine/"):
+        response = client.get(url)
+        page = response.content.decode() if response.status_code == 200 else ""
+        assert response.status_code in (200, 403), url
+        assert agent_with_cases["active"].case_number not in page and "Quillfeather" not in page, url
+    assert client.get(f"/cases/{agent_with_cases['active'].pk}/").status_code == 404
+    assert client.get("/book/export/csv/").status_code == 403
+    assert client.get("/agency/agents/").status_code == 200, "the roster and the account stay the manager's"

@@ -43,7 +43,7 @@ def person(state: str):
 
         return AnonymousUser()
     if state.startswith("manager"):
-        manager = AgentFactory()
+        manager = AgentFactory(certification_status="decertified" if state == "manager_decertified" else "certified")
         MembershipFactory(user=manager.user, agency=agency, role=Membership.Role.MANAGER,
                           status="inactive" if state == "manager_inactive" else "active")  # fmt: skip
         return manager.user
@@ -75,6 +75,15 @@ TABLE = {
     "manager": MANAGER,
     # Made Inactive, the manager is an agent of no agency: their own delegations outside any agency only.
     "manager_inactive": AGENT,
+    # Decertified, the manager keeps the roster and the account, and no consumer's data at all.
+    "manager_decertified": {
+        C.USE_AGENCY_PORTAL,
+        C.VIEW_ROSTER,
+        C.MANAGE_AGENTS,
+        C.MANAGE_STAFF,
+        C.EDIT_ACCOUNT,
+        C.OWN_DELEGATIONS,
+    },
     "staff_no_grants": {C.USE_AGENCY_PORTAL},
     "staff_can_view_roster": {C.USE_AGENCY_PORTAL, C.VIEW_ROSTER},
     "staff_can_view_book": {C.USE_AGENCY_PORTAL, C.VIEW_BOOK},
