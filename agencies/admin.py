@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin import PrivateFileAdmin
 
-from .models import Agency, AgencyDocument, AgencyLocation, Membership, OpeningHours
+from .models import Agency, AgencyDocument, AgencyInvitation, AgencyLocation, Membership, OpeningHours
 
 
 class AgencyLocationInline(admin.StackedInline):
@@ -77,3 +77,23 @@ class MembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "agency"]
     list_select_related = ["user", "agency"]
     show_full_result_count = False
+
+
+@admin.register(AgencyInvitation)
+class AgencyInvitationAdmin(admin.ModelAdmin):
+    """Invitations are answered by the agent in the portal; here they are read, never made or changed."""
+
+    list_display = ["user", "agency", "created_at", "expires_at", "answered_at", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["user__email", "user__last_name", "agency__public_name"]
+    list_select_related = ["user", "agency"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

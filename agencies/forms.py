@@ -18,7 +18,7 @@ ROSTER_SORTS = {
     "consumers": ("consumers_delegated", "last_name", "pk"),
     "license": ("license_number",),
     "certification": ("certification_status", "last_name", "pk"),
-    "status": ("agency_status", "last_name", "pk"),
+    "since": ("agency_started_on", "last_name", "pk"),
 }
 
 
@@ -26,9 +26,6 @@ class RosterFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by name or license number"), required=False, max_length=100)
     certification = forms.ChoiceField(
         label=_("Certification status"), choices=[("", _("All")), *CertificationStatus.choices], required=False
-    )
-    status = forms.ChoiceField(
-        label=_("In the agency"), choices=[("", _("All")), *Membership.Status.choices], required=False
     )
     sort = forms.ChoiceField(
         choices=[(key, key) for key in ROSTER_SORTS] + [(f"-{key}", key) for key in ROSTER_SORTS], required=False

@@ -220,3 +220,53 @@ class Membership(TimeStampedModel):
                 )
             if self.role == self.Role.MANAGER and agent.certification_status != CertificationStatus.CERTIFIED:
                 raise ValidationError({"role": _("An Agency Manager must be a certified, licensed agent.")})
+
+
+class AgencyInvitationQuerySet(models.QuerySet):
+    def open(self, *, now=None):
+        """Invitations still waiting for the agent's answer."""
+        return self.filter(answered_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class AgencyInvitation(models.Model):
+    """An agency's offer of its Agency Agreement to an agent already known to the marketplace (a new link, or a
+    former agent coming back). Nothing of the agent's changes until they accept it themselves."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="agency_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome, blank=True)
+
+    objects = AgencyInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agency invitation")
+        verbose_name_plural = _("agency invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "user"],
+                condition=Q(answered_at__isnull=True),
+                name="agencyinvitation_one_open_per_agent",
+                violation_error_message=_("This agent already has an invitation from your agency."),
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, outcome="") | (Q(answered_at__isnull=False) & ~Q(outcome="")),
+                name="agencyinvitation_answer_has_outcome",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} → {self.user}"

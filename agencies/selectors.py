@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from portal.permissions import Capability, permissions_for
 
-from .models import Agency, AgencyDocument, Membership
+from .models import Agency, AgencyDocument, AgencyInvitation, Membership
 
 
 def agencies_for(user) -> QuerySet[Agency]:
@@ -48,3 +48,23 @@ def people_to_tell(agent) -> list:
         ).exclude(user_id=agent.user_id)
         people += [m.user for m in managers.select_related("user")]
     return people
+
+
+def invitations_sent_for(user) -> QuerySet[AgencyInvitation]:
+    """The agency's invitations still waiting for an agent's answer, for those who may view its roster."""
+    permissions = permissions_for(user)
+    if not permissions.allows(Capability.VIEW_ROSTER):
+        return AgencyInvitation.objects.none()
+    return (
+        AgencyInvitation.objects.open()
+        .filter(agency_id=permissions.agency_id)
+        .select_related("user__agent", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def invitations_received_by(user) -> QuerySet[AgencyInvitation]:
+    """The invitations to join an agency that wait for this person's answer."""
+    if not user.is_authenticated:
+        return AgencyInvitation.objects.none()
+    return AgencyInvitation.objects.open().filter(user_id=user.pk).select_related("agency").order_by("-created_at")

@@ -8,9 +8,11 @@ from portal.validators import california_zip_codes, normalize_zip_code, validate
 
 from .models import BIOGRAPHY_MAX_LENGTH, Agent, Language, ProductExpertise
 
+# The agency keeps these. The agent's e-mail (their sign-in and where extranet links go) is set once, when the
+# agency adds a new agent, and after that changes only by the agent, confirmed at the new address.
 PROFILE_FIELDS = [
-    "first_name", "last_name", "email", "phone", "languages", "product_expertise", "biography",
-    "subsite_locations", "is_listed",
+    "first_name", "last_name", "phone", "languages", "product_expertise", "biography", "subsite_locations",
+    "is_listed",
 ]  # fmt: skip
 
 
@@ -44,7 +46,7 @@ class AddAgentForm(AgentProfileForm):
     """Add New Agent: the profile plus the license number that identifies the agent to the marketplace."""
 
     class Meta(AgentProfileForm.Meta):
-        fields = ["license_number", "license_expires_on", *PROFILE_FIELDS]
+        fields = ["license_number", "license_expires_on", "email", *PROFILE_FIELDS]
         widgets = {**AgentProfileForm.Meta.widgets, "license_expires_on": forms.DateInput(attrs={"type": "date"})}
         help_texts = {
             "license_number": _(
@@ -63,6 +65,29 @@ class MyProfileForm(AgentProfileForm):
 
     class Meta(AgentProfileForm.Meta):
         fields = ["phone", "languages", "product_expertise", "biography", "subsite_locations", "is_listed"]
+
+
+class ChangeEmailForm(forms.Form):
+    """An agent changes their own e-mail: the new address, confirmed there, and their password to prove it is them."""
+
+    email = forms.EmailField(label=_("New e-mail address"), max_length=254)
+    password = forms.CharField(label=_("Your current password"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email.lower():
+            raise forms.ValidationError(_("This is already your e-mail address."))
+        return email
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your current password."))
+        return password
 
 
 DISTANCES = [(5, _("5 miles")), (10, _("10 miles")), (25, _("25 miles")), (50, _("50 miles")), (100, _("100 miles"))]

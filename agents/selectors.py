@@ -14,12 +14,15 @@ from .models import Agent
 
 
 def _in_agency(agency_id: int) -> QuerySet[Membership]:
-    return Membership.objects.filter(user_id=OuterRef("user_id"), agency_id=agency_id, role__in=AGENT_ROLES)
+    """The agent's Active membership of this agency: one who left is no longer the agency's to read or edit."""
+    return Membership.objects.filter(
+        user_id=OuterRef("user_id"), agency_id=agency_id, role__in=AGENT_ROLES, status=Membership.Status.ACTIVE
+    )
 
 
 def agents_for(user) -> QuerySet[Agent]:
     """Service-center staff see every agent; a manager (or Admin Staff allowed to view the roster)
-    sees everyone on their agency's roster, active or not; anyone else only their own profile."""
+    sees the agency's Active agents; anyone else only their own profile."""
     if not user.is_authenticated:
         return Agent.objects.none()
     permissions = permissions_for(user)
@@ -46,7 +49,7 @@ def roster_for(user) -> QuerySet[Agent]:
     if not permissions.allows(Capability.VIEW_ROSTER):
         return Agent.objects.none()
     agency_id = permissions.agency_id
-    in_agency = _in_agency(agency_id).order_by("status", "-started_on")
+    in_agency = _in_agency(agency_id)
     delegated = (
         Delegation.objects.filter(agent_id=OuterRef("pk"), agency_id=agency_id, status=Delegation.Status.ACTIVE)
         .order_by()
@@ -55,7 +58,7 @@ def roster_for(user) -> QuerySet[Agent]:
         .values("n")
     )
     return Agent.objects.filter(Exists(in_agency)).annotate(
-        agency_status=Subquery(in_agency.values("status")[:1]),
+        agency_started_on=Subquery(in_agency.values("started_on")[:1]),
         agency_role=Subquery(in_agency.values("role")[:1]),
         consumers_delegated=Coalesce(Subquery(delegated), Value(0), output_field=IntegerField()),
     )

@@ -2,23 +2,28 @@
 
 import datetime
 
-from django.db import transaction
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from agencies.models import Membership
+from agencies.models import AgencyInvitation, Membership
 from agencies.selectors import people_to_tell
 from delegations.models import Delegation
 from portal import audit
 from portal.choices import CertificationStatus
 from portal.invitations import send_invitation
 from portal.models import User
-from portal.notifications import notify
+from portal.notifications import absolute_url, notify, send_email_after_commit
 
 from .models import Agent, CertificationChange, ExpiryReminder
+from .signals import email_changed
 
 
 class CertificationError(Exception):
@@ -77,8 +82,6 @@ def tell_about_certification(*, agent: Agent, change: CertificationChange) -> No
 
 def send_expiry_reminders(*, today: datetime.date | None = None) -> int:
     """Remind agents (and their managers) 30 days before a license or certification expires, once per date."""
-    from django.conf import settings
-
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=settings.PORTAL_EXPIRY_REMINDER_DAYS)
     sent = 0
@@ -132,73 +135,186 @@ class AgentError(Exception):
 
 
 KIND_FOR_AGENCY = {"insurance_agency": "agent", "enrollment_entity": "cec", "plan_based_enroller": "pbe"}
-PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "biography", "is_listed", "license_expires_on")
+# What the agency may change of an agent's profile; the e-mail is the agent's own (request_email_change).
+PROFILE_FIELDS = ("first_name", "last_name", "phone", "biography", "is_listed", "license_expires_on")
 
 
 def add_agent_to_agency(*, agency, by, data: dict) -> tuple[Agent, bool]:
-    """Add New Agent: create the agent's profile in the agency and start their certification (Pending),
-    or, when the license number belongs to an agent already known to the marketplace who is in no agency,
-    link that agent (keeping their certification). Returns (agent, linked_existing)."""
+    """Add New Agent: create the agent's profile in the agency and start their certification (Pending); or, when
+    the license number belongs to an agent already known to the marketplace who is in no agency, invite that agent
+    to the agency's Agency Agreement (nothing of theirs changes until they accept). Returns (agent, invited)."""
     license_number = data["license_number"]
     with transaction.atomic():
         existing = Agent.objects.select_for_update().filter(license_number=license_number).first()
         if existing is not None:
-            active = Membership.objects.filter(user_id=existing.user_id).current()
-            if active is not None and active.agency_id == agency.pk:
-                raise AgentError(
-                    _("%(name)s is already on your roster.") % {"name": existing.full_name}, field="license_number"
-                )
-            if active is not None:
-                raise AgentError(
-                    _(
-                        "License number %(license)s belongs to an agent who is active in another agency. They must "
-                        "leave that agency before joining yours; the Agent Service Center can help."
-                    )
-                    % {"license": license_number},
-                    field="license_number",
-                )
-            if existing.last_name.casefold() != data["last_name"].strip().casefold():
-                raise AgentError(
-                    _("License number %(license)s belongs to an agent with another last name. Check the number.")
-                    % {"license": license_number},
-                    field="license_number",
-                )
-            agent, linked = existing, True
-        else:
-            email = data["email"].strip().lower()
-            if User.objects.filter(email__iexact=email).exists():
-                raise AgentError(
-                    _("%(email)s already has a sign-in for the portal. Use the agent's own business e-mail.")
-                    % {"email": email},
-                    field="email",
-                )
-            user = User.objects.create_user(email=email, first_name=data["first_name"], last_name=data["last_name"])
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-            agent = Agent.objects.create(
-                user=user,
-                kind=KIND_FOR_AGENCY.get(agency.kind, Agent.Kind.AGENT),
-                license_number=license_number,
-                certification_status=CertificationStatus.PENDING,
-                **{field: data[field] for field in PROFILE_FIELDS if field in data},
+            invite_agent(agent=existing, agency=agency, by=by, last_name=data["last_name"])
+            return existing, True
+        email = data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise AgentError(
+                _("%(email)s already has a sign-in for the portal. Use the agent's own business e-mail.")
+                % {"email": email},
+                field="email",
             )
-            record_new_agent(agent=agent, by=by)
-            linked = False
+        user = User.objects.create_user(email=email, first_name=data["first_name"], last_name=data["last_name"])
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        agent = Agent.objects.create(
+            user=user,
+            kind=KIND_FOR_AGENCY.get(agency.kind, Agent.Kind.AGENT),
+            license_number=license_number,
+            certification_status=CertificationStatus.PENDING,
+            email=email,
+            **{field: data[field] for field in PROFILE_FIELDS if field in data},
+        )
+        record_new_agent(agent=agent, by=by)
         agent.languages.set(data.get("languages", []))
         agent.product_expertise.set(data.get("product_expertise", []))
         agent.subsite_locations.set([loc for loc in data.get("subsite_locations", []) if loc.agency_id == agency.pk])
-        membership = Membership.objects.filter(user_id=agent.user_id, agency=agency).first()
-        if membership is None:
-            Membership.objects.create(user_id=agent.user_id, agency=agency, role=Membership.Role.AGENT)
-        else:
-            # Back in an agency they left: the same membership, active again.
-            membership.status, membership.ended_on = Membership.Status.ACTIVE, None
-            membership.save(update_fields=["status", "ended_on", "updated_at"])
+        # A new person has nothing of their own yet: they start in the agency that made their profile.
+        Membership.objects.create(user=user, agency=agency, role=Membership.Role.AGENT)
         audit.record("agent.status_changed", actor=by, obj=agent, details={"agency": agency.pk, "to": "active",
-                                                                            "linked": linked})  # fmt: skip
-        if not linked or not agent.user.has_usable_password():
-            send_invitation(user=agent.user, agency=agency, role_label=str(_("an agent")))
-    return agent, linked
+                                                                            "linked": False})  # fmt: skip
+        send_invitation(user=user, agency=agency, role_label=str(_("an agent")))
+    return agent, False
+
+
+def invite_agent(*, agent: Agent, agency, by, last_name: str) -> AgencyInvitation:
+    """Offer the agency's Agency Agreement to an agent the marketplace knows (by license number and last name,
+    both public): a new link, or a former agent coming back. The agent is told and answers it themselves."""
+    active = Membership.objects.filter(user_id=agent.user_id).current()
+    if active is not None and active.agency_id == agency.pk:
+        raise AgentError(_("%(name)s is already on your roster.") % {"name": agent.full_name}, field="license_number")
+    if active is not None:
+        raise AgentError(
+            _(
+                "License number %(license)s belongs to an agent who is active in another agency. They must leave "
+                "that agency before joining yours; the Agent Service Center can help."
+            )
+            % {"license": agent.license_number},
+            field="license_number",
+        )
+    if agent.last_name.casefold() != last_name.strip().casefold():
+        raise AgentError(
+            _("License number %(license)s belongs to an agent with another last name. Check the number.")
+            % {"license": agent.license_number},
+            field="license_number",
+        )
+    now = timezone.now()
+    waiting = AgencyInvitation.objects.open(now=now).filter(agency=agency, user_id=agent.user_id).first()
+    if waiting is not None:
+        raise AgentError(
+            _("%(name)s was already invited on %(date)s. They join your roster when they accept.")
+            % {"name": agent.full_name, "date": date_format(timezone.localdate(waiting.created_at))},
+            field="license_number",
+        )
+    # An invitation that expired unanswered is closed, so a new one may be made.
+    AgencyInvitation.objects.filter(agency=agency, user_id=agent.user_id, answered_at__isnull=True).update(
+        answered_at=now, outcome=AgencyInvitation.Outcome.WITHDRAWN
+    )
+    invitation = AgencyInvitation.objects.create(
+        agency=agency, user_id=agent.user_id, invited_by=by, created_at=now,
+        expires_at=now + datetime.timedelta(days=settings.PORTAL_INVITATION_DAYS),
+    )  # fmt: skip
+    audit.record("agent.invited", actor=by, obj=agent, details={"agency": agency.pk, "invitation": invitation.pk})
+    user = agent.user
+    with translation.override(user.preferred_language):
+        subject = _("%(agency)s invites you to join it") % {"agency": agency.public_name}
+        body = _(
+            "%(agency)s invites you to join it as one of its agents, under its Agency Agreement. Nothing changes "
+            "until you accept: sign in to the Agency Portal and open My Delegations to read the invitation and "
+            "accept or decline it. It is valid until %(date)s. If you do not know this agency, decline it."
+        ) % {"agency": agency.public_name, "date": date_format(timezone.localdate(invitation.expires_at))}
+    notify(user=user, subject=str(subject), body=str(body))
+    if not user.has_usable_password():
+        send_invitation(user=user, agency=agency, role_label=str(_("an agent")))
+    return invitation
+
+
+def accept_agency_invitation(*, invitation_id: int, by) -> Membership:
+    """The agent accepts an agency's Agency Agreement: they become one of its Active agents, keeping their
+    certification. At most one Active agency per person holds however many invitations are accepted at once."""
+    try:
+        with transaction.atomic():
+            invitation = _open_invitation_locked(invitation_id, by)
+            if Membership.objects.filter(user_id=by.pk).current() is not None:
+                raise AgentError(
+                    _("You are active in another agency. Leave it before joining %(agency)s.")
+                    % {"agency": invitation.agency.public_name}
+                )
+            today = timezone.localdate()
+            membership = Membership.objects.filter(user_id=by.pk, agency_id=invitation.agency_id).first()
+            if membership is None:
+                membership = Membership.objects.create(user_id=by.pk, agency_id=invitation.agency_id,
+                                                       role=Membership.Role.AGENT, started_on=today)  # fmt: skip
+            else:
+                # Back in an agency they left: the same membership, started again today.
+                membership.status, membership.started_on, membership.ended_on = Membership.Status.ACTIVE, today, None
+                membership.save(update_fields=["status", "started_on", "ended_on", "updated_at"])
+            invitation.answered_at, invitation.outcome = timezone.now(), AgencyInvitation.Outcome.ACCEPTED
+            invitation.save(update_fields=["answered_at", "outcome"])
+            agent = by.agent
+            audit.record("agent.invitation_answered", actor=by, obj=agent,
+                         details={"agency": invitation.agency_id, "outcome": "accepted"})  # fmt: skip
+            audit.record("agent.status_changed", actor=by, obj=agent,
+                         details={"agency": invitation.agency_id, "to": "active", "linked": True})  # fmt: skip
+            _tell_managers(invitation, agent, accepted=True)
+    except IntegrityError:
+        # Another acceptance made them Active elsewhere at the same moment; the constraint kept one.
+        raise AgentError(_("You are active in another agency. Leave it before joining another.")) from None
+    return membership
+
+
+def decline_agency_invitation(*, invitation_id: int, by) -> AgencyInvitation:
+    with transaction.atomic():
+        invitation = _open_invitation_locked(invitation_id, by)
+        invitation.answered_at, invitation.outcome = timezone.now(), AgencyInvitation.Outcome.DECLINED
+        invitation.save(update_fields=["answered_at", "outcome"])
+        audit.record("agent.invitation_answered", actor=by, obj=by.agent,
+                     details={"agency": invitation.agency_id, "outcome": "declined"})  # fmt: skip
+        _tell_managers(invitation, by.agent, accepted=False)
+    return invitation
+
+
+def withdraw_agency_invitation(*, invitation: AgencyInvitation, by) -> None:
+    """The agency takes back an invitation not answered yet (a conditional UPDATE: an answer given at the same
+    moment wins, and nothing is withdrawn twice)."""
+    with transaction.atomic():
+        withdrawn = AgencyInvitation.objects.filter(pk=invitation.pk, answered_at__isnull=True).update(
+            answered_at=timezone.now(), outcome=AgencyInvitation.Outcome.WITHDRAWN
+        )
+        if withdrawn:
+            audit.record("agent.invitation_withdrawn", actor=by, obj=invitation.user.agent,
+                         details={"agency": invitation.agency_id})  # fmt: skip
+
+
+def _open_invitation_locked(invitation_id: int, user) -> AgencyInvitation:
+    invitation = (
+        AgencyInvitation.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .filter(pk=invitation_id, user_id=user.pk)
+        .first()
+    )
+    if invitation is None or invitation.answered_at is not None or invitation.expires_at <= timezone.now():
+        raise AgentError(_("This invitation is no longer open."))
+    return invitation
+
+
+def _tell_managers(invitation: AgencyInvitation, agent: Agent, *, accepted: bool) -> None:
+    managers = Membership.objects.filter(
+        agency_id=invitation.agency_id, role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE
+    ).select_related("user")
+    for membership in managers:
+        person = membership.user
+        with translation.override(person.preferred_language):
+            if accepted:
+                subject = _("%(name)s joined your agency") % {"name": agent.full_name}
+                body = _("%(name)s (license %(license)s) accepted your invitation and is on your roster.")
+            else:
+                subject = _("%(name)s declined your invitation") % {"name": agent.full_name}
+                body = _("%(name)s (license %(license)s) declined your invitation to join your agency.")
+            body = body % {"name": agent.full_name, "license": agent.license_number}
+        notify(user=person, subject=str(subject), body=str(body))
 
 
 def update_agent_profile(*, agent: Agent, by, data: dict) -> Agent:
@@ -224,8 +340,13 @@ def update_agent_profile(*, agent: Agent, by, data: dict) -> Agent:
 
 
 def set_agent_status(*, agent: Agent, agency, by, active: bool):
-    """Make an agent Active or Inactive in the agency. An agent with active delegations in the agency
-    cannot be made Inactive until they are transferred."""
+    """Make an agent Inactive in the agency. An agent with active delegations in the agency cannot be made
+    Inactive until they are transferred. Nobody is made Active by the agency: a former agent comes back by
+    accepting an invitation (invite_agent)."""
+    if active:
+        raise AgentError(
+            _("A former agent comes back through Add New Agent: they are invited and join when they accept.")
+        )
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update()
@@ -235,20 +356,15 @@ def set_agent_status(*, agent: Agent, agency, by, active: bool):
         )
         if membership is None:
             raise AgentError(_("This agent is not on your roster."))
-        wanted = Membership.Status.ACTIVE if active else Membership.Status.INACTIVE
+        wanted = Membership.Status.INACTIVE
         if membership.status == wanted:
             return membership
-        if not active:
-            if by.pk == agent.user_id:
-                raise AgentError(_("You cannot make yourself Inactive."))
-            held = Delegation.objects.filter(agent=agent, agency=agency, status__in=Delegation.OPEN_STATUSES).count()
-            if held:
-                raise ActiveDelegationsRemain(held)
-            membership.ended_on = timezone.localdate()
-        else:
-            if Membership.objects.filter(user_id=agent.user_id, status=Membership.Status.ACTIVE).exists():
-                raise AgentError(_("This agent is active in another agency."))
-            membership.ended_on = None
+        if by.pk == agent.user_id:
+            raise AgentError(_("You cannot make yourself Inactive."))
+        held = Delegation.objects.filter(agent=agent, agency=agency, status__in=Delegation.OPEN_STATUSES).count()
+        if held:
+            raise ActiveDelegationsRemain(held)
+        membership.ended_on = timezone.localdate()
         membership.status = wanted
         membership.save(update_fields=["status", "ended_on", "updated_at"])
         audit.record("agent.status_changed", actor=by, obj=agent, details={"agency": agency.pk, "to": wanted})
@@ -270,3 +386,91 @@ class ActiveDelegationsRemain(AgentError):
             )
             % {"count": count}
         )
+
+
+# -- the agent's own e-mail ------------------------------------------------------------------------
+
+EMAIL_CHANGE_SALT = "agents.services.email-change"
+EMAIL_CHANGE_HOURS = 24
+
+
+def masked_email(email: str) -> str:
+    """n•••@example.com: enough for the owner to recognise, nothing for a reader of someone else's mail."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+def request_email_change(*, agent: Agent, new_email: str) -> None:
+    """The agent asks to change their e-mail (their sign-in and where extranet links go). A link to confirm it goes
+    to the new address, valid EMAIL_CHANGE_HOURS; the old address is told at once. Nothing changes until the link
+    is used, by the agent, signed in."""
+    new_email = new_email.strip().lower()
+    if User.objects.filter(email__iexact=new_email).exclude(pk=agent.user_id).exists():
+        raise AgentError(_("This address cannot be used. Choose another one."), field="email")
+    token = signing.dumps({"agent": agent.pk, "old": agent.email.lower(), "new": new_email}, salt=EMAIL_CHANGE_SALT)
+    url = absolute_url(reverse("agents:confirm_email", args=[token]))
+    phone = settings.PORTAL_AGENT_SERVICE_CENTER_PHONE
+    with translation.override(agent.preferred_language):
+        confirm_subject = _("Confirm your new e-mail address")
+        confirm_body = _(
+            "Someone, most likely you, asked to make this address the e-mail of the agent profile of %(name)s in "
+            "the Agency Portal. To confirm it, sign in and open this link within %(hours)d hours:\n\n%(url)s\n\n"
+            "If it was not you, do nothing: nothing changes."
+        ) % {"name": agent.full_name, "hours": EMAIL_CHANGE_HOURS, "url": url}
+        notice_subject = _("A change of your e-mail address was asked for")
+        notice_body = _(
+            "Someone asked to change the e-mail of your agent profile in the Agency Portal to %(masked)s. Nothing "
+            "changes until the new address is confirmed. If it was not you, change your password and call the Agent "
+            "Service Center at %(phone)s."
+        ) % {"masked": masked_email(new_email), "phone": phone}
+    with transaction.atomic():
+        audit.record("agent.email_change_requested", actor=agent.user, obj=agent,
+                     details={"to": masked_email(new_email)})  # fmt: skip
+        send_email_after_commit(to=new_email, subject=str(confirm_subject), body=str(confirm_body))
+        send_email_after_commit(to=agent.email, subject=str(notice_subject), body=str(notice_body))
+
+
+def pending_email_change(token: str, *, user) -> str | None:
+    """The new address a confirmation link carries, if it is this signed-in agent's, still valid, and their e-mail
+    has not changed since it was asked for (so a link works once)."""
+    try:
+        asked = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_HOURS * 3600)
+    except signing.BadSignature:
+        return None
+    agent = getattr(user, "agent", None)
+    if agent is None or asked.get("agent") != agent.pk or asked.get("old") != agent.email.lower():
+        return None
+    return asked["new"]
+
+
+def confirm_email_change(*, token: str, user) -> Agent:
+    """Make the confirmed address the agent's e-mail and sign-in; live extranet links sent to the old one die; the
+    old address is told it happened."""
+    try:
+        with transaction.atomic():
+            agent = Agent.objects.select_for_update().select_related("user").get(user=user)
+            new_email = pending_email_change(token, user=agent.user)
+            if new_email is None:
+                raise AgentError(_("This link is no longer valid. Ask for a new one from My Agent Profile."))
+            if User.objects.filter(email__iexact=new_email).exclude(pk=agent.user_id).exists():
+                raise AgentError(_("This address cannot be used. Choose another one."))
+            old_email = agent.email
+            agent.email = new_email
+            agent.save(update_fields=["email", "updated_at"])
+            User.objects.filter(pk=agent.user_id).update(email=new_email)
+            # django-allauth's own record of addresses must not keep the old one as a way to sign in.
+            EmailAddress.objects.filter(user_id=agent.user_id).exclude(email__iexact=new_email).delete()
+            user.email = new_email
+            audit.record("agent.email_changed", actor=user, obj=agent,
+                         details={"from": masked_email(old_email), "to": masked_email(new_email)})  # fmt: skip
+            email_changed.send(sender=Agent, agent=agent, old_email=old_email)
+            with translation.override(agent.preferred_language):
+                subject = _("Your e-mail address was changed")
+                body = _(
+                    "The e-mail of your agent profile in the Agency Portal is now %(masked)s, and you sign in with it. "
+                    "If it was not you, call the Agent Service Center at %(phone)s at once."
+                ) % {"masked": masked_email(new_email), "phone": settings.PORTAL_AGENT_SERVICE_CENTER_PHONE}
+            send_email_after_commit(to=old_email, subject=str(subject), body=str(body))
+    except IntegrityError:
+        raise AgentError(_("This address cannot be used. Choose another one.")) from None
+    return agent

@@ -6,15 +6,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from agencies.selectors import invitations_received_by
 from portal.permissions import permissions_for
 
-from .forms import FindLocalHelpForm, MyProfileForm
+from .forms import ChangeEmailForm, FindLocalHelpForm, MyProfileForm
 from .selectors import agents_for
 from .selectors import find_local_help as find_local_help_rows
-from .services import update_agent_profile
+from .services import (
+    EMAIL_CHANGE_HOURS,
+    AgentError,
+    accept_agency_invitation,
+    confirm_email_change,
+    decline_agency_invitation,
+    masked_email,
+    pending_email_change,
+    request_email_change,
+    update_agent_profile,
+)
 
 
 @login_required
@@ -38,7 +50,91 @@ def my_profile(request):
         update_agent_profile(agent=agent, by=request.user, data=form.cleaned_data)
         messages.success(request, _("Your profile was saved."))
         return redirect("agents:my_profile")
-    return render(request, "agents/my_profile.html", {"agent": agent, "form": form})
+    return render(
+        request,
+        "agents/my_profile.html",
+        {"agent": agent, "form": form, "invitations": invitations_received_by(request.user)},
+    )
+
+
+def _own_agent(request):
+    """The signed-in agent's own profile (never the one acted for), or 404."""
+    if getattr(request, "acting", None) is not None:
+        raise Http404
+    agent = agents_for(request.user).filter(user=request.user).first()
+    if agent is None:
+        raise Http404
+    return agent
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_email(request):
+    """The agent changes their own e-mail: confirmed at the new address, the old one told."""
+    agent = _own_agent(request)
+    form = ChangeEmailForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            request_email_change(agent=agent, new_email=form.cleaned_data["email"])
+        except AgentError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(
+                request,
+                _("We sent a link to %(masked)s. Open it within %(hours)d hours to confirm the new address.")
+                % {"masked": masked_email(form.cleaned_data["email"]), "hours": EMAIL_CHANGE_HOURS},
+            )
+            return redirect("agents:my_profile")
+    return render(request, "agents/change_email.html", {"agent": agent, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token: str):
+    """The link from the new address: shown first, applied only by the agent's own POST (mail scanners open links)."""
+    agent = _own_agent(request)
+    new_email = pending_email_change(token, user=request.user)
+    if request.method == "POST" and new_email is not None:
+        try:
+            confirm_email_change(token=token, user=request.user)
+        except AgentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": new_email})
+            return redirect("agents:my_profile")
+    return render(
+        request,
+        "agents/confirm_email.html",
+        {"agent": agent, "new_email": new_email},
+        status=200 if new_email else 400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_invitation(request, invitation_id: int):
+    """An agency's invitation to its Agency Agreement: the agent reads what joining means, then accepts or
+    declines. Only the invited person answers (never a manager acting on their behalf)."""
+    if getattr(request, "acting", None) is not None:
+        raise Http404
+    invitation = get_object_or_404(invitations_received_by(request.user), pk=invitation_id)
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        try:
+            if answer == "accept":
+                accept_agency_invitation(invitation_id=invitation.pk, by=request.user)
+                messages.success(request, _("You joined %(agency)s.") % {"agency": invitation.agency.public_name})
+                return redirect("delegations:mine")
+            if answer == "decline":
+                decline_agency_invitation(invitation_id=invitation.pk, by=request.user)
+                messages.success(
+                    request,
+                    _("You declined the invitation of %(agency)s.") % {"agency": invitation.agency.public_name},
+                )
+                return redirect("delegations:mine")
+        except AgentError as error:
+            messages.error(request, str(error))
+    return render(request, "agents/agency_invitation.html", {"invitation": invitation})
 
 
 def find_local_help(request):

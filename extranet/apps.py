@@ -13,3 +13,6 @@ class ExtranetConfig(AppConfig):
         "extranet.password_expired": _("Extranet sign-in refused: password expired"),
         "extranet.deactivated": _("Extranet account deactivated"),
     }
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -12,10 +12,17 @@ from django.views.decorators.http import require_POST
 
 from agencies.forms import ROSTER_SORTS, RosterFilterForm
 from agencies.models import Membership
+from agencies.selectors import invitations_sent_for
 from agencies.views import membership_allowing
 from agents.forms import AddAgentForm, AgentProfileForm
 from agents.selectors import roster_for
-from agents.services import ActiveDelegationsRemain, AgentError, add_agent_to_agency, set_agent_status
+from agents.services import (
+    ActiveDelegationsRemain,
+    AgentError,
+    add_agent_to_agency,
+    set_agent_status,
+    withdraw_agency_invitation,
+)
 from agents.services import update_agent_profile as save_agent_profile
 from bookofbusiness.selectors import dashboard_for
 from delegations.models import Delegation
@@ -76,8 +83,6 @@ def roster(request):
                 )
         if form.cleaned_data["certification"]:
             agents = agents.filter(certification_status=form.cleaned_data["certification"])
-        if form.cleaned_data["status"]:
-            agents = agents.filter(agency_status=form.cleaned_data["status"])
         sort = form.cleaned_data["sort"] or "name"
     primary, *tiebreaks = ROSTER_SORTS[sort.lstrip("-")]
     order = [f"-{primary}" if sort.startswith("-") else primary, *tiebreaks]
@@ -85,7 +90,14 @@ def roster(request):
     return render(
         request,
         "agencies/roster.html",
-        {"agency": membership.agency, "membership": membership, "page": page, "form": form, "sort": sort},
+        {
+            "agency": membership.agency,
+            "membership": membership,
+            "page": page,
+            "form": form,
+            "sort": sort,
+            "invitations": invitations_sent_for(request.user),
+        },
     )
 
 
@@ -108,9 +120,13 @@ def agent_add(request):
             if linked:
                 messages.success(
                     request,
-                    _("%(name)s is already known to the marketplace and joins your roster as %(status)s.")
-                    % {"name": agent.full_name, "status": agent.get_certification_status_display()},
+                    _(
+                        "%(name)s is already known to the marketplace, so they were invited to join your agency. "
+                        "They join your roster when they accept."
+                    )
+                    % {"name": agent.full_name},
                 )
+                return redirect("agencies:roster")
             else:
                 messages.success(
                     request,
@@ -157,23 +173,38 @@ def agent_detail(request, agent_id: int):
 @require_POST
 @login_required
 def agent_status(request, agent_id: int):
-    """Set an agent Active or Inactive in the agency."""
+    """Make an agent Inactive in the agency (a former agent comes back only by accepting an invitation)."""
     membership = membership_allowing(request, Capability.MANAGE_AGENTS)
     agent = _roster_agent(request, agent_id)
-    active = request.POST.get("status") == Membership.Status.ACTIVE
+    if request.POST.get("status") != Membership.Status.INACTIVE:
+        messages.error(
+            request, _("A former agent comes back through Add New Agent: they are invited and join when they accept.")
+        )
+        return redirect("agencies:agent", agent_id=agent.pk)
     try:
-        set_agent_status(agent=agent, agency=membership.agency, by=request.user, active=active)
+        set_agent_status(agent=agent, agency=membership.agency, by=request.user, active=False)
     except ActiveDelegationsRemain as error:
         messages.error(request, str(error))
         return redirect("delegations:transfer", agent_id=agent.pk)
     except AgentError as error:
         messages.error(request, str(error))
     else:
-        if active:
-            messages.success(request, _("%(name)s is Active in your agency.") % {"name": agent.full_name})
-        else:
-            messages.success(request, _("%(name)s is Inactive in your agency.") % {"name": agent.full_name})
+        messages.success(request, _("%(name)s is Inactive in your agency.") % {"name": agent.full_name})
+        return redirect("agencies:roster")
     return redirect("agencies:agent", agent_id=agent.pk)
+
+
+@require_POST
+@login_required
+def invitation_withdraw(request, invitation_id: int):
+    """Take back an invitation the agent has not answered yet."""
+    membership_allowing(request, Capability.MANAGE_AGENTS)
+    invitation = get_object_or_404(invitations_sent_for(request.user), pk=invitation_id)
+    withdraw_agency_invitation(invitation=invitation, by=request.user)
+    messages.success(
+        request, _("The invitation to %(name)s was withdrawn.") % {"name": invitation.user.agent.full_name}
+    )
+    return redirect("agencies:roster")
 
 
 @login_required

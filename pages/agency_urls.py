@@ -9,5 +9,6 @@ urlpatterns = [
     path("agents/add/", views.agent_add, name="agent_add"),
     path("agents/<int:agent_id>/", views.agent_detail, name="agent"),
     path("agents/<int:agent_id>/status/", views.agent_status, name="agent_status"),
+    path("invitations/<int:invitation_id>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
     path("delegations/", views.agency_delegations, name="delegations"),
 ]

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agencies.selectors import invitations_received_by
 from agencies.views import membership_allowing
 from agents.selectors import roster_for
 from bookofbusiness.selectors import dashboard_for
@@ -52,6 +53,7 @@ def my_delegations(request):
             "status": status,
             "can_write_business": agent.is_certified,
             "charts": dashboard_for(user, agent=agent),
+            "invitations": invitations_received_by(request.user),
         },
     )
 
@@ -65,7 +67,7 @@ def transfer(request, agent_id: int):
     pending = Delegation.objects.filter(agent=from_agent, agency=membership.agency, status=Delegation.Status.PENDING)
     receivers = (
         roster_for(request.user)
-        .filter(agency_status="active", certification_status="certified")
+        .filter(certification_status="certified")
         .exclude(pk=from_agent.pk)
         .order_by("last_name", "first_name")
     )

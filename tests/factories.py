@@ -148,6 +148,16 @@ def agent_in(agency, **agent_fields):
     return agent
 
 
+def invite(agent, *, agency, by=None, days=7):
+    """An invitation from the agency to the agent, waiting for the agent's answer."""
+    from agencies.models import AgencyInvitation
+
+    now = timezone.now()
+    return AgencyInvitation.objects.create(
+        agency=agency, user=agent.user, invited_by=by, created_at=now, expires_at=now + datetime.timedelta(days=days)
+    )
+
+
 def admin_staff_in(agency, **grants):
     user = UserFactory()
     MembershipFactory(user=user, agency=agency, role=Membership.Role.ADMIN_STAFF, **grants)

@@ -25,6 +25,7 @@ from .factories import (
     agency_with_manager,
     agent_in,
     delegate,
+    invite,
     sign_in,
 )
 
@@ -115,6 +116,14 @@ RULES = {
     "bookofbusiness:export_status": only({"manager"}, otherwise=NOT_FOUND),
     "bookofbusiness:export_download": only({"manager"}, otherwise=NOT_FOUND),
     "agents:my_profile": only(AGENTS, otherwise=NOT_FOUND),
+    "agents:change_email": only(AGENTS, otherwise=NOT_FOUND),
+    # "1" is no confirmation link: an agent is told it is not valid; anyone else has no e-mail to change here.
+    "agents:confirm_email": {
+        role: LOGIN if role == "anonymous" else (400 if role in AGENTS else NOT_FOUND) for role in ROLES
+    },  # fmt: skip
+    # Only the invited agent answers an invitation; only the inviting agency's manager withdraws it.
+    "agents:agency_invitation": only({"unaffiliated_agent"}, otherwise=NOT_FOUND),
+    "agencies:invitation_withdraw": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "delegations:mine": only(AGENTS, otherwise=NOT_FOUND),
 }
 
@@ -165,6 +174,7 @@ def world():
     pending = delegate(agent=agent, agency=ours, status="pending")
     their_pending = delegate(agent=their_agent, agency=theirs, status="pending")
     deactivated = AgentFactory()
+    unaffiliated = AgentFactory()
     MembershipFactory(user=deactivated.user, agency=ours, status=Membership.Status.INACTIVE)
     users = {
         "manager": manager.user,
@@ -173,7 +183,7 @@ def world():
             ours, can_view_roster=True, can_view_book=True, can_export_book=True, can_edit_account=True
         ),
         "staff_no_grants": admin_staff_in(ours),
-        "unaffiliated_agent": AgentFactory().user,
+        "unaffiliated_agent": unaffiliated.user,
         "deactivated_agent": deactivated.user,
         "service_center": UserFactory(is_staff=True),
     }
@@ -205,6 +215,8 @@ def world():
         "their_case_document": _case_document(their_case).pk,
         "pending": pending.pk,
         "their_pending": their_pending.pk,
+        "invitation": invite(unaffiliated, agency=ours, by=manager.user).pk,
+        "their_invitation": invite(AgentFactory(), agency=theirs, by=their_manager.user).pk,
         "export": _export(manager.user).pk,
         "their_export": _export(their_manager.user).pk,
     }
@@ -280,11 +292,13 @@ OBJECT_URLS = {
     "delegations:start_acting": lambda w, role: (w["ids"]["agent"], w["ids"]["their_agent"]),
     "bookofbusiness:export_status": lambda w, role: (w["ids"]["export"], w["ids"]["their_export"]),
     "bookofbusiness:export_download": lambda w, role: (w["ids"]["export"], w["ids"]["their_export"]),
+    "agents:agency_invitation": lambda w, role: (w["ids"]["invitation"], w["ids"]["their_invitation"]),
+    "agencies:invitation_withdraw": lambda w, role: (w["ids"]["invitation"], w["ids"]["their_invitation"]),
 }
 # Public listings: the other agency's helper is as public as ours.
 PUBLIC_OBJECT_URLS = {"request_help": lambda w, role: (w["ids"]["agent"], w["ids"]["agent"])}
 # POSTs that would change who the role is for the rest of the walk.
-NO_POST = {"account_logout", "delegations:start_acting"}  # fmt: skip
+NO_POST = {"account_logout", "delegations:start_acting", "agencies:invitation_withdraw"}  # fmt: skip
 
 
 def body_of(response) -> str:

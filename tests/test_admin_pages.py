@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyDocument
+from agencies.models import Agency, AgencyDocument, AgencyInvitation
 from agents.models import Agent, ExpiryReminder
 from bookofbusiness.models import BookOfBusinessExport, Extract
 from consumers.models import AccessCode, CaseDocument, ChangeReport, ConsumerCase
@@ -45,6 +45,7 @@ def world():
     Extract.objects.create(kind="bob", scope="agent", agent=agent, week=datetime.date(2026, 11, 16), file_format="csv")
     BookOfBusinessExport.objects.create(requested_by=staff, agency=agency, file_format="xlsx")
     ExtranetAccount.objects.create(agent=agent, username=f"CC_{agent.license_number}")
+    AgencyInvitation.objects.create(agency=agency, user=agent.user, invited_by=staff, expires_at=now)
     ActingOnBehalf.objects.create(manager=staff, agent=agent, agency=agency)
     SignInFailure.objects.create(identifier="someone@example.com", client_ip="127.0.0.1")
     ExpiryReminder.objects.create(agent=agent, kind="license", expires_on=datetime.date(2026, 12, 20))

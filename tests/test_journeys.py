@@ -65,7 +65,8 @@ def test_a_manager_adds_an_agent_moves_a_book_makes_an_agent_inactive_and_export
     page.goto(f"/agency/agents/{rosa.pk}/")
     page.get_by_role("button", name="Make Inactive").click()
     page.wait_for_load_state()
-    assert page.get_by_role("button", name="Make Active").is_visible()
+    assert page.get_by_text(f"{rosa.full_name} is Inactive in your agency.").is_visible()
+    assert rosa.license_number not in page.locator("main table").first.inner_text(), "off the roster"
     shot(page, "5-agent-inactive")
 
     page.goto("/book/")

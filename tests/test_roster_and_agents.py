@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from agencies.models import Membership
 from agents.models import Agent, Language
@@ -69,8 +70,8 @@ def test_roster_of_500_agents_takes_the_same_few_queries(client, agency, django_
     for agent in agents[:100]:
         delegate(agent=agent, agency=agency)
     sign_in(client, manager.user)
-    for sort in ["name", "-consumers", "certification", "status", "license"]:
-        with django_assert_max_num_queries(12):
+    for sort in ["name", "-consumers", "certification", "since", "license"]:
+        with django_assert_max_num_queries(13):
             assert client.get("/agency/agents/", {"sort": sort, "page": 3}).status_code == 200
 
 
@@ -98,16 +99,25 @@ def test_add_new_agent_starts_certification_and_invites_them(client, agency, dja
     assert client.get(link).status_code == 400, "an invitation works once"
 
 
-def test_an_agent_already_certified_elsewhere_is_linked_and_shows_certified(client, agency):
+def test_an_agent_already_certified_elsewhere_is_invited_and_joins_certified_when_they_accept(client, agency):
     agency, manager = agency
     known = AgentFactory(license_number="0K77777", last_name="Okafor")
     MembershipFactory(user=known.user, agency=agency_with_manager()[0], status=Membership.Status.INACTIVE)
     sign_in(client, manager.user)
     data = new_agent_data(AgencyLocationFactory(agency=agency), license_number="0K77777", last_name="Okafor")
     response = client.post("/agency/agents/add/", data, follow=True)
-    assert "joins your roster as Certified" in response.content.decode()
+    page = response.content.decode()
+    assert "they were invited to join your agency" in page and "Invitations waiting for an answer" in page
     assert Agent.objects.filter(license_number="0K77777").count() == 1
+    assert not known.user.memberships.filter(status="active").exists(), "nothing changes until they accept"
+
+    invitation = known.user.agency_invitations.get()
+    agent_client = sign_in(Client(), known.user)
+    assert agency.public_name in agent_client.get("/delegations/mine/").content.decode()
+    agent_client.post(f"/agent/invitations/{invitation.pk}/", {"answer": "accept"})
     assert known.user.memberships.get(status="active").agency == agency
+    known.refresh_from_db()
+    assert known.certification_status == "certified", "they keep their certification"
 
 
 def test_a_license_active_in_another_agency_gets_a_clear_message(client, agency):
@@ -160,7 +170,8 @@ def test_an_agent_with_delegations_cannot_be_made_inactive_until_transferred(
     client.post(f"/agency/agents/{leaving.pk}/status/", {"status": "inactive"})
     assert leaving.user.memberships.get().status == "inactive"
     assert AuditEvent.objects.filter(action="agent.status_changed", details__to="inactive").exists()
-    assert "Inactive" in client.get("/agency/agents/", {"status": "inactive"}).content.decode()
+    assert leaving.license_number not in client.get("/agency/agents/").content.decode(), "the roster is Active agents"
+    assert client.get(f"/agency/agents/{leaving.pk}/").status_code == 404
 
 
 def test_manager_edits_an_agents_profile(client, agency):
@@ -176,6 +187,7 @@ def test_manager_edits_an_agents_profile(client, agency):
         "916-555-0199",
         ["Vietnamese"],
     )
+    assert agent.email != "ana@example.com", "the e-mail is the agent's own to change"
     assert AuditEvent.objects.filter(action="agent.profile_changed", object_id=str(agent.pk)).exists()
 
 

@@ -1,0 +1,146 @@
+"""An agent's e-mail is their portal sign-in and where their Agent Extranet links go: only the agent changes it,
+confirmed at the new address, with a notice to the old one. An Agency Manager never sets it (issue 16, finding 1)."""
+
+import datetime
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from agents.models import Agent
+from extranet.models import PasswordLink
+from portal.models import AuditEvent, User
+
+from .extranet_support import active_account, at, links_in
+from .factories import agency_with_manager, agent_in, sign_in
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Portal-Demo-2026!"
+
+
+@pytest.fixture
+def agent():
+    agency, manager = agency_with_manager()
+    agent = agent_in(agency, email="ana.reyes@example.com")
+    agent.user.email = "ana.reyes@example.com"
+    agent.user.set_password(PASSWORD)
+    agent.user.save()
+    return agency, manager, agent
+
+
+def confirmation_link(outbox) -> str:
+    [url] = [u for m in outbox for u in re.findall(r"https?://\S+/agent/profile/email/\S+/", m.body)]
+    return urlsplit(url).path
+
+
+def test_a_manager_cannot_set_an_agents_email(client, agent):
+    agency, manager, agent = agent
+    sign_in(client, manager.user)
+    page = client.get(f"/agency/agents/{agent.pk}/").content.decode()
+    assert 'name="email"' not in page, "the manager's form has no e-mail field"
+    assert "Only the agent changes their e-mail" in page
+    data = {"first_name": agent.first_name, "last_name": agent.last_name, "phone": "916 555 0199",
+            "email": "manager-owned@example.com"}  # fmt: skip
+    assert client.post(f"/agency/agents/{agent.pk}/", data).status_code == 302
+    agent.refresh_from_db()
+    agent.user.refresh_from_db()
+    assert (agent.phone, agent.email, agent.user.email) == ("916-555-0199", "ana.reyes@example.com",
+                                                             "ana.reyes@example.com")  # fmt: skip
+
+
+def test_a_manager_who_resets_the_extranet_cannot_receive_the_link(client, agent, django_capture_on_commit_callbacks):
+    """The takeover the attacker found: edit the e-mail, ask for a reset, sign in as the agent. Now the link goes
+    only to the agent's own address."""
+    agency, manager, agent = agent
+    account = active_account(agent)
+    sign_in(client, manager.user)
+    client.post(f"/agency/agents/{agent.pk}/", {"first_name": "A", "last_name": agent.last_name,
+                                                 "phone": "916 555 0199", "email": "attacker@example.com"})  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/extranet/reset/", {"username": account.username})
+    assert mail.outbox and {m.to[0] for m in mail.outbox} == {"ana.reyes@example.com"}
+
+
+def test_the_agent_changes_their_email_confirmed_at_the_new_address(client, agent, django_capture_on_commit_callbacks):
+    agency, manager, agent = agent
+    account = active_account(agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/extranet/reset/", {"username": account.username})
+    [old_reset] = links_in(mail.outbox)
+    mail.outbox.clear()
+    sign_in(client, agent.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/agent/profile/email/", {"email": "Ana.New@Example.com", "password": PASSWORD})
+    assert response.status_code == 302
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert set(sent) == {"ana.new@example.com", "ana.reyes@example.com"}
+    assert "a•••@example.com" in sent["ana.reyes@example.com"].body, "the old address is told, the new one masked"
+    assert "ana.new@example.com" not in sent["ana.reyes@example.com"].body
+    agent.refresh_from_db()
+    assert agent.email == "ana.reyes@example.com", "nothing changes until the new address confirms"
+
+    link = confirmation_link(mail.outbox)
+    mail.outbox.clear()
+    assert "ana.new@example.com" in client.get(link).content.decode()
+    agent.refresh_from_db()
+    assert agent.email == "ana.reyes@example.com", "opening the link (a mail scanner does) changes nothing"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(link).status_code == 302
+    agent.refresh_from_db()
+    agent.user.refresh_from_db()
+    assert (agent.email, agent.user.email) == ("ana.new@example.com", "ana.new@example.com")
+    assert [m.to[0] for m in mail.outbox] == ["ana.reyes@example.com"], "the old address hears it is done"
+    assert AuditEvent.objects.filter(action="agent.email_changed", object_id=str(agent.pk)).count() == 1
+
+    # The reset link sent to the old address died with the change; the link works once.
+    assert PasswordLink.objects.filter(account=account, used_at__isnull=True, revoked_at__isnull=True).count() == 0
+    assert Client().get(urlsplit(old_reset).path).status_code == 410
+    assert client.post(link).status_code == 400
+    # The new address is the sign-in now; the old one is not.
+    assert Client().login(email="ana.new@example.com", password=PASSWORD)
+    assert not Client().login(email="ana.reyes@example.com", password=PASSWORD)
+
+
+def test_a_change_needs_the_agents_password_and_a_free_address(client, agent, django_capture_on_commit_callbacks):
+    agency, manager, agent = agent
+    other = agent_in(agency, email="taken@example.com")
+    User.objects.filter(pk=other.user_id).update(email="taken@example.com")
+    sign_in(client, agent.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        wrong = client.post("/agent/profile/email/", {"email": "ana.new@example.com", "password": "guess"})
+        taken = client.post("/agent/profile/email/", {"email": "taken@example.com", "password": PASSWORD})
+    assert "This is not your current password." in wrong.content.decode()
+    assert 'value="ana.new@example.com"' in wrong.content.decode(), "the input is kept"
+    assert "This address cannot be used" in taken.content.decode()
+    assert not mail.outbox
+
+
+def test_only_the_agent_who_asked_can_use_the_link(client, agent, django_capture_on_commit_callbacks):
+    agency, manager, agent = agent
+    sign_in(client, agent.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/agent/profile/email/", {"email": "ana.new@example.com", "password": PASSWORD})
+    link = confirmation_link(mail.outbox)
+    stranger = sign_in(Client(), agent_in(agency).user)
+    assert stranger.post(link).status_code == 400
+    boss = sign_in(Client(), manager.user)
+    assert boss.post(link).status_code == 400
+    assert Agent.objects.get(pk=agent.pk).email == "ana.reyes@example.com"
+    assert client.post(link + "x/").status_code in (400, 404)
+
+
+def test_the_link_expires_after_a_day(client, agent, django_capture_on_commit_callbacks):
+    agency, manager, agent = agent
+    sign_in(client, agent.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/agent/profile/email/", {"email": "ana.new@example.com", "password": PASSWORD})
+    link = confirmation_link(mail.outbox)
+    with at(timezone.now() + datetime.timedelta(hours=25)):
+        sign_in(client, agent.user)
+        assert client.post(link).status_code == 400
+    assert Agent.objects.get(pk=agent.pk).email == "ana.reyes@example.com"
