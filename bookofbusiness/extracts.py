@@ -24,7 +24,7 @@ from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency
+from agencies.models import Agency, Membership
 from agents.models import Agent
 from consumers.models import Verification
 from delegations.models import Delegation
@@ -182,13 +182,27 @@ def _languages(scope: str, owner_ids: list[int]) -> dict:
     return dict(Agent.objects.filter(pk__in=owner_ids).values_list("pk", "preferred_language"))
 
 
+def _agencies_of(agent_ids: list[int]) -> dict:
+    """Each agent's Active agency now, for their extracts (an agent in none is absent)."""
+    active = Membership.objects.filter(status=Membership.Status.ACTIVE, user__agent__pk__in=agent_ids)
+    return dict(active.values_list("user__agent__pk", "agency_id"))
+
+
 def _pending_extracts(scope: str, owner_ids: list[int], week: datetime.date) -> dict:
     """{(owner, kind): {format: Extract}} of what is not published yet, creating the week's missing rows."""
     field = owner_field(scope)
     mine = Extract.objects.filter(scope=scope, week=week, **{f"{field}__in": owner_ids})
     have = set(mine.values_list(field, "kind", "file_format"))
+    agencies = _agencies_of(owner_ids) if scope == Extract.Scope.AGENT else {}
     missing = [
-        Extract(scope=scope, week=week, kind=kind, file_format=file_format, **{field: owner})
+        Extract(
+            scope=scope,
+            week=week,
+            kind=kind,
+            file_format=file_format,
+            made_in_agency_id=agencies.get(owner),
+            **{field: owner},
+        )  # fmt: skip
         for owner in owner_ids
         for kind in KINDS
         for file_format in FileFormat.values

@@ -50,6 +50,16 @@ class Extract(models.Model):
         blank=True,
         related_name="extracts",
     )
+    # An agent's extract lists consumers of the agency the agent was Active in when it was made: it is theirs to
+    # download only while they are still in that agency (extranet.selectors.extracts_for). None: in no agency.
+    made_in_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("made in agency"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     week = models.DateField(_("week of"), help_text=_("The Monday the extract was made for."))
     file_format = models.CharField(_("format"), max_length=4, choices=FileFormat)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.WRITING)

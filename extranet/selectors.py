@@ -1,18 +1,31 @@
 """What an extranet account may see: its agent's published extracts and, for an Agency Manager, the
 agency's. Every file page and download starts here."""
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from bookofbusiness.models import Extract
 from portal.permissions import Capability, permissions_for
 
 
 def extracts_for(account) -> QuerySet[Extract]:
+    """An agent's own extracts while they may see their consumers (certified), each only while the agent is
+    still in the agency it was made in, and made since they (last) joined it; and the agency's, for its manager.
+    A file made for an agency the agent has left, or before they came back, lists someone else's consumers now."""
     if account is None:
         return Extract.objects.none()
     agent = account.agent
     permissions = permissions_for(agent.user)
-    visible = Q(scope=Extract.Scope.AGENT, agent_id=agent.pk)
+    visible = Q(pk__in=[])
+    if permissions.allows(Capability.VIEW_OWN_CASES):
+        visible = Q(scope=Extract.Scope.AGENT, agent_id=agent.pk, made_in_agency_id=permissions.agency_id)
+        if permissions.membership is not None:
+            joined = datetime.datetime.combine(
+                permissions.membership.started_on, datetime.time.min, tzinfo=timezone.get_current_timezone()
+            )
+            visible &= Q(created_at__gte=joined)
     if permissions.allows(Capability.AGENCY_EXTRACTS):
         visible |= Q(scope=Extract.Scope.AGENCY, agency_id=permissions.agency_id)
     return Extract.objects.filter(visible, status=Extract.Status.PUBLISHED).order_by(

@@ -53,9 +53,13 @@ def staff_client():
     return sign_in(Client(), UserFactory(is_staff=True, is_superuser=True))
 
 
-def published(scope, owner, week, file_format="csv", kind="bob"):
+def published(scope, owner, week, file_format="csv", kind="bob", **fields):
+    """A published extract; an agent's is made in the agency the agent is Active in now, as the weekly run does."""
     name = default_storage.save(f"extracts/{week}/{scope}-{owner.pk}/{kind}.{file_format}", ContentFile(b"a,b\n1,2\n"))
-    return Extract.objects.create(
+    if scope == "agent" and "made_in_agency" not in fields:
+        membership = owner.user.memberships.current()
+        fields["made_in_agency"] = membership.agency if membership else None
+    return Extract.objects.create(**fields,
         scope=scope, kind=kind, week=week, file_format=file_format, status="published", file=name, rows=1, size=8,
         sha256="a" * 64, published_at=MONDAY, **{"agent" if scope == "agent" else "agency": owner},
     )  # fmt: skip
