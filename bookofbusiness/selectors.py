@@ -395,4 +395,8 @@ def exports_for(user) -> QuerySet[BookOfBusinessExport]:
         return mine.none()
     if permissions.agency_id is None:
         return mine.filter(agency__isnull=True)
-    return mine.filter(agency_id=permissions.agency_id)
+    # Made since they (last) joined: an export from before they left and came back lists cases not theirs now.
+    joined = datetime.datetime.combine(
+        permissions.membership.started_on, datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    return mine.filter(agency_id=permissions.agency_id, created_at__gte=joined)

@@ -59,3 +59,24 @@ def test_an_agent_who_moved_to_another_agency_cannot_download_the_old_agencys_bo
 def test_the_manager_still_downloads_their_own(client, book, large_exports, django_capture_on_commit_callbacks):
     job = export_as(client, book["manager"].user, django_capture_on_commit_callbacks)
     assert client.get(f"/book/exports/{job.pk}/download/").status_code == 200
+
+
+def test_an_agent_who_left_and_came_back_cannot_download_what_they_exported_before(
+    client, book, large_exports, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from agents.services import accept_agency_invitation, set_agent_status
+    from delegations.services import transfer_delegations
+
+    from .extranet_support import at
+    from .factories import invite
+
+    rosa, agency, manager = book["rosa"], book["agency"], book["manager"].user
+    job = export_as(client, rosa.user, django_capture_on_commit_callbacks)
+    transfer_delegations(by=manager, agency=agency, from_agent=rosa, to_agent=book["li"])
+    set_agent_status(agent=rosa, agency=agency, by=manager, active=False)
+    with at(job.created_at + datetime.timedelta(days=1)):
+        accept_agency_invitation(invitation_id=invite(rosa, agency=agency, by=manager).pk, by=rosa.user)
+        sign_in(client, rosa.user)
+        assert client.get(f"/book/exports/{job.pk}/download/").status_code == 404, "Ana's case is Li's now"
