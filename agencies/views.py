@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import audit
-from portal.downloads import private_download
+from portal.downloads import uploaded_file_download
 from portal.permissions import Capability, permissions_for
 
 from . import services
@@ -149,5 +149,4 @@ def document_download(request, document_id: int):
     """An agency document, through this view only: the agency's editors and service-center staff; audited."""
     document = get_object_or_404(agency_documents_for(request.user), pk=document_id)
     audit.record("file.downloaded", obj=document, details={"sha256": document.sha256})
-    return private_download(document.file.open("rb"), filename=document.original_name,
-                            content_type=document.content_type)  # fmt: skip
+    return uploaded_file_download(document)

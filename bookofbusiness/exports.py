@@ -1,8 +1,10 @@
 """Book of Business files: the columns, and writers for CSV and XLSX that stream rows in constant memory.
 
-Text that a spreadsheet would run as a formula (=, +, -, @, tab, carriage return at the start) is
-neutralised with a leading apostrophe in both formats, so a consumer's name can never run code on
-an agent's computer.
+Text that a spreadsheet would run as a formula is neutralised in both formats, so a consumer's name can
+never run code on an agent's computer (OWASP's CSV injection guidance): a formula trigger (=, +, -, @,
+tab, carriage return, NUL) at the start of a cell, or right after a character a spreadsheet may split a cell
+on (a comma, semicolon, tab, pipe or line break, spaces and double quotes between), gets a leading
+apostrophe; and in CSV every field but a number is quoted.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,17 +24,28 @@ from django.utils.translation import gettext_lazy as _
 from consumers.models import ConsumerCase, Enrollment
 from portal.choices import Language
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")  # OWASP's, and ASVS 5 (1.2.10) adds the NUL character
+# Where a spreadsheet may start a new cell: Excel splits a CSV on the list separator of the computer's region
+# (often ";"), LibreOffice on whatever its import dialog says (",", ";", tab, "|", ...).
+CELL_SEPARATORS = (",", ";", "\t", "|", "\r", "\n")
+
+_SEPARATOR = "[" + re.escape("".join(CELL_SEPARATORS)) + "]"
+_TRIGGER = "[" + re.escape("".join(FORMULA_STARTS)) + "]"
+# Each place a cell may start (the start of the text, or after a separator, spaces and double quotes between)
+# that is followed by a formula trigger: the apostrophe goes there, before the trigger.
+_PIECE_START_BEFORE_TRIGGER = re.compile(f'(^|{_SEPARATOR})([ "]*)(?={_TRIGGER})')
+# The same test in two quick parts, for the cells (nearly all) that need nothing: how the text starts, and
+# a separator followed by a trigger anywhere in it.
+_MAY_START_A_FORMULA = frozenset(FORMULA_STARTS + (" ", '"'))
+_SEPARATOR_THEN_TRIGGER = re.compile(f'{_SEPARATOR}[ "]*{_TRIGGER}').search
 
 
 def neutralise(value):
-    """Text starting like a formula gets a leading apostrophe; numbers and dates are left as they are."""
-    if value.__class__ is str and value[:1] in FORMULA_FIRST_CHARACTERS:
-        return "'" + value
+    """Text that a spreadsheet could take for a formula, at its start or after any separator, gets an
+    apostrophe before each trigger there; numbers and dates are left as they are."""
+    if value.__class__ is str and (value[:1] in _MAY_START_A_FORMULA or _SEPARATOR_THEN_TRIGGER(value)):
+        return _PIECE_START_BEFORE_TRIGGER.sub(r"\1\2'", value)
     return value
-
-
-FORMULA_FIRST_CHARACTERS = frozenset(FORMULA_STARTS)
 
 
 def _same(value):
@@ -169,21 +183,26 @@ class _Echo:
 
 def csv_lines(rows: Iterable, columns=BOOK_COLUMNS) -> Iterator[str]:
     """The CSV file line by line (UTF-8 with a byte-order mark, so spreadsheets read accents right)."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_NONNUMERIC)
     cells = row_maker(columns)
     yield "\ufeff" + writer.writerow(headers(columns))
     for row in rows:
         yield writer.writerow([_csv_text(value) for value in cells(row)])
 
 
+CENTS = Decimal("0.01")
+
+
 def _csv_text(value):
+    """A cell for csv's writer, which quotes everything but numbers (csv.QUOTE_NONNUMERIC): text and dates are
+    quoted, numbers are not, so they stay numbers in a spreadsheet."""
     kind = value.__class__
     if kind is str or kind is int:
         return value
     if value is None:
         return ""
     if kind is Decimal:
-        return f"{value:.2f}"
+        return value.quantize(CENTS)
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
@@ -241,7 +260,7 @@ def write_csv_and_xlsx(rows: Iterable, csv_target, xlsx_target, *, columns=BOOK_
     import codecs
 
     text = codecs.getwriter("utf-8")(csv_target)
-    writer = csv.writer(text)
+    writer = csv.writer(text, quoting=csv.QUOTE_NONNUMERIC)
     text.write("\ufeff")
     writer.writerow(headers(columns))
 

@@ -171,6 +171,8 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_REAUTHENTICATION_METHODS = ("password",)  # allauth 65.13+ also offers a code by e-mail: not here
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Agency Portal] "
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # never e-mail an address that has no account
+# 'Forgot password' only queues a task: the lookup and the e-mail happen there, so the answer's time tells nothing.
+ACCOUNT_FORMS = {"reset_password": "portal.forms.PasswordResetByTaskForm"}
 ACCOUNT_RATE_LIMITS = {
     # Throttle by client address; the per-account lock is the portal's own (portal/lockout.py).
     "login": "30/m/ip",

@@ -3,6 +3,7 @@
 import datetime
 import secrets
 
+from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,16 +130,37 @@ REQUEST_REFUSED = gettext_lazy(
 )
 
 
+_HASHES_OF_NO_CODE: dict[str, str] = {}
+
+
+def _hash_of_no_code() -> str:
+    """A hash of a random code by the current hasher at its current cost, made once per process: a request for a
+    case with no live code is checked against it, so it takes the same work as a wrong code (as Django's
+    ModelBackend hashes a password for a user who does not exist)."""
+    hasher = get_hasher()
+    encoded = _HASHES_OF_NO_CODE.get(hasher.algorithm)
+    if encoded is None or hasher.must_update(encoded):
+        encoded = _HASHES_OF_NO_CODE[hasher.algorithm] = make_password(secrets.token_urlsafe(), hasher=hasher)
+    return encoded
+
+
 def request_help(*, agent, case_number: str, access_code: str) -> Delegation:
     """A consumer asks a helper listed in Find Local Help for help: with a valid access code the case gets
     a Pending delegation to that helper, who is told. Any mismatch gives one message that says nothing
-    of which part was wrong."""
+    of which part was wrong, after the same work: the same queries and exactly one hash check, whether the
+    case number is unknown, its case has no live code, or the code is wrong."""
     raw = normalize_access_code(access_code)
+    number = normalize_case_number(case_number)
     with transaction.atomic():
-        case = ConsumerCase.objects.select_for_update().filter(case_number=normalize_case_number(case_number)).first()
+        case = ConsumerCase.objects.select_for_update().filter(case_number=number).first()
         now = timezone.now()
-        usable = list(case.access_codes.filter(used_at__isnull=True, expires_at__gt=now)) if case else []
-        matching = next((code for code in usable if code.check_code(raw)), None)
+        # Making a code ends the earlier ones, so a case has one live code: the newest is the one checked.
+        live = (
+            AccessCode.objects.filter(case__case_number=number, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at")
+            .first()
+        )
+        matching = live if check_password(raw, live.code_hash if live else _hash_of_no_code()) else None
         if matching is None:
             audit.record("access_code.refused", object_label=f"case {case.case_number}" if case else "",
                          obj=case, details={"agent": agent.license_number})  # fmt: skip

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from agents.selectors import find_local_help_agents
 from portal import audit
-from portal.downloads import private_download
+from portal.downloads import uploaded_file_download
 
 from . import services
 from .forms import (
@@ -109,8 +109,7 @@ def download_document(request, case_id: int, document_id: int):
     case = _case(request, case_id)
     document = get_object_or_404(case_documents_for(request.scope_user).filter(case=case), pk=document_id)
     audit.record("case.document_downloaded", obj=case, details={"document": document.pk})
-    return private_download(document.file.open("rb"), filename=document.original_name,
-                            content_type=document.content_type)  # fmt: skip
+    return uploaded_file_download(document)
 
 
 @require_POST

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import COUNTY_CHOICES, CertificationStatus
 from .fields import ZipCodeField
+from .uploads import download_name
 
 
 class UserManager(BaseUserManager):
@@ -131,6 +132,12 @@ class PrivateFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def download_name(self) -> str:
+        """The name it is shown and downloaded under: the uploaded name's safe base with the extension of the
+        type its content was checked to be."""
+        return download_name(self.original_name, self.content_type)
 
     def store(self, upload, checked, *, by) -> None:
         """Save a checked upload (see portal.uploads.check_upload) with its type, size and SHA-256. The stored

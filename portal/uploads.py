@@ -1,6 +1,8 @@
 """Uploaded documents: the type is read from the content, never trusted from the name; size is limited."""
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,6 +16,7 @@ SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
     b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
 }
+EXTENSIONS = dict(SIGNATURES.values())  # content type -> the extension a file of that type is downloaded with
 
 
 @dataclass
@@ -54,3 +57,25 @@ def sha256_of(file) -> str:
         digest.update(chunk)
     file.seek(0)
     return digest.hexdigest()
+
+
+# What a file name may not keep: quotes, path and shell punctuation, and what Windows refuses in names.
+UNSAFE_IN_NAMES = frozenset("\"'`\\/:;*?<>|%$&{}[]")
+TRAILING_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+DOWNLOAD_NAME_LENGTH = 100
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a checked upload is downloaded under: the safe part of the uploaded name's base, its
+    extensions replaced by the one of the type its content was checked to be (a PDF uploaded as
+    `report.pdf.html` downloads as `report.pdf`). Folders, control and invisible characters (a
+    right-to-left override, a line break), quotes and punctuation that names a path are dropped."""
+    base = re.split(r"[/\\]", original_name or "")[-1]
+    kept = "".join(
+        "" if char in UNSAFE_IN_NAMES else " " if unicodedata.category(char)[0] in "CZ" else char for char in base
+    )
+    stem = " ".join(kept.split())
+    while TRAILING_EXTENSION.search(stem):
+        stem = TRAILING_EXTENSION.sub("", stem)
+    stem = stem[:DOWNLOAD_NAME_LENGTH].strip(" .-") or "document"
+    return stem + EXTENSIONS.get(content_type, ".bin")

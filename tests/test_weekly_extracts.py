@@ -239,9 +239,9 @@ def test_an_agent_who_reads_spanish_gets_spanish_headers(world):
     run()
     mine = Extract.objects.get(scope="agent", kind="bob", file_format="csv")
     header = read(mine).decode("utf-8-sig").splitlines()[0]
-    assert header.startswith("Número de caso,Nombre,Apellido")
+    assert header.startswith('"Número de caso","Nombre","Apellido"')
     agency = Extract.objects.get(scope="agency", kind="bob", file_format="csv")
-    assert read(agency).decode("utf-8-sig").startswith("Case number,First name,Last name")
+    assert read(agency).decode("utf-8-sig").startswith('"Case number","First name","Last name"')
 
 
 def test_a_full_disk_is_reported_retried_and_never_publishes_half_a_file(world, monkeypatch):
