@@ -254,8 +254,11 @@ def accept_agency_invitation(*, invitation_id: int, by) -> Membership:
             invitation.answered_at, invitation.outcome = timezone.now(), AgencyInvitation.Outcome.ACCEPTED
             invitation.save(update_fields=["answered_at", "outcome"])
             agent = by.agent
+            # The consumers who chose this agent while in no agency come with them, as the agreement page says:
+            # otherwise their own book would vanish from their view.
+            brought = independent_delegations(agent).update(agency_id=invitation.agency_id)
             audit.record("agent.invitation_answered", actor=by, obj=agent,
-                         details={"agency": invitation.agency_id, "outcome": "accepted"})  # fmt: skip
+                         details={"agency": invitation.agency_id, "outcome": "accepted", "delegations": brought})  # fmt: skip
             audit.record("agent.status_changed", actor=by, obj=agent,
                          details={"agency": invitation.agency_id, "to": "active", "linked": True})  # fmt: skip
             _tell_managers(invitation, agent, accepted=True)
@@ -263,6 +266,11 @@ def accept_agency_invitation(*, invitation_id: int, by) -> Membership:
         # Another acceptance made them Active elsewhere at the same moment; the constraint kept one.
         raise AgentError(_("You are active in another agency. Leave it before joining another.")) from None
     return membership
+
+
+def independent_delegations(agent: Agent):
+    """The agent's pending and active delegations made while in no agency."""
+    return Delegation.objects.filter(agent=agent, agency__isnull=True, status__in=Delegation.OPEN_STATUSES)
 
 
 def decline_agency_invitation(*, invitation_id: int, by) -> AgencyInvitation:

@@ -22,6 +22,7 @@ from .services import (
     accept_agency_invitation,
     confirm_email_change,
     decline_agency_invitation,
+    independent_delegations,
     masked_email,
     pending_email_change,
     request_email_change,
@@ -134,7 +135,8 @@ def agency_invitation(request, invitation_id: int):
                 return redirect("delegations:mine")
         except AgentError as error:
             messages.error(request, str(error))
-    return render(request, "agents/agency_invitation.html", {"invitation": invitation})
+    brought = independent_delegations(request.user.agent).count() if hasattr(request.user, "agent") else 0
+    return render(request, "agents/agency_invitation.html", {"invitation": invitation, "brought": brought})
 
 
 def find_local_help(request):

@@ -12,6 +12,7 @@ from django.test import Client
 from agencies.models import AgencyInvitation, Membership
 from agents.models import Language
 from agents.services import AgentError, accept_agency_invitation, set_agent_status
+from delegations.models import Delegation
 from portal.models import AuditEvent, MailboxMessage
 
 from .factories import AgencyLocationFactory, AgentFactory, agency_with_manager, agent_in, delegate, invite, sign_in
@@ -63,6 +64,7 @@ def test_the_agent_reads_the_agreement_and_accepts_or_declines(unaffiliated, dja
     client = sign_in(Client(), unaffiliated.user)
     page = client.get(f"/agent/invitations/{invitation.pk}/").content.decode()
     assert "Agency Agreement" in page and "act on your behalf" in page
+    assert "the 1 consumer who delegated their case to you outside any agency" in page
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/agent/invitations/{invitation.pk}/", {"answer": "decline"})
     assert not Membership.objects.filter(user=unaffiliated.user).exists()
@@ -70,8 +72,11 @@ def test_the_agent_reads_the_agreement_and_accepts_or_declines(unaffiliated, dja
     assert client.get(f"/agent/invitations/{invitation.pk}/").status_code == 404, "an answer is final"
 
     again = invite(unaffiliated, agency=agency, by=manager.user)
+    own_case = Delegation.objects.get(agent=unaffiliated).case
     client.post(f"/agent/invitations/{again.pk}/", {"answer": "accept"})
     assert Membership.objects.get(user=unaffiliated.user).agency == agency
+    assert Delegation.objects.get(agent=unaffiliated).agency == agency, "their consumers come with them"
+    assert own_case.case_number in client.get("/delegations/mine/").content.decode(), "their book is still theirs"
     assert MailboxMessage.objects.filter(recipient=manager.user, subject__contains="joined your agency").exists()
 
 
