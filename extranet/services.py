@@ -246,26 +246,30 @@ class SignInRefused(Exception):
         self.message, self.code = message, code
 
 
+def _locked_message() -> str:
+    return _("This account is locked after repeated failed sign-ins. Try again in an hour, or call the "
+             "Agent Service Center at %(phone)s.") % {"phone": settings.PORTAL_AGENT_SERVICE_CENTER_PHONE}  # fmt: skip
+
+
 def authenticate(*, username: str, password: str, client_ip: str | None) -> ExtranetAccount:
     """The account these credentials open, or SignInRefused with the message to show. Wrong usernames and
     wrong passwords get the same answer and the same work; three failures within two hours lock the
-    username for an hour (counted whether or not it exists)."""
+    username for an hour (counted whether or not it exists). Each attempt is counted before its password is
+    checked, so guesses sent at once cannot all be tried."""
     username = (username or "").strip().upper()
     identifier = lock_identifier(username)
-    locked = _("This account is locked after repeated failed sign-ins. Try again in an hour, or call the "
-               "Agent Service Center at %(phone)s.") % {"phone": settings.PORTAL_AGENT_SERVICE_CENTER_PHONE}  # fmt: skip
-    if lockout.active_lock(identifier):
+    attempt = lockout.begin_attempt(identifier=identifier, client_ip=client_ip)
+    if attempt is None:
         audit.record("auth.lock_refused", actor_label=username, details={"site": "extranet"})
-        raise SignInRefused(locked, code="locked")
+        raise SignInRefused(_locked_message(), code="locked")
     account = ExtranetAccount.objects.select_related("agent").filter(username=username, is_active=True).first()
     password_ok = check_password(password or "", account.password if account and account.password else _dummy_hash())
     if account is None or not account.password or not password_ok:
-        lock = lockout.record_failure(identifier=identifier, client_ip=client_ip)
         audit.record("auth.sign_in_failed", actor_label=username, details={"site": "extranet"})
-        if lock is not None:
-            raise SignInRefused(locked, code="locked")
+        if lockout.attempt_failed(attempt) is not None:
+            raise SignInRefused(_locked_message(), code="locked")
         raise SignInRefused(_("The username or password is not right."), code="invalid")
-    lockout.clear_failures(identifier)
+    lockout.attempt_succeeded(attempt)
     if not account.agent.is_certified:
         audit.record("auth.sign_in_failed", obj=account, actor_label=username, details={"site": "extranet",
                                                                                        "reason": "not certified"})  # fmt: skip
@@ -285,6 +289,22 @@ def authenticate(*, username: str, password: str, client_ip: str | None) -> Extr
     account.save(update_fields=["last_login_at"])
     audit.record("auth.signed_in", obj=account, actor_label=username, details={"site": "extranet"})
     return account
+
+
+def confirm_current_password(account: ExtranetAccount, raw_password: str, *, client_ip: str | None) -> bool:
+    """Whether `raw_password` is the account's password, asked by a signed-in session (to change it). Counted
+    like a sign-in, before it is checked, so a borrowed session cannot guess either: SignInRefused when the
+    account is locked (it is not checked then) or when this wrong password locks it."""
+    attempt = lockout.begin_attempt(identifier=account.lock_identifier, client_ip=client_ip)
+    if attempt is None:
+        audit.record("auth.lock_refused", obj=account, actor_label=account.username, details={"site": "extranet"})
+        raise SignInRefused(_locked_message(), code="locked")
+    if account.check_password(raw_password):
+        lockout.attempt_succeeded(attempt)
+        return True
+    if lockout.attempt_failed(attempt) is not None:
+        raise SignInRefused(_locked_message(), code="locked")
+    return False
 
 
 def unlock(account: ExtranetAccount, *, by) -> bool:

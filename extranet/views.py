@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bookofbusiness.services import CONTENT_TYPES
-from portal import audit, lockout
+from portal import audit
 from portal.downloads import private_download
 from portal.queueing import enqueue
 
@@ -106,11 +106,14 @@ def change_password(request):
     account = request.extranet_account
     form = ChangePasswordForm(request.POST if request.method == "POST" else None, account=account)
     if request.method == "POST" and form.is_valid():
-        if not account.check_password(form.cleaned_data["current_password"]):
-            # Counted like a failed sign-in: a borrowed session cannot be used to guess the password.
-            if lockout.record_failure(identifier=account.lock_identifier, client_ip=audit.client_ip(request)):
-                middleware.sign_out(request)
-                return HttpResponseRedirect(reverse("extranet:sign_in"))
+        try:
+            # Counted like a sign-in: a borrowed session cannot be used to guess the password.
+            right = services.confirm_current_password(account, form.cleaned_data["current_password"],
+                                                      client_ip=audit.client_ip(request))  # fmt: skip
+        except services.SignInRefused:
+            middleware.sign_out(request)
+            return HttpResponseRedirect(reverse("extranet:sign_in"))
+        if not right:
             form.add_error("current_password", _("Your current password is not right."))
         else:
             services.set_password(account, form.cleaned_data["new_password"], how="change")
