@@ -213,20 +213,31 @@ def check_new_password(account: ExtranetAccount, raw_password: str, *, change: b
         raise ValidationError(problems)
 
 
+class LinkNoLongerWorks(Exception):
+    """The link was used, replaced or expired after its page was opened (by a request beside this one, say)."""
+
+
 def set_password(account: ExtranetAccount, raw_password: str, *, how: str, link: PasswordLink | None = None) -> None:
     """Make `raw_password` the account's password (after `check_new_password`): remembered in the history,
     every open link killed, the expiry clock restarted, and the event audited. `how` is "change",
-    "onboarding" or "reset"."""
+    "onboarding" or "reset". With `link`, the password is set only by the request that consumes it
+    (LinkNoLongerWorks for any other)."""
     now = timezone.now()
     with transaction.atomic():
         account = ExtranetAccount.objects.select_for_update().get(pk=account.pk)
+        if link is not None:
+            # One conditional UPDATE consumes the link: of requests submitting it at once, only the one whose
+            # UPDATE changed the row goes on to set a password, in this same transaction.
+            consumed = account.is_active and PasswordLink.objects.filter(
+                pk=link.pk, account=account, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+            ).update(used_at=now)
+            if not consumed:
+                raise LinkNoLongerWorks
         account.password = make_password(raw_password)
         account.password_set_at = now
         account.reminder_sent_at = None
         account.save(update_fields=["password", "password_set_at", "reminder_sent_at"])
         PasswordHistory.remember(account, raw_password, now)
-        if link is not None:
-            PasswordLink.objects.filter(pk=link.pk).update(used_at=now)
         revoke_links(account, now=now)
         audit.record("extranet.password_set", obj=account, actor_label=account.username, details={"how": how})
 

@@ -144,7 +144,10 @@ def choose_password(request, token: str):
         return render(request, "extranet/link_invalid.html", status=410)
     form = ChoosePasswordForm(request.POST if request.method == "POST" else None, account=link.account)
     if request.method == "POST" and form.is_valid():
-        services.set_password(link.account, form.cleaned_data["new_password"], how=link.purpose, link=link)
+        try:
+            services.set_password(link.account, form.cleaned_data["new_password"], how=link.purpose, link=link)
+        except services.LinkNoLongerWorks:
+            return render(request, "extranet/link_invalid.html", status=410)
         middleware.sign_out(request)
         return render(request, "extranet/password_done.html", {"account": link.account, "by_link": True})
     return render(request, "extranet/choose_password.html", {"form": form, "account": link.account},
