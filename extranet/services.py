@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -61,6 +61,27 @@ def issue_link(account: ExtranetAccount, purpose: str) -> str:
     return absolute_url(reverse("extranet:choose_password", args=[token]))
 
 
+def link_may_be_sent(account: ExtranetAccount, *, now: datetime.datetime | None = None) -> bool:
+    """Whether the account may be sent another password link now: none in the last
+    EXTRANET_LINK_INTERVAL_MINUTES and fewer than EXTRANET_LINKS_PER_HOUR in the last hour, resets and
+    onboarding together. Counted in the database, so it holds across web and worker processes; the caller
+    holds the account's row lock, so requests at once are counted one after another."""
+    now = now or timezone.now()
+    recent = PasswordLink.objects.filter(account=account, created_at__gt=now - datetime.timedelta(hours=1)).aggregate(
+        count=Count("pk"), newest=Max("created_at")
+    )
+    interval = datetime.timedelta(minutes=settings.EXTRANET_LINK_INTERVAL_MINUTES)
+    return recent["count"] < settings.EXTRANET_LINKS_PER_HOUR and (
+        recent["newest"] is None or recent["newest"] <= now - interval
+    )
+
+
+def _lock_for_a_link(account: ExtranetAccount) -> bool:
+    """Take the account's row lock for the rest of the transaction; whether a link may be sent to it now."""
+    locked = ExtranetAccount.objects.select_for_update().get(pk=account.pk)
+    return locked.is_active and link_may_be_sent(account)
+
+
 def revoke_links(account: ExtranetAccount, *, now: datetime.datetime | None = None) -> None:
     PasswordLink.objects.filter(account=account, used_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now or timezone.now()
@@ -103,10 +124,15 @@ def _email(account: ExtranetAccount, template: str, **context) -> None:
     send_email_after_commit(to=agent.email, subject=subject, body=body)
 
 
-def send_onboarding(account: ExtranetAccount, *, by=None) -> None:
+def send_onboarding(account: ExtranetAccount, *, by=None) -> bool:
     """The three onboarding e-mails, sent separately: an introduction, the username, and a single-use link
-    to choose the password (which kills any earlier link)."""
+    to choose the password (which kills any earlier link). Returns whether they were sent: not when the
+    account was sent a password link too recently (`link_may_be_sent`), so resending cannot flood it, and
+    its live link keeps working."""
     with transaction.atomic():
+        if not _lock_for_a_link(account):
+            audit.record("extranet.link_throttled", actor=by, obj=account, details={"purpose": "onboarding"})
+            return False
         url = issue_link(account, PasswordLink.Purpose.ONBOARDING)
         account.onboarded_at = timezone.now()
         account.save(update_fields=["onboarded_at"])
@@ -114,6 +140,7 @@ def send_onboarding(account: ExtranetAccount, *, by=None) -> None:
         _email(account, "onboarding_username")
         _email(account, "onboarding_password", url=url, days=settings.EXTRANET_ONBOARDING_LINK_DAYS)  # fmt: skip
         audit.record("extranet.onboarding_sent", actor=by, obj=account, details={"resent": by is not None})
+    return True
 
 
 def previous_week(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -137,27 +164,32 @@ def run_monday_onboarding(*, today: datetime.date | None = None) -> list[Extrane
     onboarded = []
     for agent in agents:
         account = account_for(agent)
-        if account.is_active:
-            send_onboarding(account)
+        if account.is_active and send_onboarding(account):
             onboarded.append(account)
     return onboarded
 
 
-def request_reset(username: str) -> None:
+def request_reset(username: str) -> bool:
     """Someone asked to reset the password of `username`. If an active account has it, its agent gets a
-    link valid for 24 hours; otherwise nothing happens. Run as a task, so the page that asked answers the
-    same, in the same time, whether the username exists or not."""
+    link valid for 24 hours, unless the account was sent a password link too recently (`link_may_be_sent`):
+    then nothing is sent and the live link keeps working. Run as a task, so the page that asked answers the
+    same, in the same time, whether the username exists or not. Returns whether a link was sent."""
     account = (
         ExtranetAccount.objects.select_related("agent")
         .filter(username__iexact=(username or "").strip(), is_active=True)
         .first()
     )
     if account is None or not account.agent.email:
-        return
+        return False
     with transaction.atomic():
+        if not _lock_for_a_link(account):
+            audit.record("extranet.link_throttled", obj=account, actor_label=account.username,
+                         details={"purpose": "reset"})  # fmt: skip
+            return False
         url = issue_link(account, PasswordLink.Purpose.RESET)
         _email(account, "reset", url=url, hours=settings.EXTRANET_RESET_LINK_HOURS)
         audit.record("extranet.reset_requested", obj=account, actor_label=account.username)
+    return True
 
 
 def send_expiry_reminders(*, now: datetime.datetime | None = None) -> int:

@@ -131,7 +131,14 @@ def reset(request):
     form = ResetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        enqueue(tasks.request_password_reset, args=[username], fallback=lambda: services.request_reset(username))
+        # The portal's reset budget per client address and per name typed, shared: one network cannot ask for
+        # many. Past it nothing is looked up or sent, and the page answers the same. Each account's own limit is
+        # counted in the database (services.link_may_be_sent).
+        if ratelimit.consume(request, action="reset_password", key=username.strip().upper()):
+            enqueue(tasks.request_password_reset, args=[username], fallback=lambda: services.request_reset(username))
+        else:
+            audit.record("extranet.link_throttled", request=request, actor_label=username.strip().upper(),
+                         details={"purpose": "reset", "by": "rate limit"})  # fmt: skip
         return render(request, "extranet/reset_sent.html", {"hours": settings.EXTRANET_RESET_LINK_HOURS})
     return render(request, "extranet/reset.html", {"form": form})
 
