@@ -391,4 +391,8 @@ EXTRANET_PASSWORD_HISTORY = 24  # none of the last N passwords may be chosen aga
 EXTRANET_PASSWORD_MIN_AGE_HOURS = 24  # one change a day at most
 EXTRANET_RESET_LINK_HOURS = 24
 EXTRANET_ONBOARDING_LINK_DAYS = 7
+# Password links (reset and onboarding together) an account may be sent: one per interval, so a burst of requests
+# leaves the first link working, and a few an hour. Past that, nothing is sent and the live link lives on.
+EXTRANET_LINK_INTERVAL_MINUTES = 5
+EXTRANET_LINKS_PER_HOUR = 3
 EXTRANET_SESSION_COOKIE_NAME = "__Secure-extranet" if not DEBUG else "extranet_session"

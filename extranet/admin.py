@@ -1,6 +1,7 @@
 """Extranet accounts for service-center staff: status, last sign-in, password age; unlock, resend
 onboarding, deactivate. Nothing here shows or sets a password."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Concat, Lower
@@ -15,6 +16,18 @@ from portal.models import SignInLock
 
 from . import services
 from .models import ExtranetAccount, PasswordLink
+
+
+def report_not_sent(model_admin, request, count: int) -> None:
+    """Tell staff which onboarding was held back by the limit on password links (services.link_may_be_sent)."""
+    if count:
+        model_admin.message_user(
+            request,
+            _("Not sent to %(count)d accounts: each was sent a password link less than %(minutes)d minutes ago, "
+              "or %(links)d in the last hour. Try again later.")
+            % {"count": count, "minutes": settings.EXTRANET_LINK_INTERVAL_MINUTES, "links": settings.EXTRANET_LINKS_PER_HOUR},
+            messages.WARNING,
+        )  # fmt: skip
 
 
 class PasswordLinkInline(admin.TabularInline):
@@ -75,11 +88,14 @@ class ExtranetAccountAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Resend the onboarding e-mails (earlier links stop working)"), permissions=["change"])
     def resend_onboarding(self, request, queryset):
-        sent = 0
+        sent = not_sent = 0
         for account in queryset.select_related("agent").filter(is_active=True):
-            services.send_onboarding(account, by=request.user)
-            sent += 1
+            if services.send_onboarding(account, by=request.user):
+                sent += 1
+            else:
+                not_sent += 1
         self.message_user(request, _("Onboarding sent to %(count)d accounts.") % {"count": sent}, messages.SUCCESS)
+        report_not_sent(self, request, not_sent)
 
     @admin.action(description=_("Deactivate the selected accounts"), permissions=["change"])
     def deactivate(self, request, queryset):
@@ -99,13 +115,17 @@ class AgentAdminWithExtranet(AgentAdmin):
     def send_extranet_onboarding(self, request, queryset):
         """For agents certified before the Monday run knew them: the same three e-mails, sent now."""
         agents = queryset.filter(certification_status=CertificationStatus.CERTIFIED).exclude(email="")
-        sent = 0
+        sent = not_sent = 0
         for agent in agents.exclude(extranet_account__password__gt=""):
             account = services.account_for(agent)
-            if account.is_active:
-                services.send_onboarding(account, by=request.user)
+            if not account.is_active:
+                continue
+            if services.send_onboarding(account, by=request.user):
                 sent += 1
+            else:
+                not_sent += 1
         self.message_user(request, _("Extranet onboarding sent to %(count)d agents.") % {"count": sent})
+        report_not_sent(self, request, not_sent)
 
 
 admin.site.unregister(Agent)

@@ -9,6 +9,7 @@ class ExtranetConfig(AppConfig):
     audit_actions = {
         "extranet.onboarding_sent": _("Extranet onboarding e-mails sent"),
         "extranet.reset_requested": _("Extranet password reset link sent"),
+        "extranet.link_throttled": _("Extranet password link not sent: too many asked for"),
         "extranet.password_set": _("Extranet password set"),
         "extranet.password_expired": _("Extranet sign-in refused: password expired"),
         "extranet.deactivated": _("Extranet account deactivated"),

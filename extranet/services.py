@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -61,6 +61,27 @@ def issue_link(account: ExtranetAccount, purpose: str) -> str:
     return absolute_url(reverse("extranet:choose_password", args=[token]))
 
 
+def link_may_be_sent(account: ExtranetAccount, *, now: datetime.datetime | None = None) -> bool:
+    """Whether the account may be sent another password link now: none in the last
+    EXTRANET_LINK_INTERVAL_MINUTES and fewer than EXTRANET_LINKS_PER_HOUR in the last hour, resets and
+    onboarding together. Counted in the database, so it holds across web and worker processes; the caller
+    holds the account's row lock, so requests at once are counted one after another."""
+    now = now or timezone.now()
+    recent = PasswordLink.objects.filter(account=account, created_at__gt=now - datetime.timedelta(hours=1)).aggregate(
+        count=Count("pk"), newest=Max("created_at")
+    )
+    interval = datetime.timedelta(minutes=settings.EXTRANET_LINK_INTERVAL_MINUTES)
+    return recent["count"] < settings.EXTRANET_LINKS_PER_HOUR and (
+        recent["newest"] is None or recent["newest"] <= now - interval
+    )
+
+
+def _lock_for_a_link(account: ExtranetAccount) -> bool:
+    """Take the account's row lock for the rest of the transaction; whether a link may be sent to it now."""
+    locked = ExtranetAccount.objects.select_for_update().get(pk=account.pk)
+    return locked.is_active and link_may_be_sent(account)
+
+
 def revoke_links(account: ExtranetAccount, *, now: datetime.datetime | None = None) -> None:
     PasswordLink.objects.filter(account=account, used_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now or timezone.now()
@@ -103,10 +124,15 @@ def _email(account: ExtranetAccount, template: str, **context) -> None:
     send_email_after_commit(to=agent.email, subject=subject, body=body)
 
 
-def send_onboarding(account: ExtranetAccount, *, by=None) -> None:
+def send_onboarding(account: ExtranetAccount, *, by=None) -> bool:
     """The three onboarding e-mails, sent separately: an introduction, the username, and a single-use link
-    to choose the password (which kills any earlier link)."""
+    to choose the password (which kills any earlier link). Returns whether they were sent: not when the
+    account was sent a password link too recently (`link_may_be_sent`), so resending cannot flood it, and
+    its live link keeps working."""
     with transaction.atomic():
+        if not _lock_for_a_link(account):
+            audit.record("extranet.link_throttled", actor=by, obj=account, details={"purpose": "onboarding"})
+            return False
         url = issue_link(account, PasswordLink.Purpose.ONBOARDING)
         account.onboarded_at = timezone.now()
         account.save(update_fields=["onboarded_at"])
@@ -114,6 +140,7 @@ def send_onboarding(account: ExtranetAccount, *, by=None) -> None:
         _email(account, "onboarding_username")
         _email(account, "onboarding_password", url=url, days=settings.EXTRANET_ONBOARDING_LINK_DAYS)  # fmt: skip
         audit.record("extranet.onboarding_sent", actor=by, obj=account, details={"resent": by is not None})
+    return True
 
 
 def previous_week(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -137,27 +164,32 @@ def run_monday_onboarding(*, today: datetime.date | None = None) -> list[Extrane
     onboarded = []
     for agent in agents:
         account = account_for(agent)
-        if account.is_active:
-            send_onboarding(account)
+        if account.is_active and send_onboarding(account):
             onboarded.append(account)
     return onboarded
 
 
-def request_reset(username: str) -> None:
+def request_reset(username: str) -> bool:
     """Someone asked to reset the password of `username`. If an active account has it, its agent gets a
-    link valid for 24 hours; otherwise nothing happens. Run as a task, so the page that asked answers the
-    same, in the same time, whether the username exists or not."""
+    link valid for 24 hours, unless the account was sent a password link too recently (`link_may_be_sent`):
+    then nothing is sent and the live link keeps working. Run as a task, so the page that asked answers the
+    same, in the same time, whether the username exists or not. Returns whether a link was sent."""
     account = (
         ExtranetAccount.objects.select_related("agent")
         .filter(username__iexact=(username or "").strip(), is_active=True)
         .first()
     )
     if account is None or not account.agent.email:
-        return
+        return False
     with transaction.atomic():
+        if not _lock_for_a_link(account):
+            audit.record("extranet.link_throttled", obj=account, actor_label=account.username,
+                         details={"purpose": "reset"})  # fmt: skip
+            return False
         url = issue_link(account, PasswordLink.Purpose.RESET)
         _email(account, "reset", url=url, hours=settings.EXTRANET_RESET_LINK_HOURS)
         audit.record("extranet.reset_requested", obj=account, actor_label=account.username)
+    return True
 
 
 def send_expiry_reminders(*, now: datetime.datetime | None = None) -> int:
@@ -213,20 +245,31 @@ def check_new_password(account: ExtranetAccount, raw_password: str, *, change: b
         raise ValidationError(problems)
 
 
+class LinkNoLongerWorks(Exception):
+    """The link was used, replaced or expired after its page was opened (by a request beside this one, say)."""
+
+
 def set_password(account: ExtranetAccount, raw_password: str, *, how: str, link: PasswordLink | None = None) -> None:
     """Make `raw_password` the account's password (after `check_new_password`): remembered in the history,
     every open link killed, the expiry clock restarted, and the event audited. `how` is "change",
-    "onboarding" or "reset"."""
+    "onboarding" or "reset". With `link`, the password is set only by the request that consumes it
+    (LinkNoLongerWorks for any other)."""
     now = timezone.now()
     with transaction.atomic():
         account = ExtranetAccount.objects.select_for_update().get(pk=account.pk)
+        if link is not None:
+            # One conditional UPDATE consumes the link: of requests submitting it at once, only the one whose
+            # UPDATE changed the row goes on to set a password, in this same transaction.
+            consumed = account.is_active and PasswordLink.objects.filter(
+                pk=link.pk, account=account, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+            ).update(used_at=now)
+            if not consumed:
+                raise LinkNoLongerWorks
         account.password = make_password(raw_password)
         account.password_set_at = now
         account.reminder_sent_at = None
         account.save(update_fields=["password", "password_set_at", "reminder_sent_at"])
         PasswordHistory.remember(account, raw_password, now)
-        if link is not None:
-            PasswordLink.objects.filter(pk=link.pk).update(used_at=now)
         revoke_links(account, now=now)
         audit.record("extranet.password_set", obj=account, actor_label=account.username, details={"how": how})
 
@@ -246,26 +289,30 @@ class SignInRefused(Exception):
         self.message, self.code = message, code
 
 
+def _locked_message() -> str:
+    return _("This account is locked after repeated failed sign-ins. Try again in an hour, or call the "
+             "Agent Service Center at %(phone)s.") % {"phone": settings.PORTAL_AGENT_SERVICE_CENTER_PHONE}  # fmt: skip
+
+
 def authenticate(*, username: str, password: str, client_ip: str | None) -> ExtranetAccount:
     """The account these credentials open, or SignInRefused with the message to show. Wrong usernames and
     wrong passwords get the same answer and the same work; three failures within two hours lock the
-    username for an hour (counted whether or not it exists)."""
+    username for an hour (counted whether or not it exists). Each attempt is counted before its password is
+    checked, so guesses sent at once cannot all be tried."""
     username = (username or "").strip().upper()
     identifier = lock_identifier(username)
-    locked = _("This account is locked after repeated failed sign-ins. Try again in an hour, or call the "
-               "Agent Service Center at %(phone)s.") % {"phone": settings.PORTAL_AGENT_SERVICE_CENTER_PHONE}  # fmt: skip
-    if lockout.active_lock(identifier):
+    attempt = lockout.begin_attempt(identifier=identifier, client_ip=client_ip)
+    if attempt is None:
         audit.record("auth.lock_refused", actor_label=username, details={"site": "extranet"})
-        raise SignInRefused(locked, code="locked")
+        raise SignInRefused(_locked_message(), code="locked")
     account = ExtranetAccount.objects.select_related("agent").filter(username=username, is_active=True).first()
     password_ok = check_password(password or "", account.password if account and account.password else _dummy_hash())
     if account is None or not account.password or not password_ok:
-        lock = lockout.record_failure(identifier=identifier, client_ip=client_ip)
         audit.record("auth.sign_in_failed", actor_label=username, details={"site": "extranet"})
-        if lock is not None:
-            raise SignInRefused(locked, code="locked")
+        if lockout.attempt_failed(attempt) is not None:
+            raise SignInRefused(_locked_message(), code="locked")
         raise SignInRefused(_("The username or password is not right."), code="invalid")
-    lockout.clear_failures(identifier)
+    lockout.attempt_succeeded(attempt)
     if not account.agent.is_certified:
         audit.record("auth.sign_in_failed", obj=account, actor_label=username, details={"site": "extranet",
                                                                                        "reason": "not certified"})  # fmt: skip
@@ -285,6 +332,22 @@ def authenticate(*, username: str, password: str, client_ip: str | None) -> Extr
     account.save(update_fields=["last_login_at"])
     audit.record("auth.signed_in", obj=account, actor_label=username, details={"site": "extranet"})
     return account
+
+
+def confirm_current_password(account: ExtranetAccount, raw_password: str, *, client_ip: str | None) -> bool:
+    """Whether `raw_password` is the account's password, asked by a signed-in session (to change it). Counted
+    like a sign-in, before it is checked, so a borrowed session cannot guess either: SignInRefused when the
+    account is locked (it is not checked then) or when this wrong password locks it."""
+    attempt = lockout.begin_attempt(identifier=account.lock_identifier, client_ip=client_ip)
+    if attempt is None:
+        audit.record("auth.lock_refused", obj=account, actor_label=account.username, details={"site": "extranet"})
+        raise SignInRefused(_locked_message(), code="locked")
+    if account.check_password(raw_password):
+        lockout.attempt_succeeded(attempt)
+        return True
+    if lockout.attempt_failed(attempt) is not None:
+        raise SignInRefused(_locked_message(), code="locked")
+    return False
 
 
 def unlock(account: ExtranetAccount, *, by) -> bool:

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bookofbusiness.services import CONTENT_TYPES
-from portal import audit, lockout
+from portal import audit
 from portal.downloads import private_download
 from portal.queueing import enqueue
 
@@ -106,11 +106,14 @@ def change_password(request):
     account = request.extranet_account
     form = ChangePasswordForm(request.POST if request.method == "POST" else None, account=account)
     if request.method == "POST" and form.is_valid():
-        if not account.check_password(form.cleaned_data["current_password"]):
-            # Counted like a failed sign-in: a borrowed session cannot be used to guess the password.
-            if lockout.record_failure(identifier=account.lock_identifier, client_ip=audit.client_ip(request)):
-                middleware.sign_out(request)
-                return HttpResponseRedirect(reverse("extranet:sign_in"))
+        try:
+            # Counted like a sign-in: a borrowed session cannot be used to guess the password.
+            right = services.confirm_current_password(account, form.cleaned_data["current_password"],
+                                                      client_ip=audit.client_ip(request))  # fmt: skip
+        except services.SignInRefused:
+            middleware.sign_out(request)
+            return HttpResponseRedirect(reverse("extranet:sign_in"))
+        if not right:
             form.add_error("current_password", _("Your current password is not right."))
         else:
             services.set_password(account, form.cleaned_data["new_password"], how="change")
@@ -128,7 +131,14 @@ def reset(request):
     form = ResetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        enqueue(tasks.request_password_reset, args=[username], fallback=lambda: services.request_reset(username))
+        # The portal's reset budget per client address and per name typed, shared: one network cannot ask for
+        # many. Past it nothing is looked up or sent, and the page answers the same. Each account's own limit is
+        # counted in the database (services.link_may_be_sent).
+        if ratelimit.consume(request, action="reset_password", key=username.strip().upper()):
+            enqueue(tasks.request_password_reset, args=[username], fallback=lambda: services.request_reset(username))
+        else:
+            audit.record("extranet.link_throttled", request=request, actor_label=username.strip().upper(),
+                         details={"purpose": "reset", "by": "rate limit"})  # fmt: skip
         return render(request, "extranet/reset_sent.html", {"hours": settings.EXTRANET_RESET_LINK_HOURS})
     return render(request, "extranet/reset.html", {"form": form})
 
@@ -141,7 +151,10 @@ def choose_password(request, token: str):
         return render(request, "extranet/link_invalid.html", status=410)
     form = ChoosePasswordForm(request.POST if request.method == "POST" else None, account=link.account)
     if request.method == "POST" and form.is_valid():
-        services.set_password(link.account, form.cleaned_data["new_password"], how=link.purpose, link=link)
+        try:
+            services.set_password(link.account, form.cleaned_data["new_password"], how=link.purpose, link=link)
+        except services.LinkNoLongerWorks:
+            return render(request, "extranet/link_invalid.html", status=410)
         middleware.sign_out(request)
         return render(request, "extranet/password_done.html", {"account": link.account, "by_link": True})
     return render(request, "extranet/choose_password.html", {"form": form, "account": link.account},

@@ -1,4 +1,5 @@
-"""django-allauth glue: no open sign-up, and the portal's lockout before any password is checked."""
+"""django-allauth glue: no open sign-up, and the portal's lockout: each attempt counted before its password is
+checked."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
@@ -31,18 +32,27 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         super().add_message(request, level, message_template, message_context, extra_tags, message)
 
     def pre_authenticate(self, request, **credentials):
-        identifier = credentials.get("email") or credentials.get("username") or ""
-        if lockout.active_lock(identifier):
-            audit.record("auth.lock_refused", request=request, actor_label=lockout.normalize(identifier))
+        identifier = lockout.normalize(credentials.get("email") or credentials.get("username"))
+        # Counted before the password is checked, so guesses sent at once cannot all slip past the lockout.
+        self._sign_in_attempt = lockout.begin_attempt(identifier=identifier, client_ip=audit.client_ip(request))
+        if self._sign_in_attempt is None:
+            audit.record("auth.lock_refused", request=request, actor_label=identifier)
             raise self.validation_error("account_locked")
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
-            audit.record("auth.throttled", request=request, actor_label=lockout.normalize(identifier))
+            lockout.withdraw_attempt(self._sign_in_attempt)
+            audit.record("auth.throttled", request=request, actor_label=identifier)
             raise
 
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            lockout.attempt_succeeded(self._sign_in_attempt)
+        return user
+
     def authentication_failed(self, request, **credentials):
-        # The failure itself was counted by the user_login_failed signal (portal.signals);
-        # if it was the one that locked sign-in, say so now.
-        if lockout.active_lock(credentials.get("email") or credentials.get("username") or ""):
+        # The failure was audited by the user_login_failed signal (portal.signals); it stays counted, and if
+        # it completed a lock (or one came into force beside it), say so now.
+        if lockout.attempt_failed(self._sign_in_attempt):
             raise self.validation_error("account_locked")

@@ -254,12 +254,31 @@ class AuditEvent(models.Model):
         raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
 
 
+class SignInGate(models.Model):
+    """One row per identifier that has tried to sign in. Its row lock (SELECT ... FOR UPDATE) makes that
+    identifier's attempts be counted one at a time, so guesses sent at once cannot all pass the lockout
+    before the first of them is counted (portal.lockout)."""
+
+    identifier = models.CharField(_("e-mail typed"), max_length=254, unique=True)
+
+    class Meta:
+        verbose_name = _("sign-in gate")
+        verbose_name_plural = _("sign-in gates")
+
+    def __str__(self):
+        return self.identifier
+
+
 class SignInFailure(models.Model):
-    """A failed sign-in for an identifier (what was typed), counted towards a lock."""
+    """A failed sign-in for an identifier (what was typed), counted towards a lock. An attempt is recorded
+    here before its password is checked (`pending`), and taken back if the password was right."""
 
     identifier = models.CharField(_("e-mail typed"), max_length=254, db_index=True)
     client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     failed_at = models.DateTimeField(_("when"), default=timezone.now)
+    pending = models.BooleanField(
+        _("being checked"), default=False, help_text=_("Counted before its password was checked; not yet known.")
+    )
 
     class Meta:
         verbose_name = _("failed sign-in")

@@ -15,7 +15,7 @@ from .models import AuditEvent
 
 @receiver(user_logged_in)
 def signed_in(sender, request, user, **kwargs):
-    lockout.clear_failures(user.email)
+    # The failures counted before it were forgiven when its password was found right (portal.adapters).
     if request is not None and hasattr(request, "session"):
         request.session["signed_in_at"] = time.time()
         request.session["last_activity"] = time.time()
@@ -30,9 +30,9 @@ def signed_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def sign_in_failed(sender, credentials, request=None, **kwargs):
+    # Counted towards the lock before the password was checked (portal.adapters); recorded here for the audit.
     identifier = lockout.normalize(credentials.get("email") or credentials.get("username"))
     audit.record("auth.sign_in_failed", request=request, actor_label=identifier)
-    lockout.record_failure(identifier=identifier, client_ip=audit.client_ip(request))
 
 
 @receiver(password_changed)

@@ -11,9 +11,10 @@ import time_machine
 # and a page it requests reads the same clock as the test.
 SUITE_STARTED = datetime.datetime.now(tz=datetime.UTC)
 
-# Fixtures several test files share (`world`: an agency with a listed agent; `book`: an agency's Book of Business).
+# Fixtures several test files share (`world`: an agency with a listed agent; `book`: an agency's Book of Business;
+# `held_password_checks`: requests at once that overlap in their password checks).
 # A file's own fixture of the same name wins over these.
-pytest_plugins = ["tests.cases_support", "tests.book_support"]
+pytest_plugins = ["tests.cases_support", "tests.book_support", "tests.concurrency_support"]
 
 
 def pytest_sessionstart(session):

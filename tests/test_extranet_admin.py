@@ -8,7 +8,7 @@ from extranet import services
 from extranet.models import ExtranetAccount
 from portal.models import AuditEvent
 
-from .extranet_support import GOOD, IN_THE_WEEK_OF_MONDAY, LA, active_account, links_in, staff_client
+from .extranet_support import GOOD, IN_THE_WEEK_OF_MONDAY, LA, MONDAY, active_account, at, links_in, staff_client
 from .factories import AgentFactory
 
 pytestmark = IN_THE_WEEK_OF_MONDAY
@@ -46,6 +46,8 @@ def test_staff_resend_onboarding_from_the_account_list(mailoutbox, django_captur
     account = services.account_for(AgentFactory())
     with django_capture_on_commit_callbacks(execute=True):
         services.send_onboarding(account)
+    with at(MONDAY + datetime.timedelta(minutes=10)), django_capture_on_commit_callbacks(execute=True):
+        # once the minimum interval between links has passed
         staff_client().post("/admin/extranet/extranetaccount/", {"action": "resend_onboarding",
                                                                  "_selected_action": [account.pk]})  # fmt: skip
     first, second = links_in(mailoutbox)

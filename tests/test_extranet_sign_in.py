@@ -13,6 +13,7 @@ from .extranet_support import (
     IN_THE_WEEK_OF_MONDAY,
     LA,
     MONDAY,
+    OTHER,
     active_account,
     at,
     extranet_client,
@@ -99,3 +100,16 @@ def test_an_agent_no_longer_certified_cannot_use_the_extranet():
     assert client.get("/extranet/").status_code == 302, "the session ends"
     refused = Client().post("/extranet/sign-in/", {"username": account.username, "password": GOOD})
     assert refused.status_code == 400 and "certified agents" in refused.content.decode()
+
+
+def test_a_signed_in_session_cannot_guess_the_current_password_while_the_account_is_locked():
+    account = active_account(when=MONDAY - datetime.timedelta(days=2))
+    session = extranet_client(account)
+    for _n in range(3):
+        Client().post("/extranet/sign-in/", {"username": account.username, "password": "wrong"})
+    assert account.status() == ExtranetAccount.Status.LOCKED
+    guess = session.post("/extranet/password/", {"current_password": "Another-Guess-1", "new_password": OTHER,
+                                                 "confirm_password": OTHER})  # fmt: skip
+    assert guess.status_code == 302 and guess["Location"] == "/extranet/sign-in/", "not checked: the session ends"
+    assert session.get("/extranet/").status_code == 302
+    assert AuditEvent.objects.filter(action="auth.lock_refused", object_label=account.username).exists()

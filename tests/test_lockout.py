@@ -119,6 +119,6 @@ def test_sign_in_is_throttled_by_client_address_across_accounts(client):
 def test_lock_counts_ignore_case_and_spaces_in_the_address(manager_user):
     with at(0):
         for typed in [manager_user.email.upper(), f"  {manager_user.email} ", manager_user.email]:
-            lockout.record_failure(identifier=typed, client_ip="127.0.0.1")
+            lockout.attempt_failed(lockout.begin_attempt(identifier=typed, client_ip="127.0.0.1"))
         assert lockout.active_lock(manager_user.email) is not None
         assert timezone.now() == START
