@@ -215,19 +215,25 @@ def send_expiry_reminders(*, now: datetime.datetime | None = None) -> int:
 # -- passwords -------------------------------------------------------------------------------------
 
 
+def _too_recent(account: ExtranetAccount) -> ValidationError | None:
+    """The once-a-day rule: the error if the account's password was set too recently to change it again."""
+    if account.password_set_at is None:
+        return None
+    next_change = account.password_set_at + datetime.timedelta(hours=settings.EXTRANET_PASSWORD_MIN_AGE_HOURS)
+    if next_change <= timezone.now():
+        return None
+    return ValidationError(
+        _("You can change your password once a day. Try again after %(time)s.")
+        % {"time": timezone.localtime(next_change).strftime("%Y-%m-%d %H:%M")},
+        code="password_too_recent",
+    )
+
+
 def check_new_password(account: ExtranetAccount, raw_password: str, *, change: bool) -> None:
     """Raise ValidationError (with every reason) unless `raw_password` may become the account's password."""
     problems = []
-    if change and account.password_set_at is not None:
-        next_change = account.password_set_at + datetime.timedelta(hours=settings.EXTRANET_PASSWORD_MIN_AGE_HOURS)
-        if next_change > timezone.now():
-            problems.append(
-                ValidationError(
-                    _("You can change your password once a day. Try again after %(time)s.")
-                    % {"time": timezone.localtime(next_change).strftime("%Y-%m-%d %H:%M")},
-                    code="password_too_recent",
-                )
-            )
+    if change and (too_recent := _too_recent(account)):
+        problems.append(too_recent)
     try:
         validate_password(raw_password, user=None, password_validators=EXTRANET_VALIDATORS)
     except ValidationError as error:
@@ -253,10 +259,13 @@ def set_password(account: ExtranetAccount, raw_password: str, *, how: str, link:
     """Make `raw_password` the account's password (after `check_new_password`): remembered in the history,
     every open link killed, the expiry clock restarted, and the event audited. `how` is "change",
     "onboarding" or "reset". With `link`, the password is set only by the request that consumes it
-    (LinkNoLongerWorks for any other)."""
+    (LinkNoLongerWorks for any other). A "change" is judged again under the account's row lock, so of changes
+    sent at once only the first passes the once-a-day rule (ValidationError for the others)."""
     now = timezone.now()
     with transaction.atomic():
         account = ExtranetAccount.objects.select_for_update().get(pk=account.pk)
+        if how == "change" and (too_recent := _too_recent(account)):
+            raise too_recent
         if link is not None:
             # One conditional UPDATE consumes the link: of requests submitting it at once, only the one whose
             # UPDATE changed the row goes on to set a password, in this same transaction.

@@ -4,6 +4,7 @@ from functools import wraps
 
 from allauth.core import ratelimit
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -116,10 +117,14 @@ def change_password(request):
         if not right:
             form.add_error("current_password", _("Your current password is not right."))
         else:
-            services.set_password(account, form.cleaned_data["new_password"], how="change")
-            account.refresh_from_db()
-            middleware.sign_in(request, account)  # this session continues; every other one ends
-            return render(request, "extranet/password_done.html", {"account": account})
+            try:
+                services.set_password(account, form.cleaned_data["new_password"], how="change")
+            except ValidationError as error:  # another change was made a moment ago, beside this one
+                form.add_error("new_password", error)
+            else:
+                account.refresh_from_db()
+                middleware.sign_in(request, account)  # this session continues; every other one ends
+                return render(request, "extranet/password_done.html", {"account": account})
     return render(request, "extranet/change_password.html", {"form": form, "account": account},
                   status=400 if form.errors else 200)  # fmt: skip
 
