@@ -19,7 +19,7 @@ from delegations.models import Delegation
 from portal import audit
 from portal.choices import CertificationStatus
 from portal.invitations import send_invitation
-from portal.models import User
+from portal.models import AuditEvent, User
 from portal.notifications import absolute_url, notify, send_email_after_commit
 
 from .models import Agent, CertificationChange, ExpiryReminder
@@ -208,6 +208,17 @@ def invite_agent(*, agent: Agent, agency, by, last_name: str) -> AgencyInvitatio
             % {"name": agent.full_name, "date": date_format(timezone.localdate(waiting.created_at))},
             field="license_number",
         )
+    # One a day from an agency to an agent, whatever became of the last (withdrawn, declined): never a way to
+    # flood someone's mailbox.
+    last = AgencyInvitation.objects.filter(agency=agency, user_id=agent.user_id).order_by("-created_at").first()
+    if last is not None and last.created_at > now - datetime.timedelta(days=1):
+        raise AgentError(
+            _("%(name)s was invited less than a day ago. You can invite them again after %(time)s.")
+            % {"name": agent.full_name,
+               "time": date_format(timezone.localtime(last.created_at + datetime.timedelta(days=1)),
+                                   "SHORT_DATETIME_FORMAT")},
+            field="license_number",
+        )  # fmt: skip
     # An invitation that expired unanswered is closed, so a new one may be made.
     AgencyInvitation.objects.filter(agency=agency, user_id=agent.user_id, answered_at__isnull=True).update(
         answered_at=now, outcome=AgencyInvitation.Outcome.WITHDRAWN
@@ -400,6 +411,7 @@ class ActiveDelegationsRemain(AgentError):
 
 EMAIL_CHANGE_SALT = "agents.services.email-change"
 EMAIL_CHANGE_HOURS = 24
+EMAIL_CHANGES_PER_HOUR = 3  # confirmation links to new addresses: never a way to send mail to anyone, at will
 
 
 def masked_email(email: str) -> str:
@@ -413,6 +425,13 @@ def request_email_change(*, agent: Agent, new_email: str) -> None:
     to the new address, valid EMAIL_CHANGE_HOURS; the old address is told at once. Nothing changes until the link
     is used, by the agent, signed in."""
     new_email = new_email.strip().lower()
+    asked = AuditEvent.objects.filter(
+        action="agent.email_change_requested", object_id=str(agent.pk),
+        created_at__gt=timezone.now() - datetime.timedelta(hours=1),
+    ).count()  # fmt: skip
+    if asked >= EMAIL_CHANGES_PER_HOUR:
+        raise AgentError(_("You asked for this %(count)d times in the last hour. Try again later.")
+                         % {"count": asked}, field="email")  # fmt: skip
     if User.objects.filter(email__iexact=new_email).exclude(pk=agent.user_id).exists():
         raise AgentError(_("This address cannot be used. Choose another one."), field="email")
     token = signing.dumps({"agent": agent.pk, "old": agent.email.lower(), "new": new_email}, salt=EMAIL_CHANGE_SALT)

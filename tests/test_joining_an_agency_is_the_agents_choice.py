@@ -181,3 +181,16 @@ def test_two_invitations_accepted_at_once_make_one_active_agency():
     assert sorted(outcomes) == ["joined", "refused"]
     assert Membership.objects.filter(user=agent.user, status="active").count() == 1
     assert AgencyInvitation.objects.filter(user=agent.user, outcome="accepted").count() == 1
+
+
+def test_an_agency_invites_an_agent_at_most_once_a_day(unaffiliated, django_capture_on_commit_callbacks):
+    agency, manager = agency_with_manager()
+    client = sign_in(Client(), manager.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        add_new_agent(client, agency, license_number="0M12345", last_name="Moreno")
+        invitation = AgencyInvitation.objects.get(user=unaffiliated.user)
+        client.post(f"/agency/invitations/{invitation.pk}/withdraw/")
+        again = add_new_agent(client, agency, license_number="0M12345", last_name="Moreno").content.decode()
+    assert "invited less than a day ago" in again
+    assert AgencyInvitation.objects.filter(user=unaffiliated.user).count() == 1
+    assert len([m for m in mail.outbox if "invites you" in m.subject]) == 1

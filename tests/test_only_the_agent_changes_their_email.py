@@ -144,3 +144,14 @@ def test_the_link_expires_after_a_day(client, agent, django_capture_on_commit_ca
         sign_in(client, agent.user)
         assert client.post(link).status_code == 400
     assert Agent.objects.get(pk=agent.pk).email == "ana.reyes@example.com"
+
+
+def test_an_agent_cannot_send_confirmation_links_at_will(client, agent, django_capture_on_commit_callbacks):
+    agency, manager, agent = agent
+    sign_in(client, agent.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        pages = [client.post("/agent/profile/email/", {"email": f"n{n}@example.com", "password": PASSWORD})
+                 for n in range(6)]  # fmt: skip
+    assert [page.status_code for page in pages] == [302, 302, 302, 200, 200, 200]
+    assert "Try again later" in pages[-1].content.decode()
+    assert len([m for m in mail.outbox if m.to[0].startswith("n")]) == 3
