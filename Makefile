@@ -67,7 +67,7 @@ loadtest: install system-packages
 
 ## make bench: the figures in BENCHMARKS.md, on a PostgreSQL kept between runs with 1,000,000 demo cases
 bench: install system-packages
-	$(BENCH_ENV) scripts/services.sh run -- sh -c '$(BIN)/python manage.py migrate --noinput -v0 && $(BIN)/python manage.py bench $(BENCH_ARGS)'
+	$(BENCH_ENV) scripts/services.sh run -- sh -c 'DATABASE_URL=$$DATABASE_OWNER_URL $(BIN)/python manage.py migrate --noinput -v0 && $(BIN)/python manage.py bench $(BENCH_ARGS)'
 
 lint: install
 	$(BIN)/ruff check .

@@ -132,6 +132,10 @@ else:
     database_options["options"] = " ".join(
         filter(None, [database_options.get("options", ""), "-c cursor_tuple_fraction=1.0 -c jit=off"])
     )
+# The role web and workers connect as, when it is not the tables' owner (docker-compose, `make test`): `migrate`,
+# run with DATABASE_URL naming the owner, grants it what the portal needs and, on the audit log, only reading and
+# appending (portal/database_grants.py). Owning nothing, it cannot alter a table or disable a trigger.
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"

@@ -33,6 +33,9 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import signals  # noqa: F401  (connects the receivers)
+        from .database_grants import grant_the_portals_role
         from .staff_groups import ensure_staff_groups  # imports auth models: only once the apps are ready
 
         post_migrate.connect(ensure_staff_groups)
+        # Once per migrate (post_migrate goes to each app, after all the migrations): every table exists by then.
+        post_migrate.connect(grant_the_portals_role, sender=self)

@@ -194,8 +194,10 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One thing that happened: who, on whose behalf, from where, to what, when.
 
-    Append-only: the model, its queryset and (on PostgreSQL) a trigger refuse
-    every update and delete. Details carry identifiers, never consumers' PII.
+    Append-only: the model, its queryset and (on PostgreSQL) triggers refuse
+    every update, delete and truncate, and the portal's database role may only
+    read and insert (portal/database_grants.py). Details carry identifiers,
+    never consumers' PII.
     """
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)

@@ -13,7 +13,8 @@ out=var/loadtest
 mkdir -p "$out"
 rm -f "$out"/*.csv
 
-$BIN/python manage.py migrate --noinput -v0
+# Migrated as the tables' owner (DATABASE_OWNER_URL, from scripts/services.sh); the rest runs as the portal's role.
+DATABASE_URL=${DATABASE_OWNER_URL:-$DATABASE_URL} $BIN/python manage.py migrate --noinput -v0
 $BIN/python -c "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings');django.setup();from consumers.models import ConsumerCase as C;raise SystemExit(0 if C.objects.exists() else 1)" \
   || $BIN/python manage.py seed_demo --agencies 2000 --agents 20000 --consumers 1000000 --seed 2026
 LOADTEST_ALLOWED=1 $BIN/python manage.py loadtest_prepare "$out/people.json"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Restore a backup made by scripts/backup.sh into an empty database and storage folder.
 # Usage: scripts/restore.sh BACKUP_DIR   (DATABASE_URL and PRIVATE_STORAGE_ROOT name where to restore)
+# DATABASE_URL connects as the role that is to own the tables (the owner `migrate` runs as, not the portal's role);
+# the dump carries the portal role's grants (on the audit log only SELECT and INSERT), so that role must exist.
 set -euo pipefail
 source=${1:?usage: scripts/restore.sh BACKUP_DIR}
 : "${DATABASE_URL:?DATABASE_URL must name the (empty) PostgreSQL database to restore into}"

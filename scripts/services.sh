@@ -5,6 +5,11 @@
 #   scripts/services.sh stop         stop both and delete their data
 #   scripts/services.sh run -- CMD   start, run CMD with DATABASE_URL and REDIS_URL set, stop
 #
+# PostgreSQL has the roles docker-compose's has: a superuser (postgres) for the cluster only; `portal`, which owns
+# the database and its tables (DATABASE_OWNER_URL: `migrate` runs as it; CREATEDB, as pytest-django makes its test
+# database as it); `portal_app`, what the portal connects as (DATABASE_URL), owning nothing, superuser of nothing,
+# granted by `migrate` what the portal needs (DATABASE_APP_ROLE; portal/database_grants.py).
+#
 # With KEEP_DATA=1 (the benchmark's) the cluster in SERVICES_DIR is kept between runs and reused,
 # and runs with PostgreSQL's normal durability.
 #
@@ -31,7 +36,8 @@ as_postgres() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-database_url="postgres://portal@127.0.0.1:$pg_port/portal"
+database_url="postgres://portal_app@127.0.0.1:$pg_port/portal"
+owner_url="postgres://portal@127.0.0.1:$pg_port/portal"
 redis_url="redis://127.0.0.1:$redis_port/0"
 
 stop() {
@@ -44,15 +50,26 @@ stop() {
   [ "${KEEP_DATA:-}" = 1 ] || rm -rf "$dir"
 }
 
+# The owner, the portal's role and the database, made once; a cluster kept (KEEP_DATA=1) from before there were
+# roles has `portal` as its superuser, and gets `portal_app` on its next start.
+roles() {
+  local superuser=postgres
+  psql_as() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U "$1" -d postgres -v ON_ERROR_STOP=1 -qAt "${@:2}"; }
+  psql_as postgres -c '' 2>/dev/null || superuser=portal
+  psql_as "$superuser" >/dev/null <<'SQL'
+SELECT 'CREATE ROLE portal LOGIN CREATEDB' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal') \gexec
+SELECT 'CREATE ROLE portal_app LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal_app') \gexec
+SELECT 'CREATE DATABASE portal OWNER portal' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'portal') \gexec
+SQL
+}
+
 start() {
   stop
   mkdir -p "$dir"
   chmod 755 "$dir"
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
-  fresh=0
   if [ ! -f "$dir/pg/PG_VERSION" ]; then
-    fresh=1
-    as_postgres "$pg_bin/initdb" -D "$dir/pg" -U portal --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    as_postgres "$pg_bin/initdb" -D "$dir/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
   fi
   # Durability is pointless for a throwaway cluster; turning it off makes the suite faster.
@@ -63,7 +80,7 @@ start() {
   as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg/server.log" -w -t 120 \
     -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 $durability -c max_connections=200 -c shared_buffers=$shared_buffers" \
     start >/dev/null
-  [ "$fresh" = 1 ] && "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U portal portal
+  roles
   # Under faketime PostgreSQL shares the moved clock; Redis holds only the suite's cache and broker.
   redis_real_clock redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
@@ -71,7 +88,7 @@ start() {
     redis_real_clock redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break
     sleep 0.1
   done
-  echo "export DATABASE_URL=$database_url"
+  echo "export DATABASE_URL=$database_url DATABASE_OWNER_URL=$owner_url DATABASE_APP_ROLE=portal_app"
   echo "export REDIS_URL=$redis_url"
   echo "export TEST_PG_BIN=$pg_bin TEST_SERVICES_DIR=$dir"
 }
@@ -84,7 +101,7 @@ case "${1:-}" in
     [ "${1:-}" = "--" ] && shift
     start >/dev/null
     trap stop EXIT
-    export DATABASE_URL=$database_url REDIS_URL=$redis_url TEST_PG_BIN=$pg_bin TEST_SERVICES_DIR=$dir
+    export DATABASE_URL=$database_url DATABASE_OWNER_URL=$owner_url DATABASE_APP_ROLE=portal_app REDIS_URL=$redis_url TEST_PG_BIN=$pg_bin TEST_SERVICES_DIR=$dir
     "$@"
     ;;
   *) echo "usage: $0 start|stop|run -- COMMAND" >&2; exit 2 ;;

@@ -5,6 +5,8 @@ import zoneinfo
 import pytest
 import time_machine
 
+from . import database_roles
+
 # Every test runs on a clock it controls: the moment the suite started (CI also starts the whole suite a year
 # ahead and on calendar edges under faketime) or the moment a test names with @pytest.mark.frozen_at(...).
 # The clock ticks from there, so timeouts still pass, but a test never sees the real date change under it,
@@ -30,6 +32,58 @@ def pytest_sessionstart(session):
             "The suite runs on PostgreSQL: use `make test`, or set DATABASE_URL to a PostgreSQL database.",
             returncode=2,
         )
+    if engine == "django.db.backends.postgresql" and not os.environ.get(database_roles.OWNER):
+        pytest.exit(
+            "The suite runs as the portal does, on two roles: use `make test`, or set DATABASE_URL to the portal's "
+            "role (owning nothing) and DATABASE_OWNER_URL to the tables' owner (it may create databases).",
+            returncode=2,
+        )
+
+
+# -- the two database roles (tests/database_roles.py) -----------------------------------------------
+
+
+def _connect_as(role: str) -> None:
+    from django.conf import settings
+    from django.db import connections
+
+    if not os.environ.get(database_roles.OWNER):
+        return  # SQLite (ALLOW_SQLITE_TESTS): one file, no roles
+    user, password = database_roles.credentials(role)
+    connection = connections["default"]
+    connection.close()
+    for settings_dict in (settings.DATABASES["default"], connection.settings_dict):
+        settings_dict.update(USER=user, PASSWORD=password)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    # pytest-django creates and migrates the test database next: as the owner, as `migrate` runs in production;
+    # migrating grants the portal's role its privileges (portal/database_grants.py).
+    _connect_as(database_roles.OWNER)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    def execute_sql_flush(self, sql_list):
+        # A transactional test ends with one TRUNCATE of every table. The portal's role may not truncate the audit
+        # log, and its trigger refuses everyone: the owner turns that trigger off for this one transaction (no
+        # other connection sees it: ALTER TABLE locks the table until the commit).
+        import psycopg
+
+        with psycopg.connect(database_roles.url(database_roles.OWNER, self.connection.settings_dict["NAME"])) as owner:
+            owner.execute("ALTER TABLE portal_auditevent DISABLE TRIGGER portal_auditevent_refuses_truncate")
+            for sql in sql_list:
+                owner.execute(sql)
+            owner.execute("ALTER TABLE portal_auditevent ENABLE TRIGGER portal_auditevent_refuses_truncate")
+
+    _connect_as(database_roles.PORTAL)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield
+    _connect_as(database_roles.OWNER)  # pytest-django drops the test database next, as its owner
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,13 @@
 """The audit log records who did what, from where, on whose behalf, and can never be changed."""
 
+import psycopg
 import pytest
-from django.db import connection, transaction
-from django.db.utils import DatabaseError
 
 from agents.services import set_certification
 from portal import audit
 from portal.models import AuditEvent, AuditLogIsAppendOnly
 
+from . import database_roles
 from .factories import AgentFactory, UserFactory, admin_staff_in, agency_with_manager, agent_in, delegate, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -46,14 +46,18 @@ def test_events_cannot_be_changed_or_deleted_through_the_application():
         AuditEvent.objects.all().delete()
 
 
-def test_the_database_refuses_to_change_or_delete_an_event_even_by_raw_sql():
+@pytest.mark.django_db(transaction=True)  # the event is committed, for the owner's connection to see
+def test_the_database_refuses_to_change_or_delete_an_event_even_by_raw_sql_as_the_tables_owner():
+    """The trigger, not only privileges: the owner holds every privilege on the table and is still refused.
+    (The portal's own role holds no UPDATE or DELETE at all: tests/test_audit_log_cannot_be_emptied.py.)"""
     event = audit.record("auth.signed_out", actor=UserFactory())
-    for sql in [
-        "UPDATE portal_auditevent SET action = 'x' WHERE id = %s",
-        "DELETE FROM portal_auditevent WHERE id = %s",
-    ]:
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [event.pk])
+    with psycopg.connect(database_roles.url(database_roles.OWNER), autocommit=True) as owner:
+        for sql in [
+            "UPDATE portal_auditevent SET action = 'x' WHERE id = %s",
+            "DELETE FROM portal_auditevent WHERE id = %s",
+        ]:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+                owner.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "auth.signed_out"
 
 

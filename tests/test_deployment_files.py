@@ -1,6 +1,7 @@
 """The files that run the portal at scale stay valid: docker-compose, the Dockerfile, CI."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -19,6 +20,29 @@ def test_compose_runs_postgres_redis_web_worker_and_beat_from_one_image():
         assert environment["DATABASE_URL"].startswith("postgres://")
         assert environment["REDIS_URL"] == "redis://redis:6379/0"
         assert environment["DEBUG"] == "false"
+
+
+def test_compose_migrates_as_the_tables_owner_and_runs_the_portal_as_a_role_that_owns_nothing():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    postgres = services["postgres"]["environment"]
+    migrate = services["migrate"]["environment"]
+    owner = urlsplit(migrate["DATABASE_URL"]).username
+    assert owner == "portal" and owner != postgres["POSTGRES_USER"], "migrate connects as the owner, no superuser"
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        portal = urlsplit(environment["DATABASE_URL"])
+        assert portal.username == migrate["DATABASE_APP_ROLE"] == "portal_app", name
+        assert portal.username not in (owner, postgres["POSTGRES_USER"]), name
+        others = [
+            value for value in environment.values() if "DB_OWNER_PASSWORD" in value or "POSTGRES_PASSWORD" in value
+        ]
+        assert others == [], f"{name} knows no other role's password"
+    # The roles are made by an init script the postgres image runs on an empty volume: the owner owns the
+    # database (and so the tables migrate creates), the portal's role only connects.
+    (init,) = [volume for volume in services["postgres"]["volumes"] if "/docker-entrypoint-initdb.d/" in volume]
+    script = (ROOT / init.split(":")[0]).read_text()
+    assert "CREATE ROLE portal LOGIN PASSWORD" in script and "CREATE ROLE portal_app LOGIN PASSWORD" in script
+    assert "OWNER TO portal;" in script and "SUPERUSER" not in script and "CREATEDB" not in script
 
 
 def test_dockerfile_collects_static_files_and_runs_unprivileged():
