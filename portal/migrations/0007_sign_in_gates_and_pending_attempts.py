@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0004_outage_notices'),
+        ('portal', '0006_statistics_refreshed_for_the_portals_role'),
     ]
 
     operations = [
