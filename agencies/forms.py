@@ -27,6 +27,9 @@ class RosterFilterForm(forms.Form):
     certification = forms.ChoiceField(
         label=_("Certification status"), choices=[("", _("All")), *CertificationStatus.choices], required=False
     )
+    expiring = forms.IntegerField(
+        label=_("License or certification expiring within (days)"), min_value=0, max_value=365, required=False
+    )
     sort = forms.ChoiceField(
         choices=[(key, key) for key in ROSTER_SORTS] + [(f"-{key}", key) for key in ROSTER_SORTS], required=False
     )

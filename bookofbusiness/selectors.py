@@ -136,6 +136,11 @@ def filter_book(rows: QuerySet[Delegation], filters: dict) -> QuerySet[Delegatio
             case_id=OuterRef("case_id"), status__in=Verification.OPEN_STATUSES, due_date__lte=horizon
         )
         rows = rows.filter(Exists(due))
+    if filters.get("overdue"):
+        late = Verification.objects.filter(
+            case_id=OuterRef("case_id"), status__in=Verification.OPEN_STATUSES, due_date__lt=timezone.localdate()
+        )
+        rows = rows.filter(Exists(late))
     if filters.get("delegated_from"):
         rows = rows.filter(started_at__date__gte=filters["delegated_from"])
     if filters.get("delegated_to"):
@@ -400,3 +405,138 @@ def exports_for(user) -> QuerySet[BookOfBusinessExport]:
         permissions.membership.started_on, datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
     return mine.filter(agency_id=permissions.agency_id, created_at__gte=joined)
+
+
+# -- Today -----------------------------------------------------------------------------------------
+
+
+def business_days_before(moment: datetime.datetime, days: int) -> datetime.datetime:
+    """The moment `days` business days (Monday to Friday) before `moment`, in the portal's time zone."""
+    moment = timezone.localtime(moment)
+    while days > 0:
+        moment -= datetime.timedelta(days=1)
+        if moment.weekday() < 5:
+            days -= 1
+    return moment
+
+
+def in_renewal_window(day: datetime.date) -> bool:
+    (open_month, open_day), (close_month, close_day) = settings.RENEWAL_WINDOW
+    opens, closes = (open_month, open_day), (close_month, close_day)
+    here = (day.month, day.day)
+    return opens <= here or here <= closes if opens > closes else opens <= here <= closes
+
+
+@dataclass
+class Today:
+    """What a person has to do today, in their scope: the agency's for its manager (and Admin Staff who may view
+    the book), their own for an agent."""
+
+    agency_wide: bool
+    overdue: int = 0
+    due_soon: int = 0
+    overdue_items: list = None
+    pending: int = 0
+    stale: int = 0
+    oldest_pending: list = None
+    renewals_not_started: int | None = None  # None outside the renewal window
+    expiring: list = None  # agents of the roster (managers and Admin Staff who may view it)
+    exports: list = None
+    as_of: datetime.datetime | None = None  # when the counts of a large book were counted
+
+
+def today_for(user, *, listed: int = 10) -> Today:
+    """Today's counts and the first rows behind each, a handful of queries whatever the book's size. The counts
+    of a large book are kept like the dashboard's (BOOK_COUNT_CACHE_FROM, DASHBOARD_CACHE_SECONDS) and say when."""
+    permissions = permissions_for(user)
+    agency_wide = permissions.allows(Capability.VIEW_BOOK)
+    delegations = delegations_for(user)
+    if not agency_wide:
+        delegations = delegations.filter(agent_id=permissions.agent_id)
+    today = timezone.localdate()
+    now = timezone.now()
+    active = delegations.filter(status=Delegation.Status.ACTIVE)
+    open_items = Verification.objects.filter(
+        Exists(active.filter(case_id=OuterRef("case_id"))), status__in=Verification.OPEN_STATUSES
+    )
+    stale_before = business_days_before(now, settings.TODAY_REQUEST_TARGET_BUSINESS_DAYS)
+    window = in_renewal_window(today)
+    try:
+        scope = f"today|{delegations.query}|{today}|{window}"
+    except EmptyResultSet:
+        scope = None
+    key = "today:" + hashlib.sha256(scope.encode()).hexdigest() if scope else None
+    counts = cache.get(key) if key else None
+    if counts is None:
+        counts = open_items.aggregate(
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+            due_soon=Count(
+                "pk",
+                filter=Q(
+                    due_date__gte=today, due_date__lte=today + datetime.timedelta(days=settings.TODAY_DUE_SOON_DAYS)
+                ),
+            ),
+        )
+        counts |= delegations.filter(status=Delegation.Status.PENDING).aggregate(
+            pending=Count("pk"), stale=Count("pk", filter=Q(requested_at__lt=stale_before))
+        )
+        counts["renewals"] = (
+            ConsumerCase.objects.filter(
+                Exists(active.filter(case_id=OuterRef("pk"))), renewal_status=ConsumerCase.RenewalStatus.NOT_STARTED
+            ).count()
+            if window
+            else None
+        )
+        if key and (counts["overdue"] + counts["pending"] >= settings.BOOK_COUNT_CACHE_FROM
+                    or active.count() >= settings.BOOK_COUNT_CACHE_FROM):  # fmt: skip
+            counts["as_of"] = now
+            cache.set(key, counts, settings.DASHBOARD_CACHE_SECONDS)
+    overdue_items = list(
+        open_items.filter(due_date__lt=today)
+        .select_related("case")
+        .order_by("due_date", "case__case_number", "pk")[:listed]
+    )
+    for item in overdue_items:
+        item.days_overdue = (today - item.due_date).days
+    oldest = list(
+        delegations.filter(status=Delegation.Status.PENDING)
+        .select_related("case", "agent")
+        .order_by("requested_at", "pk")[:listed]
+    )
+    for request in oldest:
+        request.is_stale = request.requested_at < stale_before
+        request.days_waiting = (today - timezone.localdate(request.requested_at)).days
+    expiring = None
+    if agency_wide and permissions.allows(Capability.VIEW_ROSTER):
+        horizon = today + datetime.timedelta(days=settings.TODAY_EXPIRING_DAYS)
+        expiring = list(
+            agency_agents_for(user)
+            .filter(
+                Q(license_expires_on__gte=today, license_expires_on__lte=horizon)
+                | Q(certification_expires_on__gte=today, certification_expires_on__lte=horizon)
+            )
+            .order_by("last_name", "first_name", "pk")[:listed]
+        )
+        for agent in expiring:
+            dates = [
+                d for d in (agent.license_expires_on, agent.certification_expires_on) if d and today <= d <= horizon
+            ]
+            agent.expires_first = min(dates)
+    exports = list(
+        exports_for(user)
+        .filter(status=BookOfBusinessExport.Status.READY, expires_at__gt=now)
+        .order_by("-finished_at")[:5]
+    )
+    return Today(
+        agency_wide=agency_wide,
+        overdue=counts["overdue"],
+        due_soon=counts["due_soon"],
+        overdue_items=overdue_items,
+        pending=counts["pending"],
+        stale=counts["stale"],
+        oldest_pending=oldest,
+        renewals_not_started=counts["renewals"],
+        expiring=expiring,
+        exports=exports,
+        as_of=counts.get("as_of"),
+    )

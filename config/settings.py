@@ -378,6 +378,12 @@ PORTAL_NAME = _("Agency Portal")
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_INVITATION_DAYS = 7
 PORTAL_EXPIRY_REMINDER_DAYS = 30
+# Today: a request waiting longer than this many business days is flagged; licenses and certifications
+# expiring within TODAY_EXPIRING_DAYS are listed; renewals are worked from 1 October to 31 January.
+TODAY_REQUEST_TARGET_BUSINESS_DAYS = int(env("TODAY_REQUEST_TARGET_BUSINESS_DAYS", "2"))
+TODAY_EXPIRING_DAYS = 60
+TODAY_DUE_SOON_DAYS = 7
+RENEWAL_WINDOW = ((10, 1), (1, 31))  # (month, day) it opens, (month, day) it closes
 EXTRACT_RETENTION_WEEKS = int(env("EXTRACT_RETENTION_WEEKS", "8"))
 # Owners per task of the weekly run (see bookofbusiness/extracts.py for why these sizes).
 EXTRACT_AGENTS_PER_TASK = int(env("EXTRACT_AGENTS_PER_TASK", "200"))

@@ -1,12 +1,16 @@
 """The Agency Portal's pages that bring several apps together: its home (counts and the dashboard), the roster,
 Add New Agent, Edit Agent Within Agency and the agency's delegations."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +28,7 @@ from agents.services import (
     withdraw_agency_invitation,
 )
 from agents.services import update_agent_profile as save_agent_profile
-from bookofbusiness.selectors import dashboard_for
+from bookofbusiness.selectors import business_days_before, dashboard_for
 from delegations.models import Delegation
 from delegations.selectors import delegations_for
 from portal import audit
@@ -83,6 +87,13 @@ def roster(request):
                 )
         if form.cleaned_data["certification"]:
             agents = agents.filter(certification_status=form.cleaned_data["certification"])
+        if form.cleaned_data["expiring"] is not None:
+            today = timezone.localdate()
+            horizon = today + datetime.timedelta(days=form.cleaned_data["expiring"])
+            agents = agents.filter(
+                Q(license_expires_on__gte=today, license_expires_on__lte=horizon)
+                | Q(certification_expires_on__gte=today, certification_expires_on__lte=horizon)
+            )
         sort = form.cleaned_data["sort"] or "name"
     primary, *tiebreaks = ROSTER_SORTS[sort.lstrip("-")]
     order = [f"-{primary}" if sort.startswith("-") else primary, *tiebreaks]
@@ -219,10 +230,23 @@ def agency_delegations(request):
     status = request.GET.get("status")
     if status in Delegation.OPEN_STATUSES:
         delegations = delegations.filter(status=status)
+    waiting = request.GET.get("waiting")
+    if waiting == "long":  # Today's "waiting longer than the agency's target"
+        before = business_days_before(timezone.now(), settings.TODAY_REQUEST_TARGET_BUSINESS_DAYS)
+        delegations = delegations.filter(status=Delegation.Status.PENDING, requested_at__lt=before).order_by(
+            "requested_at", "pk"
+        )
     page = Paginator(delegations, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record_case_list(request, view="agency_delegations", page=page)
     return render(
         request,
         "agencies/delegations.html",
-        {"agency": membership.agency, "page": page, "status": status, "statuses": Delegation.OPEN_STATUSES},
+        {
+            "agency": membership.agency,
+            "page": page,
+            "status": status,
+            "statuses": Delegation.OPEN_STATUSES,
+            "waiting_long": waiting == "long",
+            "target_days": settings.TODAY_REQUEST_TARGET_BUSINESS_DAYS,
+        },  # fmt: skip
     )

@@ -116,6 +116,7 @@ RULES = {
     "bookofbusiness:export_status": only({"manager"}, otherwise=NOT_FOUND),
     "bookofbusiness:export_download": only({"manager"}, otherwise=NOT_FOUND),
     "agents:my_profile": only(AGENTS, otherwise=NOT_FOUND),
+    "today": only(AGENTS | AGENCY_OFFICE | {"staff_all_grants"}, otherwise=NOT_FOUND),
     "agents:change_email": only(AGENTS, otherwise=NOT_FOUND),
     # "1" is no confirmation link: an agent is told it is not valid; anyone else has no e-mail to change here.
     "agents:confirm_email": {

@@ -48,12 +48,13 @@ URLS = {
     "agencies:delegations": ("get", "/agency/delegations/"),
     "agencies:document_download": ("get", "/agency/account/documents/{agency_document}/"),
     "extranet:download": ("extranet", "/extranet/files/{extract}/download/"),
+    "today": ("get", "/today/"),
 }
 # URLs of these kinds that show no consumer data of their own (forms to start something new, the request form that
 # any consumer fills in): everything else of the kind must be in URLS.
 NOT_CONSUMER_DATA = {"consumers:new_business"}
 KINDS = ("consumers:", "bookofbusiness:", "delegations:mine", "agencies:delegations", "agencies:document_download",
-         "extranet:download")  # fmt: skip
+         "extranet:download", "today")  # fmt: skip
 
 CASE_WORK = {"consumers:case", "consumers:download_document", "consumers:report_change", "consumers:upload_document",
              "consumers:record_renewal"}  # fmt: skip
@@ -65,8 +66,9 @@ BOOK = {
 }
 OWN = {"delegations:mine", "delegations:mine_pending", "extranet:download"}
 NOTHING: set[str] = set()
-MANAGER = CASE_WORK | BOOK | {"agencies:delegations", "agencies:document_download", "extranet:download"}
-AGENT = CASE_WORK | BOOK | OWN
+MANAGER = CASE_WORK | BOOK | {"agencies:delegations", "agencies:document_download", "extranet:download", "today"}
+AGENT = CASE_WORK | BOOK | OWN | {"today"}
+STAFF_BOOK = {"consumers:case", "consumers:download_document", "bookofbusiness:book", "agencies:delegations", "today"}
 
 
 @dataclasses.dataclass
@@ -89,23 +91,12 @@ STATES = {
     "agent expired": State("agent", "expired", NOTHING),
     "agent pending": State("agent", "pending", NOTHING),
     "Admin Staff who may view the roster": State("staff", "nothing", NOTHING, {"can_view_roster": True}),
-    "Admin Staff who may view the book": State(
-        "staff",
-        "nothing",
-        {"consumers:case", "consumers:download_document", "bookofbusiness:book", "agencies:delegations"},
-        {"can_view_book": True},
-    ),  # fmt: skip
+    "Admin Staff who may view the book": State("staff", "nothing", STAFF_BOOK, {"can_view_book": True}),  # fmt: skip
     "Admin Staff who may view and export the book": State(
-        "staff",
-        "nothing",
-        {"consumers:case", "consumers:download_document", "agencies:delegations"} | BOOK,
-        {"can_view_book": True, "can_export_book": True},
+        "staff", "nothing", STAFF_BOOK | BOOK, {"can_view_book": True, "can_export_book": True}
     ),  # fmt: skip
     "Admin Staff whose export grant is taken back": State(
-        "staff",
-        "export grant taken back",
-        {"consumers:case", "consumers:download_document", "bookofbusiness:book", "agencies:delegations"},
-        {"can_view_book": True, "can_export_book": True},
+        "staff", "export grant taken back", STAFF_BOOK, {"can_view_book": True, "can_export_book": True}
     ),  # fmt: skip
     "Admin Staff who may edit the account": State(
         "staff", "nothing", {"agencies:document_download"}, {"can_edit_account": True}
@@ -272,6 +263,8 @@ def _reached(response, url_name, world) -> bool:
         return status == 200
     if url_name == "delegations:mine_pending":
         return world["secrets"][2] in body
+    if url_name == "today":
+        return any(secret in body for secret in world["secrets"])
     return world["case"].case_number in body
 
 

@@ -36,7 +36,7 @@ def test_pages_with_data_send_a_stranger_to_sign_in(client):
         assert response["Location"].startswith("/accounts/login/")
 
 
-def test_manager_signs_in_by_email_and_lands_on_the_agency_portal(client):
+def test_manager_signs_in_by_email_and_lands_on_today(client):
     agency, manager = agency_with_manager(public_name="Golden Bear Insurance")
     device = verified_device(manager.user)
     response = client.post(
@@ -44,10 +44,12 @@ def test_manager_signs_in_by_email_and_lands_on_the_agency_portal(client):
     )
     assert response.redirect_chain[-1][0].startswith("/security/two-factor/verify/")
     response = client.post(response.redirect_chain[-1][0], {"code": current_code(device)}, follow=True)
-    assert response.redirect_chain[-1][0] == "/agency/"
+    assert response.redirect_chain[-1][0] == "/today/"
     page = response.content.decode()
     assert "Golden Bear Insurance" in page
     for item in [
+        "Today",
+        "Agency Portal",
         "Agents",
         "Admin Staff",
         "Agency Delegations",
@@ -73,21 +75,21 @@ def test_wrong_password_says_so_without_saying_whether_the_account_exists(client
     assert message in unknown.content.decode()
 
 
-def test_agent_lands_on_my_delegations(client):
+def test_agent_lands_on_today(client):
     agency, _ = agency_with_manager()
     agent = agent_in(agency)
     sign_in(client, agent.user)
     response = client.get("/", follow=True)
-    assert response.redirect_chain[-1][0] == "/delegations/mine/"
+    assert response.redirect_chain[-1][0] == "/today/"
     page = response.content.decode()
-    assert "My Delegations" in page and agent.license_number in page
+    assert "What you have to do" in page and "My Delegations" in page
     assert "Admin Staff" not in page
 
 
-def test_unaffiliated_agent_lands_on_my_delegations(client):
+def test_unaffiliated_agent_lands_on_today(client):
     agent = AgentFactory()
     sign_in(client, agent.user)
-    assert client.get("/", follow=True).redirect_chain[-1][0] == "/delegations/mine/"
+    assert client.get("/", follow=True).redirect_chain[-1][0] == "/today/"
 
 
 def test_admin_staff_land_on_the_agency_portal_with_only_what_they_were_granted(client):

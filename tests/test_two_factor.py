@@ -45,7 +45,7 @@ def test_first_sign_in_enrols_an_authenticator_then_shows_recovery_codes_once(cl
     assert not any(code in again for code in codes)
 
     landing = client.get("/", follow=True)
-    assert landing.redirect_chain[-1][0] == "/agency/"
+    assert landing.redirect_chain[-1][0] == "/today/"
     assert "Golden Bear Insurance" in landing.content.decode()
     assert AuditEvent.objects.filter(action="otp.enrolled", actor=manager.user).exists()
 
