@@ -23,6 +23,8 @@ class BookFilterForm(forms.Form):
     due_within = forms.IntegerField(label=_("Conditional eligibility due within (days)"), min_value=0,
                                     max_value=365, required=False)  # fmt: skip
     overdue = forms.BooleanField(label=_("Conditional eligibility overdue"), required=False)
+    due_week = forms.DateField(label=_("Conditional eligibility due in the week of"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     language = forms.ChoiceField(label=_("Preferred language"), required=False)
     county = forms.ChoiceField(label=_("County"), choices=ANY + COUNTY_CHOICES, required=False, widget=Select)
     delegated_from = forms.DateField(label=_("Delegated from"), required=False,

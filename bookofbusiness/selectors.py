@@ -10,8 +10,11 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 
 from agents.selectors import agency_agents_for
 from consumers.models import ConsumerCase, Enrollment, HouseholdMember, Verification
@@ -136,6 +139,13 @@ def filter_book(rows: QuerySet[Delegation], filters: dict) -> QuerySet[Delegatio
             case_id=OuterRef("case_id"), status__in=Verification.OPEN_STATUSES, due_date__lte=horizon
         )
         rows = rows.filter(Exists(due))
+    if filters.get("due_week"):
+        monday = filters["due_week"] - datetime.timedelta(days=filters["due_week"].weekday())
+        in_week = Verification.objects.filter(
+            case_id=OuterRef("case_id"), status__in=Verification.OPEN_STATUSES,
+            due_date__gte=monday, due_date__lt=monday + datetime.timedelta(days=7),
+        )  # fmt: skip
+        rows = rows.filter(Exists(in_week))
     if filters.get("overdue"):
         late = Verification.objects.filter(
             case_id=OuterRef("case_id"), status__in=Verification.OPEN_STATUSES, due_date__lt=timezone.localdate()
@@ -206,19 +216,32 @@ def dashboard_for(user, *, agent=None) -> dict:
             counts["as_of"] = timezone.now()
             cache.set(key, counts, settings.DASHBOARD_CACHE_SECONDS)
 
-    def labelled(rows, labels):
-        return [(str(labels.get(value, value)), n) for value, n in rows]
+    # Every bar is a link to the list it counts: the Book of Business (the person's own when the dashboard is an
+    # agent's and they could see the agency's), the delegations, or the roster, with that filter.
+    book = reverse("bookofbusiness:book") + (
+        "?mine=1&" if not agency_wide and permissions.allows(Capability.VIEW_BOOK) else "?"
+    )
+    delegations_list = reverse("agencies:delegations") if agency_wide else reverse("delegations:mine")
+
+    def labelled(rows, labels, link):
+        return [(str(labels.get(value, value)), n, link(value)) for value, n in rows]
 
     charts = {
-        "delegations": labelled(counts["delegations"], dict(Delegation.Status.choices)),
-        "issuers": counts["issuers"],
-        "tiers": labelled(counts["tiers"], dict(Enrollment.MetalTier.choices)),
-        "due": [(week.strftime("%m/%d"), n) for week, n in counts["due"]],
-        "renewals": labelled(counts["renewals"], dict(ConsumerCase.RenewalStatus.choices)),
+        "delegations": labelled(counts["delegations"], dict(Delegation.Status.choices),
+                                lambda value: f"{delegations_list}?{urlencode({'status': value})}"),
+        "issuers": labelled(counts["issuers"], {}, lambda value: book + urlencode({"issuer": value})),
+        "tiers": labelled(counts["tiers"], dict(Enrollment.MetalTier.choices),
+                          lambda value: book + urlencode({"metal_tier": value})),
+        "due": [(date_format(week, "SHORT_DATE_FORMAT"), n, book + urlencode({"due_week": week.isoformat()}))
+                for week, n in counts["due"]],
+        "renewals": labelled(counts["renewals"], dict(ConsumerCase.RenewalStatus.choices),
+                             lambda value: book + urlencode({"renewal_status": value})),
         "as_of": counts.get("as_of"),
-    }
+    }  # fmt: skip
     if with_roster:
-        charts["certification"] = labelled(counts["certification"], dict(CertificationStatus.choices))
+        roster = reverse("agencies:roster") + "?"
+        charts["certification"] = labelled(counts["certification"], dict(CertificationStatus.choices),
+                                           lambda value: roster + urlencode({"certification": value}))  # fmt: skip
     return charts
 
 
