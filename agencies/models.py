@@ -1,5 +1,7 @@
 """Agencies, their locations ("subsites"), documents, and the people who belong to them."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -180,6 +182,11 @@ class Membership(TimeStampedModel):
         _("started on"), default=timezone.localdate
     )  # the portal's day, whatever the process's time zone
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    # The moments of the current spell: files made for the agency before someone (re)joined it, or for them in no
+    # agency before they left one, are not theirs (extranet.selectors, bookofbusiness.selectors). None on
+    # memberships older than these fields: started_on and ended_on then stand for them, by whole days.
+    joined_at = models.DateTimeField(_("joined at"), null=True, blank=True, default=timezone.now)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
     # What an Agency Manager grants to Admin Staff. Managers have all of it by their role.
     can_view_roster = models.BooleanField(_("may view the roster"), default=False)
     can_view_book = models.BooleanField(_("may view the Book of Business"), default=False)
@@ -210,6 +217,23 @@ class Membership(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def spell_started(self) -> datetime.datetime:
+        """When the current spell in the agency began (the start of started_on for older rows)."""
+        if self.joined_at is not None:
+            return self.joined_at
+        return datetime.datetime.combine(self.started_on, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+    @property
+    def spell_ended(self) -> datetime.datetime | None:
+        """When the person left (the end of ended_on for older rows), None while Active."""
+        if self.left_at is not None:
+            return self.left_at
+        if self.ended_on is None:
+            return None
+        day_after = self.ended_on + datetime.timedelta(days=1)
+        return datetime.datetime.combine(day_after, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
     def clean(self):
         if self.role in (self.Role.MANAGER, self.Role.AGENT) and self.user_id:

@@ -100,7 +100,7 @@ def remove_admin_staff(*, membership: Membership, by) -> Membership:
     """Admin Staff leave the agency: their membership ends and they see nothing of it from now on."""
     with transaction.atomic():
         membership.status = Membership.Status.INACTIVE
-        membership.ended_on = timezone.localdate()
-        membership.save(update_fields=["status", "ended_on", "updated_at"])
+        membership.ended_on, membership.left_at = timezone.localdate(), timezone.now()
+        membership.save(update_fields=["status", "ended_on", "left_at", "updated_at"])
         audit.record("agency.staff_removed", actor=by, obj=membership.user, details={"agency": membership.agency_id})
     return membership

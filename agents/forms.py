@@ -83,11 +83,7 @@ class ChangeEmailForm(forms.Form):
             raise forms.ValidationError(_("This is already your e-mail address."))
         return email
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("This is not your current password."))
-        return password
+    # The password is checked by the view through the lockout (agents.services.confirm_own_password), never here.
 
 
 DISTANCES = [(5, _("5 miles")), (10, _("10 miles")), (25, _("25 miles")), (50, _("50 miles")), (100, _("100 miles"))]

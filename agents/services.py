@@ -16,11 +16,12 @@ from django.utils.translation import ngettext
 from agencies.models import AgencyInvitation, Membership
 from agencies.selectors import people_to_tell
 from delegations.models import Delegation
-from portal import audit
+from portal import audit, lockout
 from portal.choices import CertificationStatus
 from portal.invitations import send_invitation
 from portal.models import AuditEvent, User
 from portal.notifications import absolute_url, notify, send_email_after_commit
+from portal.permissions import ADMIN_STAFF_GRANTS
 
 from .models import Agent, CertificationChange, ExpiryReminder
 from .signals import email_changed
@@ -151,9 +152,12 @@ def add_agent_to_agency(*, agency, by, data: dict) -> tuple[Agent, bool]:
             return existing, True
         email = data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
+            # Said without saying whose: any manager could otherwise test which addresses have a sign-in.
             raise AgentError(
-                _("%(email)s already has a sign-in for the portal. Use the agent's own business e-mail.")
-                % {"email": email},
+                _(
+                    "This e-mail cannot be used for a new agent. Use the agent's own business e-mail; if this is "
+                    "theirs, call the Agent Service Center."
+                ),
                 field="email",
             )
         user = User.objects.create_user(email=email, first_name=data["first_name"], last_name=data["last_name"])
@@ -182,6 +186,13 @@ def add_agent_to_agency(*, agency, by, data: dict) -> tuple[Agent, bool]:
 def invite_agent(*, agent: Agent, agency, by, last_name: str) -> AgencyInvitation:
     """Offer the agency's Agency Agreement to an agent the marketplace knows (by license number and last name,
     both public): a new link, or a former agent coming back. The agent is told and answers it themselves."""
+    # The last name first: with a license number alone (public), nothing is said of where the agent works.
+    if agent.last_name.casefold() != last_name.strip().casefold():
+        raise AgentError(
+            _("License number %(license)s belongs to an agent with another last name. Check the number.")
+            % {"license": agent.license_number},
+            field="license_number",
+        )
     active = Membership.objects.filter(user_id=agent.user_id).current()
     if active is not None and active.agency_id == agency.pk:
         raise AgentError(_("%(name)s is already on your roster.") % {"name": agent.full_name}, field="license_number")
@@ -191,12 +202,6 @@ def invite_agent(*, agent: Agent, agency, by, last_name: str) -> AgencyInvitatio
                 "License number %(license)s belongs to an agent who is active in another agency. They must leave "
                 "that agency before joining yours; the Agent Service Center can help."
             )
-            % {"license": agent.license_number},
-            field="license_number",
-        )
-    if agent.last_name.casefold() != last_name.strip().casefold():
-        raise AgentError(
-            _("License number %(license)s belongs to an agent with another last name. Check the number.")
             % {"license": agent.license_number},
             field="license_number",
         )
@@ -253,15 +258,24 @@ def accept_agency_invitation(*, invitation_id: int, by) -> Membership:
                     _("You are active in another agency. Leave it before joining %(agency)s.")
                     % {"agency": invitation.agency.public_name}
                 )
-            today = timezone.localdate()
-            membership = Membership.objects.filter(user_id=by.pk, agency_id=invitation.agency_id).first()
+            today, now = timezone.localdate(), timezone.now()
+            membership = (
+                Membership.objects.filter(user_id=by.pk, agency_id=invitation.agency_id)
+                .order_by("-started_on")
+                .first()
+            )
             if membership is None:
                 membership = Membership.objects.create(user_id=by.pk, agency_id=invitation.agency_id,
-                                                       role=Membership.Role.AGENT, started_on=today)  # fmt: skip
+                                                       role=Membership.Role.AGENT, started_on=today, joined_at=now)  # fmt: skip
             else:
-                # Back in an agency they left: the same membership, started again today.
-                membership.status, membership.started_on, membership.ended_on = Membership.Status.ACTIVE, today, None
-                membership.save(update_fields=["status", "started_on", "ended_on", "updated_at"])
+                # Back in an agency they left: the same membership, started again now, as what the invitation
+                # offered (one of its agents), whatever role or grants it held before.
+                membership.status, membership.role = Membership.Status.ACTIVE, Membership.Role.AGENT
+                membership.started_on, membership.ended_on, membership.joined_at = today, None, now
+                for grant in ADMIN_STAFF_GRANTS:
+                    setattr(membership, grant, False)
+                membership.save(update_fields=["status", "role", "started_on", "ended_on", "joined_at",
+                                               *ADMIN_STAFF_GRANTS, "updated_at"])  # fmt: skip
             invitation.answered_at, invitation.outcome = timezone.now(), AgencyInvitation.Outcome.ACCEPTED
             invitation.save(update_fields=["answered_at", "outcome"])
             agent = by.agent
@@ -315,6 +329,12 @@ def _open_invitation_locked(invitation_id: int, user) -> AgencyInvitation:
         .first()
     )
     if invitation is None or invitation.answered_at is not None or invitation.expires_at <= timezone.now():
+        raise AgentError(_("This invitation is no longer open."))
+    inviter_still_manages = Membership.objects.filter(
+        user_id=invitation.invited_by_id, agency_id=invitation.agency_id, role=Membership.Role.MANAGER,
+        status=Membership.Status.ACTIVE,
+    ).exists()  # fmt: skip
+    if invitation.agency.certification_status != CertificationStatus.CERTIFIED or not inviter_still_manages:
         raise AgentError(_("This invitation is no longer open."))
     return invitation
 
@@ -383,9 +403,9 @@ def set_agent_status(*, agent: Agent, agency, by, active: bool):
         held = Delegation.objects.filter(agent=agent, agency=agency, status__in=Delegation.OPEN_STATUSES).count()
         if held:
             raise ActiveDelegationsRemain(held)
-        membership.ended_on = timezone.localdate()
+        membership.ended_on, membership.left_at = timezone.localdate(), timezone.now()
         membership.status = wanted
-        membership.save(update_fields=["status", "ended_on", "updated_at"])
+        membership.save(update_fields=["status", "ended_on", "left_at", "updated_at"])
         audit.record("agent.status_changed", actor=by, obj=agent, details={"agency": agency.pk, "to": wanted})
     return membership
 
@@ -423,49 +443,79 @@ def masked_email(email: str) -> str:
 def request_email_change(*, agent: Agent, new_email: str) -> None:
     """The agent asks to change their e-mail (their sign-in and where extranet links go). A link to confirm it goes
     to the new address, valid EMAIL_CHANGE_HOURS; the old address is told at once. Nothing changes until the link
-    is used, by the agent, signed in."""
+    is used, by the agent, signed in. The answer is the same whether or not the address belongs to someone else
+    (who is then sent nothing), and every request counts toward EMAIL_CHANGES_PER_HOUR, under the agent's row lock."""
     new_email = new_email.strip().lower()
-    asked = AuditEvent.objects.filter(
-        action="agent.email_change_requested", object_id=str(agent.pk),
-        created_at__gt=timezone.now() - datetime.timedelta(hours=1),
-    ).count()  # fmt: skip
-    if asked >= EMAIL_CHANGES_PER_HOUR:
-        raise AgentError(_("You asked for this %(count)d times in the last hour. Try again later.")
-                         % {"count": asked}, field="email")  # fmt: skip
-    if User.objects.filter(email__iexact=new_email).exclude(pk=agent.user_id).exists():
-        raise AgentError(_("This address cannot be used. Choose another one."), field="email")
-    token = signing.dumps({"agent": agent.pk, "old": agent.email.lower(), "new": new_email}, salt=EMAIL_CHANGE_SALT)
-    url = absolute_url(reverse("agents:confirm_email", args=[token]))
-    phone = settings.PORTAL_AGENT_SERVICE_CENTER_PHONE
-    with translation.override(agent.preferred_language):
-        confirm_subject = _("Confirm your new e-mail address")
-        confirm_body = _(
-            "Someone, most likely you, asked to make this address the e-mail of the agent profile of %(name)s in "
-            "the Agency Portal. To confirm it, sign in and open this link within %(hours)d hours:\n\n%(url)s\n\n"
-            "If it was not you, do nothing: nothing changes."
-        ) % {"name": agent.full_name, "hours": EMAIL_CHANGE_HOURS, "url": url}
-        notice_subject = _("A change of your e-mail address was asked for")
-        notice_body = _(
-            "Someone asked to change the e-mail of your agent profile in the Agency Portal to %(masked)s. Nothing "
-            "changes until the new address is confirmed. If it was not you, change your password and call the Agent "
-            "Service Center at %(phone)s."
-        ) % {"masked": masked_email(new_email), "phone": phone}
     with transaction.atomic():
-        audit.record("agent.email_change_requested", actor=agent.user, obj=agent,
-                     details={"to": masked_email(new_email)})  # fmt: skip
+        Agent.objects.select_for_update().filter(pk=agent.pk).first()
+        asked = AuditEvent.objects.filter(
+            action="agent.email_change_requested", object_id=str(agent.pk),
+            created_at__gt=timezone.now() - datetime.timedelta(hours=1),
+        ).count()  # fmt: skip
+        if asked >= EMAIL_CHANGES_PER_HOUR:
+            raise AgentError(_("You asked for this %(count)d times in the last hour. Try again later.")
+                             % {"count": asked}, field="email")  # fmt: skip
+        taken = User.objects.filter(email__iexact=new_email).exclude(pk=agent.user_id).exists()
+        request = audit.record("agent.email_change_requested", actor=agent.user, obj=agent,
+                               details={"to": masked_email(new_email), "sent": not taken})  # fmt: skip
+        if taken:
+            return  # nothing to the owner of that address, nothing that says it has one
+        token = signing.dumps(
+            {"agent": agent.pk, "old": agent.email.lower(), "new": new_email, "request": request.pk},
+            salt=EMAIL_CHANGE_SALT,
+        )
+        url = absolute_url(reverse("agents:confirm_email", args=[token]))
+        with translation.override(agent.preferred_language):
+            confirm_subject = _("Confirm your new e-mail address")
+            confirm_body = _(
+                "Someone, most likely you, asked to make this address the e-mail of the agent profile of %(name)s in "
+                "the Agency Portal. To confirm it, sign in and open this link within %(hours)d hours:\n\n%(url)s\n\n"
+                "If it was not you, do nothing: nothing changes."
+            ) % {"name": agent.full_name, "hours": EMAIL_CHANGE_HOURS, "url": url}
+            notice_subject = _("A change of your e-mail address was asked for")
+            notice_body = _(
+                "Someone asked to change the e-mail of your agent profile in the Agency Portal to %(masked)s. Nothing "
+                "changes until the new address is confirmed. If it was not you, change your password and call the "
+                "Agent Service Center at %(phone)s."
+            ) % {"masked": masked_email(new_email), "phone": settings.PORTAL_AGENT_SERVICE_CENTER_PHONE}
         send_email_after_commit(to=new_email, subject=str(confirm_subject), body=str(confirm_body))
         send_email_after_commit(to=agent.email, subject=str(notice_subject), body=str(notice_body))
 
 
+class SignInLocked(AgentError):
+    """The person's sign-in is locked after repeated wrong passwords: their session ends."""
+
+
+def confirm_own_password(*, user, raw_password: str, client_ip: str | None) -> bool:
+    """Whether a signed-in person typed their own password (to change their e-mail). Counted like a sign-in, before
+    it is checked, so a borrowed session cannot be used to guess it: SignInLocked when the sign-in is locked (it is
+    not checked then) or this wrong password locks it."""
+    attempt = lockout.begin_attempt(identifier=user.email, client_ip=client_ip)
+    if attempt is None:
+        raise SignInLocked(_("Your sign-in is locked after repeated wrong passwords. Try again in an hour."))
+    if user.check_password(raw_password):
+        lockout.attempt_succeeded(attempt)
+        return True
+    if lockout.attempt_failed(attempt) is not None:
+        raise SignInLocked(_("Your sign-in is locked after repeated wrong passwords. Try again in an hour."))
+    return False
+
+
 def pending_email_change(token: str, *, user) -> str | None:
-    """The new address a confirmation link carries, if it is this signed-in agent's, still valid, and their e-mail
-    has not changed since it was asked for (so a link works once)."""
+    """The new address a confirmation link carries, if it is this signed-in agent's, still valid, the newest they
+    asked for, and no change was made since it was asked for: a link works once, and an older one never."""
     try:
         asked = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_HOURS * 3600)
     except signing.BadSignature:
         return None
     agent = getattr(user, "agent", None)
     if agent is None or asked.get("agent") != agent.pk or asked.get("old") != agent.email.lower():
+        return None
+    events = AuditEvent.objects.filter(
+        object_id=str(agent.pk), action__in=["agent.email_change_requested", "agent.email_changed"]
+    ).order_by("-pk")  # fmt: skip
+    newest = events.values_list("pk", "action").first()
+    if newest != (asked.get("request"), "agent.email_change_requested"):
         return None
     return asked["new"]
 

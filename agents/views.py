@@ -3,6 +3,7 @@
 import math
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agencies.selectors import invitations_received_by
+from portal import audit
 from portal.permissions import permissions_for
 
 from .forms import ChangeEmailForm, FindLocalHelpForm, MyProfileForm
@@ -19,8 +21,10 @@ from .selectors import find_local_help as find_local_help_rows
 from .services import (
     EMAIL_CHANGE_HOURS,
     AgentError,
+    SignInLocked,
     accept_agency_invitation,
     confirm_email_change,
+    confirm_own_password,
     decline_agency_invitation,
     independent_delegations,
     masked_email,
@@ -76,6 +80,15 @@ def change_email(request):
     form = ChangeEmailForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
+            right = confirm_own_password(user=request.user, raw_password=form.cleaned_data["password"],
+                                         client_ip=audit.client_ip(request))  # fmt: skip
+        except SignInLocked as error:
+            logout(request)
+            messages.error(request, str(error))
+            return redirect("account_login")
+        try:
+            if not right:
+                raise AgentError(_("This is not your current password."), field="password")
             request_email_change(agent=agent, new_email=form.cleaned_data["email"])
         except AgentError as error:
             form.add_error(error.field, str(error))

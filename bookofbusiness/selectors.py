@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
+from agencies.models import Membership
 from agents.selectors import agency_agents_for
 from consumers.models import ConsumerCase, Enrollment, HouseholdMember, Verification
 from delegations.models import Delegation
@@ -412,6 +413,16 @@ def page_of_book(rows: QuerySet[Delegation], number, *, per_page: int = 50, sort
     return page
 
 
+def current_spell_started(user, membership) -> datetime.datetime | None:
+    """When the person's present situation began: joining their Active agency, or, in none, leaving the last one
+    (None if they never were in one)."""
+    if membership is not None:
+        return membership.spell_started
+    ends = [m.spell_ended for m in Membership.objects.filter(user_id=user.pk).exclude(status=Membership.Status.ACTIVE)]
+    ends = [end for end in ends if end is not None]
+    return max(ends) if ends else None
+
+
 def exports_for(user) -> QuerySet[BookOfBusinessExport]:
     """A person's own large exports, only while they still hold the scope each was made in: still allowed to
     export, still seeing the agency's book or their own cases, and in the same agency (or still in none)."""
@@ -421,13 +432,13 @@ def exports_for(user) -> QuerySet[BookOfBusinessExport]:
         permissions.allows(Capability.VIEW_BOOK) or permissions.allows(Capability.VIEW_OWN_CASES)
     ):
         return mine.none()
+    # Made since the person's current spell began (joining the agency, or leaving the last one): an export from
+    # before they left and came back, or from their days in no agency before one, lists cases not theirs now.
+    since = current_spell_started(user, permissions.membership)
+    mine = mine.filter(created_at__gte=since) if since is not None else mine
     if permissions.agency_id is None:
         return mine.filter(agency__isnull=True)
-    # Made since they (last) joined: an export from before they left and came back lists cases not theirs now.
-    joined = datetime.datetime.combine(
-        permissions.membership.started_on, datetime.time.min, tzinfo=timezone.get_current_timezone()
-    )
-    return mine.filter(agency_id=permissions.agency_id, created_at__gte=joined)
+    return mine.filter(agency_id=permissions.agency_id)
 
 
 # -- Today -----------------------------------------------------------------------------------------

@@ -1,12 +1,10 @@
 """What an extranet account may see: its agent's published extracts and, for an Agency Manager, the
 agency's. Every file page and download starts here."""
 
-import datetime
-
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from bookofbusiness.models import Extract
+from bookofbusiness.selectors import current_spell_started
 from portal.permissions import Capability, permissions_for
 
 
@@ -21,11 +19,9 @@ def extracts_for(account) -> QuerySet[Extract]:
     visible = Q(pk__in=[])
     if permissions.allows(Capability.VIEW_OWN_CASES):
         visible = Q(scope=Extract.Scope.AGENT, agent_id=agent.pk, made_in_agency_id=permissions.agency_id)
-        if permissions.membership is not None:
-            joined = datetime.datetime.combine(
-                permissions.membership.started_on, datetime.time.min, tzinfo=timezone.get_current_timezone()
-            )
-            visible &= Q(created_at__gte=joined)
+        since = current_spell_started(agent.user, permissions.membership)
+        if since is not None:
+            visible &= Q(created_at__gte=since)
     if permissions.allows(Capability.AGENCY_EXTRACTS):
         visible |= Q(scope=Extract.Scope.AGENCY, agency_id=permissions.agency_id)
     return Extract.objects.filter(visible, status=Extract.Status.PUBLISHED).order_by(

@@ -26,6 +26,7 @@ SILENCING = [
     "ALTER TABLE portal_auditevent DISABLE TRIGGER portal_auditevent_append_only",
     "ALTER TABLE portal_auditevent DISABLE TRIGGER ALL",
     "DROP TRIGGER portal_auditevent_refuses_truncate ON portal_auditevent",
+    "ALTER TABLE portal_auditevent DISABLE TRIGGER portal_auditevent_numbered",
     "CREATE OR REPLACE FUNCTION portal_auditevent_append_only() RETURNS trigger AS $$ BEGIN RETURN NULL; END; $$"
     " LANGUAGE plpgsql",
     "ALTER TABLE portal_auditevent OWNER TO CURRENT_USER",
@@ -61,7 +62,8 @@ def test_the_portals_role_cannot_disable_drop_or_rewrite_the_audit_logs_triggers
             # Each in a transaction rolled back, should one be let through.
             with pytest.raises(errors.InsufficientPrivilege), portal.transaction(force_rollback=True):
                 portal.execute(statement)
-        assert triggers(portal) == {"portal_auditevent_append_only": "O", "portal_auditevent_refuses_truncate": "O"}
+        assert triggers(portal) == {"portal_auditevent_append_only": "O", "portal_auditevent_refuses_truncate": "O",
+                                    "portal_auditevent_numbered": "O"}  # fmt: skip
 
 
 def test_truncate_is_refused_even_to_the_tables_owner():
@@ -72,3 +74,20 @@ def test_truncate_is_refused_even_to_the_tables_owner():
             with pytest.raises(errors.InsufficientPrivilege, match="the audit log is append-only: TRUNCATE refused"):
                 owner.execute(statement)
     assert len(before) == 1 and the_log() == before
+
+
+def test_rows_planted_at_the_next_ids_cannot_jam_the_log():
+    """A role that may only append names the ids the portal will use next: the log numbers its own rows, so the
+    planted rows get other ids and every audited action goes on being recorded."""
+    audit.record("auth.signed_in", actor=UserFactory())
+    with psycopg.connect(url(PORTAL), autocommit=True) as portal:
+        last = portal.execute("SELECT max(id) FROM portal_auditevent").fetchone()[0]
+        portal.execute(
+            "INSERT INTO portal_auditevent (id, created_at, action, actor_label, object_id, object_label, user_agent,"
+            " details) SELECT g, now(), 'auth.signed_in', 'planted', '', '', '', '{}'"
+            " FROM generate_series(%s::bigint, %s::bigint) g",
+            [last + 1, last + 50],
+        )
+    event = audit.record("auth.signed_out", actor=UserFactory())  # no duplicate key
+    planted = AuditEvent.objects.filter(actor_label="planted").values_list("pk", flat=True)
+    assert len(planted) == 50 and event.pk not in planted and event.pk > last

@@ -54,7 +54,7 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(tmp_pat
                 " 'DELETE'), (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'portal_auditevent'::regclass"
                 " AND NOT tgisinternal AND tgenabled = 'O')"
             ).fetchone()
-        assert audit_log == (True, False, 2), "the restored audit log is as guarded as the original"
+        assert audit_log == (True, False, 3), "the restored audit log is as guarded as the original"
         for extract in Extract.objects.filter(status="published"):
             restored = (restored_storage / extract.file.name).read_bytes()
             assert hashlib.sha256(restored).hexdigest() == extract.sha256, extract.file.name

@@ -77,3 +77,35 @@ def test_a_decertified_agent_sees_no_file_and_downloads_none():
     agent.certification_status = "suspended"
     agent.save()
     assert client.get(f"/extranet/files/{old.pk}/download/").status_code != 200
+
+
+def test_a_file_made_in_no_agency_does_not_come_back_after_leaving_one():
+    from .factories import AgentFactory
+
+    agent = AgentFactory()
+    delegate(agent=agent, agency=None)
+    account = active_account(agent)
+    with at(MONDAY - datetime.timedelta(days=7)):
+        old = published("agent", agent, LAST_WEEK)
+    a, a_manager = agency_with_manager()
+    colleague = agent_in(a)
+    with at(MONDAY + datetime.timedelta(hours=1)):
+        accept_agency_invitation(invitation_id=invite(agent, agency=a, by=a_manager.user).pk, by=agent.user)
+        transfer_delegations(from_agent=agent, to_agent=colleague, agency=a, by=a_manager.user)
+        set_agent_status(agent=agent, agency=a, by=a_manager.user, active=False)
+    with at(MONDAY + datetime.timedelta(hours=2)):
+        assert extranet_client(account).get(f"/extranet/files/{old.pk}/download/").status_code == 404
+
+
+def test_leaving_and_coming_back_the_same_day_does_not_bring_back_that_mornings_file():
+    a, manager = agency_with_manager()
+    agent, colleague = agent_in(a), agent_in(a)
+    delegate(agent=agent, agency=a)
+    account = active_account(agent)
+    morning = published("agent", agent, THIS_WEEK)
+    with at(MONDAY + datetime.timedelta(hours=2)):
+        transfer_delegations(from_agent=agent, to_agent=colleague, agency=a, by=manager.user)
+        set_agent_status(agent=agent, agency=a, by=manager.user, active=False)
+    with at(MONDAY + datetime.timedelta(hours=3)):
+        accept_agency_invitation(invitation_id=invite(agent, agency=a, by=manager.user).pk, by=agent.user)
+        assert extranet_client(account).get(f"/extranet/files/{morning.pk}/download/").status_code == 404

@@ -194,3 +194,52 @@ def test_an_agency_invites_an_agent_at_most_once_a_day(unaffiliated, django_capt
     assert "invited less than a day ago" in again
     assert AgencyInvitation.objects.filter(user=unaffiliated.user).count() == 1
     assert len([m for m in mail.outbox if "invites you" in m.subject]) == 1
+
+
+def test_a_former_manager_invited_back_comes_back_as_an_agent_with_no_grants():
+    agency, boss = agency_with_manager()
+    former = AgentFactory()
+    Membership.objects.create(user=former.user, agency=agency, role=Membership.Role.MANAGER, can_export_book=True)
+    set_agent_status(agent=former, agency=agency, by=boss.user, active=False)
+    membership = accept_agency_invitation(invitation_id=invite(former, agency=agency, by=boss.user).pk,
+                                          by=former.user)  # fmt: skip
+    membership.refresh_from_db()
+    assert (membership.role, membership.can_export_book, membership.status) == ("agent", False, "active")
+    assert sign_in(Client(), former.user).get("/agency/agents/add/").status_code == 403
+
+
+def test_an_invitation_closes_when_its_agency_or_its_inviter_no_longer_qualifies(unaffiliated):
+    agency, boss = agency_with_manager()
+    invitation = invite(unaffiliated, agency=agency, by=boss.user)
+    agency.certification_status = "decertified"
+    agency.save()
+    with pytest.raises(AgentError):
+        accept_agency_invitation(invitation_id=invitation.pk, by=unaffiliated.user)
+    other, other_boss = agency_with_manager()
+    second = invite(unaffiliated, agency=other, by=other_boss.user)
+    Membership.objects.filter(user=other_boss.user).update(status="inactive")
+    with pytest.raises(AgentError):
+        accept_agency_invitation(invitation_id=second.pk, by=unaffiliated.user)
+    assert not Membership.objects.filter(user=unaffiliated.user).exists()
+
+
+def test_a_license_number_alone_says_nothing_of_where_an_agent_works():
+    agency, manager = agency_with_manager()
+    elsewhere, _ = agency_with_manager()
+    agent_in(elsewhere, license_number="0M54321", last_name="Secreto")
+    page = add_new_agent(sign_in(Client(), manager.user), agency, license_number="0M54321",
+                         last_name="WrongName").content.decode()  # fmt: skip
+    assert "active in another agency" not in page and "another last name" in page
+
+
+def test_add_new_agent_does_not_say_which_addresses_have_a_sign_in():
+    from .factories import UserFactory
+
+    agency, manager = agency_with_manager()
+    staff = UserFactory(email="security.officer@marketplace.example", is_staff=True)
+    client = sign_in(Client(), manager.user)
+    location = AgencyLocationFactory(agency=agency)
+    data = {"license_number": "0M99999", "last_name": "Nuevo", "first_name": "Ana", "email": staff.email,
+            "phone": "916 555 0100", "subsite_locations": [location.pk]}  # fmt: skip
+    page = client.post("/agency/agents/add/", data).content.decode()
+    assert "already has a sign-in" not in page and "cannot be used for a new agent" in page
