@@ -15,6 +15,7 @@ class DelegationsConfig(AppConfig):
         "acting.stopped": _("Stopped acting on behalf of an agent"),
         "delegation.changed": _("Delegation changed"),
         "delegation.transferred": _("Delegation transferred"),
+        "delegation.reassigned": _("Pending request given to another agent"),
     }
 
     def ready(self):

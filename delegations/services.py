@@ -18,6 +18,12 @@ class DelegationError(Exception):
     """A delegation change that cannot be made; the message is fit for the page."""
 
 
+def _locked(delegation: Delegation) -> Delegation:
+    """The delegation's row, locked, read as it is now. Alone: with a join, PostgreSQL re-checks a row changed by
+    the transaction it waited for against the joined rows it had found, and would lose it (an agent changed)."""
+    return Delegation.objects.select_for_update().get(pk=delegation.pk)
+
+
 def open_delegation(*, case, agent, status: str, origin: str, at) -> Delegation:
     """A new delegation of `case` to `agent`, within the agency the agent is Active in now (or none): Pending
     for a request, Active at once for Write new business. The partial unique index refuses a second open one
@@ -100,9 +106,12 @@ def transfer_delegations(*, by, agency, from_agent, to_agent, case_ids=None) -> 
 def accept_delegation(*, delegation: Delegation, by) -> Delegation:
     """The helper accepts a pending request: the delegation becomes Active and the case joins their book."""
     with transaction.atomic():
-        delegation = Delegation.objects.select_for_update().select_related("case", "agent").get(pk=delegation.pk)
+        expected_agent = delegation.agent_id
+        delegation = _locked(delegation)
         if delegation.status != Delegation.Status.PENDING:
             raise DelegationError(_("This request was already answered; nothing was changed."))
+        if delegation.agent_id != expected_agent:
+            raise DelegationError(_("This request was given to another agent; nothing was changed."))
         if not delegation.agent.is_certified:
             raise DelegationError(_("Only a certified agent can accept a request."))
         delegation.status = Delegation.Status.ACTIVE
@@ -114,6 +123,36 @@ def accept_delegation(*, delegation: Delegation, by) -> Delegation:
             _("%(name)s accepted a request for help"),
             _("%(name)s accepted a request for help with case %(case)s; it is in the agency's Book of Business."),
         )
+    return delegation
+
+
+def reassign_request(*, delegation: Delegation, to_agent, by) -> Delegation:
+    """The Agency Manager gives a pending request to another of the agency's certified, Active agents. The request
+    stays Pending for its new helper to accept; both agents are told. Whoever acts first on the request (this, or
+    the first agent accepting or declining it) wins: each locks the row and checks it is still Pending."""
+    with transaction.atomic():
+        expected_agent = delegation.agent_id
+        delegation = _locked(delegation)
+        if delegation.status != Delegation.Status.PENDING:
+            raise DelegationError(_("This request was already answered; nothing was changed."))
+        if delegation.agent_id != expected_agent:
+            raise DelegationError(_("This request was given to another agent; nothing was changed."))
+        if delegation.agent_id == to_agent.pk:
+            raise DelegationError(_("The request is already with this agent."))
+        if not may_hold_agency_cases(permissions_for(to_agent.user), agency_id=delegation.agency_id):
+            raise DelegationError(_("Choose a certified agent who is Active in your agency."))
+        before = delegation.agent
+        delegation.agent = to_agent
+        delegation.save(update_fields=["agent"])
+        audit.record("delegation.reassigned", actor=by, obj=delegation,
+                     details={"from_agent": before.license_number, "to_agent": to_agent.license_number})  # fmt: skip
+        case = delegation.case.case_number
+        notify(user=to_agent.user, subject=_("A request for help was given to you"),
+               body=_("Your Agency Manager gave you the request for help with case %(case)s. Accept or decline it in "
+                      "My Delegations.") % {"case": case})  # fmt: skip
+        notify(user=before.user, subject=_("A request for help was given to another agent"),
+               body=_("Your Agency Manager gave the request for help with case %(case)s to %(name)s.")
+               % {"case": case, "name": to_agent.full_name})  # fmt: skip
     return delegation
 
 
@@ -134,9 +173,12 @@ def decline_delegation(*, delegation: Delegation, by, reason: str) -> Delegation
     if not reason.strip():
         raise DelegationError(_("Say why you decline, so the consumer can be helped by someone else."))
     with transaction.atomic():
-        delegation = Delegation.objects.select_for_update().select_related("case", "agent").get(pk=delegation.pk)
+        expected_agent = delegation.agent_id
+        delegation = _locked(delegation)
         if delegation.status != Delegation.Status.PENDING:
             raise DelegationError(_("This request was already answered; nothing was changed."))
+        if delegation.agent_id != expected_agent:
+            raise DelegationError(_("This request was given to another agent; nothing was changed."))
         delegation.status = Delegation.Status.DECLINED
         delegation.ended_at = timezone.now()
         delegation.decline_reason = reason.strip()[:300]
@@ -154,7 +196,7 @@ def end_delegation(*, delegation: Delegation, by, reason: str, note: str = "") -
     """End a pending or active delegation (staff carry out a consumer's request to remove their helper).
     The helper loses access at once and is told."""
     with transaction.atomic():
-        delegation = Delegation.objects.select_for_update().select_related("agent__user").get(pk=delegation.pk)
+        delegation = _locked(delegation)
         if not delegation.is_open:
             raise DelegationError(_("This delegation has already ended."))
         delegation.status = Delegation.Status.ENDED

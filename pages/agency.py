@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,6 +32,7 @@ from agents.services import update_agent_profile as save_agent_profile
 from bookofbusiness.selectors import business_days_before, dashboard_for
 from delegations.models import Delegation
 from delegations.selectors import delegations_for
+from delegations.services import DelegationError, reassign_request
 from portal import audit
 from portal.permissions import Capability, permissions_for
 
@@ -249,4 +251,46 @@ def agency_delegations(request):
             "waiting_long": waiting == "long",
             "target_days": settings.TODAY_REQUEST_TARGET_BUSINESS_DAYS,
         },  # fmt: skip
+    )
+
+
+@login_required
+def assign_request(request, delegation_id: int):
+    """Give a pending request to another certified, Active agent of the agency (the manager's, not while acting)."""
+    membership = membership_allowing(request, Capability.TRANSFER)
+    delegation = get_object_or_404(
+        delegations_for(request.user).filter(status=Delegation.Status.PENDING).select_related("case", "agent"),
+        pk=delegation_id,
+    )
+    receivers = roster_for(request.user).filter(certification_status="certified").exclude(pk=delegation.agent_id)
+    error = None
+    if request.method == "POST":
+        to_agent = receivers.filter(
+            pk=request.POST.get("agent") if str(request.POST.get("agent", "")).isdigit() else None
+        ).first()
+        if to_agent is None:
+            error = _("Choose a certified agent who is Active in your agency.")
+        else:
+            try:
+                reassign_request(delegation=delegation, to_agent=to_agent, by=request.user)
+            except DelegationError as problem:
+                error = str(problem)
+            else:
+                messages.success(
+                    request,
+                    _("The request for case %(case)s is now with %(name)s.")
+                    % {"case": delegation.case.case_number, "name": to_agent.full_name},
+                )
+                return redirect(f"{reverse('agencies:delegations')}?status=pending")
+    audit.record("case.viewed", request=request, obj=delegation.case, details={"view": "assign_request"})
+    return render(
+        request,
+        "agencies/assign_request.html",
+        {
+            "agency": membership.agency,
+            "delegation": delegation,
+            "receivers": receivers.order_by("last_name", "first_name", "pk"),
+            "error": error,
+        },  # fmt: skip
+        status=400 if error else 200,
     )

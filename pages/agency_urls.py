@@ -11,4 +11,5 @@ urlpatterns = [
     path("agents/<int:agent_id>/status/", views.agent_status, name="agent_status"),
     path("invitations/<int:invitation_id>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
     path("delegations/", views.agency_delegations, name="delegations"),
+    path("delegations/<int:delegation_id>/assign/", views.assign_request, name="assign_request"),
 ]

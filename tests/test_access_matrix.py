@@ -116,6 +116,7 @@ RULES = {
     "bookofbusiness:export_status": only({"manager"}, otherwise=NOT_FOUND),
     "bookofbusiness:export_download": only({"manager"}, otherwise=NOT_FOUND),
     "agents:my_profile": only(AGENTS, otherwise=NOT_FOUND),
+    "agencies:assign_request": only({"manager"}, otherwise=FORBIDDEN),
     "today": only(AGENTS | AGENCY_OFFICE | {"staff_all_grants"}, otherwise=NOT_FOUND),
     "agents:change_email": only(AGENTS, otherwise=NOT_FOUND),
     # "1" is no confirmation link: an agent is told it is not valid; anyone else has no e-mail to change here.
@@ -294,6 +295,7 @@ OBJECT_URLS = {
     "bookofbusiness:export_status": lambda w, role: (w["ids"]["export"], w["ids"]["their_export"]),
     "bookofbusiness:export_download": lambda w, role: (w["ids"]["export"], w["ids"]["their_export"]),
     "agents:agency_invitation": lambda w, role: (w["ids"]["invitation"], w["ids"]["their_invitation"]),
+    "agencies:assign_request": lambda w, role: (w["ids"]["pending"], w["ids"]["their_pending"]),
     "agencies:invitation_withdraw": lambda w, role: (w["ids"]["invitation"], w["ids"]["their_invitation"]),
 }
 # Public listings: the other agency's helper is as public as ours.

@@ -49,10 +49,13 @@ URLS = {
     "agencies:document_download": ("get", "/agency/account/documents/{agency_document}/"),
     "extranet:download": ("extranet", "/extranet/files/{extract}/download/"),
     "today": ("get", "/today/"),
+    "agencies:assign_request": ("get", "/agency/delegations/{pending}/assign/"),
 }
 # URLs of these kinds that show no consumer data of their own (forms to start something new, the request form that
 # any consumer fills in): everything else of the kind must be in URLS.
 NOT_CONSUMER_DATA = {"consumers:new_business"}
+# Agency pages that name a consumer, beyond the KINDS: each must be in URLS too.
+OTHER_CONSUMER_PAGES = {"agencies:assign_request"}
 KINDS = ("consumers:", "bookofbusiness:", "delegations:mine", "agencies:delegations", "agencies:document_download",
          "extranet:download", "today")  # fmt: skip
 
@@ -66,7 +69,8 @@ BOOK = {
 }
 OWN = {"delegations:mine", "delegations:mine_pending", "extranet:download"}
 NOTHING: set[str] = set()
-MANAGER = CASE_WORK | BOOK | {"agencies:delegations", "agencies:document_download", "extranet:download", "today"}
+MANAGER = CASE_WORK | BOOK | {"agencies:delegations", "agencies:document_download", "extranet:download", "today",
+                              "agencies:assign_request"}  # fmt: skip
 AGENT = CASE_WORK | BOOK | OWN | {"today"}
 STAFF_BOOK = {"consumers:case", "consumers:download_document", "bookofbusiness:book", "agencies:delegations", "today"}
 
@@ -117,7 +121,7 @@ STATES = {
 
 
 def test_every_url_with_consumer_data_or_a_file_has_a_rule():
-    names = {name for name in _url_names() if name.startswith(KINDS)} - NOT_CONSUMER_DATA
+    names = ({name for name in _url_names() if name.startswith(KINDS)} | OTHER_CONSUMER_PAGES) - NOT_CONSUMER_DATA
     missing = names - set(URLS)
     assert not missing, f"URLs with consumer data or files that the lifecycle matrix does not try: {sorted(missing)}"
     for name, state in STATES.items():
@@ -173,7 +177,12 @@ def _world():
         "colleague": colleague,
         "case": case,
         "secrets": [case.case_number, case.last_name, pending.case.case_number, pending.case.last_name],
-        "ids": {"case": case.pk, "document": document.pk, "agency_document": agency_document.pk},
+        "ids": {
+            "case": case.pk,
+            "document": document.pk,
+            "agency_document": agency_document.pk,
+            "pending": pending.pk,
+        },  # fmt: skip
     }
 
 
@@ -262,6 +271,8 @@ def _reached(response, url_name, world) -> bool:
     if url_name in ("agencies:document_download", "extranet:download", "bookofbusiness:export_status"):
         return status == 200
     if url_name == "delegations:mine_pending":
+        return world["secrets"][2] in body
+    if url_name == "agencies:assign_request":
         return world["secrets"][2] in body
     if url_name == "today":
         return any(secret in body for secret in world["secrets"])
