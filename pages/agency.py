@@ -20,7 +20,7 @@ from agencies.models import Membership
 from agencies.selectors import invitations_sent_for
 from agencies.views import membership_allowing
 from agents.forms import AddAgentForm, AgentProfileForm
-from agents.selectors import roster_for
+from agents.selectors import agency_agents_for, roster_for
 from agents.services import (
     ActiveDelegationsRemain,
     AgentError,
@@ -35,6 +35,8 @@ from delegations.selectors import delegations_for
 from delegations.services import DelegationError, reassign_request
 from portal import audit
 from portal.permissions import Capability, permissions_for
+
+from .forms import QUEUE_SORTS, QueueFilterForm
 
 PAGE_SIZE = 50
 
@@ -238,6 +240,32 @@ def agency_delegations(request):
         delegations = delegations.filter(status=Delegation.Status.PENDING, requested_at__lt=before).order_by(
             "requested_at", "pk"
         )
+    form = QueueFilterForm(
+        request.GET or None, agents=agency_agents_for(request.user).order_by("last_name", "first_name")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        query = data["q"].strip()
+        digits = query.replace("-", "").replace(" ", "")
+        if digits.isdigit():
+            delegations = delegations.filter(case__case_number__startswith=digits)
+        else:
+            for word in query.split():
+                delegations = delegations.filter(
+                    Q(case__first_name__icontains=word) | Q(case__last_name__icontains=word)
+                )
+        if data["agent"]:
+            delegations = delegations.filter(agent_id=data["agent"])
+        if data["language"]:
+            delegations = delegations.filter(case__preferred_language=data["language"])
+        if data["county"]:
+            delegations = delegations.filter(case__county=data["county"])
+        if data["older_than"] is not None:
+            delegations = delegations.filter(
+                requested_at__lt=timezone.now() - datetime.timedelta(days=data["older_than"])
+            )
+        if data["sort"]:
+            delegations = delegations.order_by(*QUEUE_SORTS[data["sort"]])
     page = Paginator(delegations, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record_case_list(request, view="agency_delegations", page=page)
     return render(
@@ -249,6 +277,7 @@ def agency_delegations(request):
             "status": status,
             "statuses": Delegation.OPEN_STATUSES,
             "waiting_long": waiting == "long",
+            "form": form,
             "target_days": settings.TODAY_REQUEST_TARGET_BUSINESS_DAYS,
         },  # fmt: skip
     )
