@@ -24,6 +24,18 @@ def _locked(delegation: Delegation) -> Delegation:
     return Delegation.objects.select_for_update().get(pk=delegation.pk)
 
 
+def _pending_locked(delegation: Delegation) -> Delegation:
+    """The request's row, locked, while it is still Pending with the agent it was read with: whoever acts on it
+    first (accept, decline, give away) wins, and the others are told, nothing changed."""
+    expected_agent = delegation.agent_id
+    delegation = _locked(delegation)
+    if delegation.status != Delegation.Status.PENDING:
+        raise DelegationError(_("This request was already answered; nothing was changed."))
+    if delegation.agent_id != expected_agent:
+        raise DelegationError(_("This request was given to another agent; nothing was changed."))
+    return delegation
+
+
 def open_delegation(*, case, agent, status: str, origin: str, at) -> Delegation:
     """A new delegation of `case` to `agent`, within the agency the agent is Active in now (or none): Pending
     for a request, Active at once for Write new business. The partial unique index refuses a second open one
@@ -106,12 +118,7 @@ def transfer_delegations(*, by, agency, from_agent, to_agent, case_ids=None) -> 
 def accept_delegation(*, delegation: Delegation, by) -> Delegation:
     """The helper accepts a pending request: the delegation becomes Active and the case joins their book."""
     with transaction.atomic():
-        expected_agent = delegation.agent_id
-        delegation = _locked(delegation)
-        if delegation.status != Delegation.Status.PENDING:
-            raise DelegationError(_("This request was already answered; nothing was changed."))
-        if delegation.agent_id != expected_agent:
-            raise DelegationError(_("This request was given to another agent; nothing was changed."))
+        delegation = _pending_locked(delegation)
         if not delegation.agent.is_certified:
             raise DelegationError(_("Only a certified agent can accept a request."))
         delegation.status = Delegation.Status.ACTIVE
@@ -131,12 +138,7 @@ def reassign_request(*, delegation: Delegation, to_agent, by) -> Delegation:
     stays Pending for its new helper to accept; both agents are told. Whoever acts first on the request (this, or
     the first agent accepting or declining it) wins: each locks the row and checks it is still Pending."""
     with transaction.atomic():
-        expected_agent = delegation.agent_id
-        delegation = _locked(delegation)
-        if delegation.status != Delegation.Status.PENDING:
-            raise DelegationError(_("This request was already answered; nothing was changed."))
-        if delegation.agent_id != expected_agent:
-            raise DelegationError(_("This request was given to another agent; nothing was changed."))
+        delegation = _pending_locked(delegation)
         if delegation.agent_id == to_agent.pk:
             raise DelegationError(_("The request is already with this agent."))
         if not may_hold_agency_cases(permissions_for(to_agent.user), agency_id=delegation.agency_id):
@@ -173,12 +175,7 @@ def decline_delegation(*, delegation: Delegation, by, reason: str) -> Delegation
     if not reason.strip():
         raise DelegationError(_("Say why you decline, so the consumer can be helped by someone else."))
     with transaction.atomic():
-        expected_agent = delegation.agent_id
-        delegation = _locked(delegation)
-        if delegation.status != Delegation.Status.PENDING:
-            raise DelegationError(_("This request was already answered; nothing was changed."))
-        if delegation.agent_id != expected_agent:
-            raise DelegationError(_("This request was given to another agent; nothing was changed."))
+        delegation = _pending_locked(delegation)
         delegation.status = Delegation.Status.DECLINED
         delegation.ended_at = timezone.now()
         delegation.decline_reason = reason.strip()[:300]

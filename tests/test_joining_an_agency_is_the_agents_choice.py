@@ -243,3 +243,35 @@ def test_add_new_agent_does_not_say_which_addresses_have_a_sign_in():
             "phone": "916 555 0100", "subsite_locations": [location.pk]}  # fmt: skip
     page = client.post("/agency/agents/add/", data).content.decode()
     assert "already has a sign-in" not in page and "cannot be used for a new agent" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_agent_added_twice_at_once_gets_one_invitation():
+    """Two Add New Agent requests for one known agent on two PostgreSQL connections: one invitation, one e-mail's
+    worth of notice, and a clear refusal for the other."""
+    from agents.services import add_agent_to_agency
+
+    agency, manager = agency_with_manager()
+    known = AgentFactory(license_number="0M22222", last_name="Moreno")
+    data = {"license_number": "0M22222", "last_name": "Moreno", "first_name": "Any", "email": "x@example.com"}
+    barrier, outcomes = threading.Barrier(2), []
+
+    def add():
+        close_old_connections()
+        try:
+            barrier.wait()
+            add_agent_to_agency(agency=agency, by=manager.user, data=data)
+            outcomes.append("invited")
+        except AgentError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["invited", "refused"]
+    assert AgencyInvitation.objects.filter(user=known.user).count() == 1
+    assert MailboxMessage.objects.filter(recipient=known.user).count() == 1

@@ -205,3 +205,37 @@ def test_an_older_link_dies_when_a_newer_one_is_asked_for(client, agent, django_
     assert client.post(older).status_code == 400
     assert client.post(confirmation_link(mail.outbox)).status_code == 302
     assert Agent.objects.get(pk=agent.pk).email == "second@example.com"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_six_requests_at_once_send_at_most_three_links():
+    """The hourly limit is counted under the agent's row lock: six requests on six PostgreSQL connections at once
+    send three confirmation links, and the other three are refused."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    from agents.services import AgentError, request_email_change
+
+    agency, _manager = agency_with_manager()
+    agent = agent_in(agency, email="ana.reyes@example.com")
+    barrier, outcomes = threading.Barrier(6), []
+
+    def ask(n):
+        close_old_connections()
+        try:
+            barrier.wait()
+            request_email_change(agent=agent, new_email=f"n{n}@example.com")
+            outcomes.append("asked")
+        except AgentError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["asked"] * 3 + ["refused"] * 3
+    assert AuditEvent.objects.filter(action="agent.email_change_requested", object_id=str(agent.pk)).count() == 3
