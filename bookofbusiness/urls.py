@@ -7,6 +7,8 @@ app_name = "bookofbusiness"
 urlpatterns = [
     path("", views.book, name="book"),
     path("export/<str:file_format>/", views.export, name="export"),
+    path("chosen/export/<str:file_format>/", views.export_chosen, name="export_chosen"),
+    path("chosen/transfer/", views.transfer_chosen, name="transfer_chosen"),
     path("exports/<int:export_id>/", views.export_status, name="export_status"),
     path("exports/<int:export_id>/download/", views.export_download, name="export_download"),
 ]

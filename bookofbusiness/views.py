@@ -9,12 +9,21 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from agencies.views import membership_allowing
+from agents.selectors import roster_for
+from delegations import services as delegation_services
+from delegations.chosen import review_move
+from delegations.services import DelegationError
 from portal import audit
 from portal.downloads import private_download
 from portal.permissions import Capability, permissions_for
+from portal.selection import Selection
 
 from . import exports, services
 from .forms import BookFilterForm
@@ -32,16 +41,18 @@ class Book:
     agent: object | None
 
 
-def _book(request) -> Book:
-    """The book the request asks for: whose (from its scope, 403 if none, 404 for another agency's agent), then
-    the filter form validated here; filters that do not validate show nothing and say why beside them."""
-    scope = book_scope(request.scope_user, acting=request.acting is not None, agent_id=request.GET.get("agent"),
-                       mine=bool(request.GET.get("mine")))  # fmt: skip
+def _book(request, params=None) -> Book:
+    """The book the request asks for (`params`: its query string, or the one a bulk action carries): whose (from
+    its scope, 403 if none, 404 for another agency's agent), then the filter form validated here; filters that do
+    not validate show nothing and say why beside them."""
+    params = request.GET if params is None else params
+    scope = book_scope(request.scope_user, acting=request.acting is not None, agent_id=params.get("agent"),
+                       mine=bool(params.get("mine")))  # fmt: skip
     if not scope.allowed:
         raise PermissionDenied
     if scope.agent_missing:
         raise Http404
-    form = BookFilterForm(request.GET or None, agents=scope.agents)
+    form = BookFilterForm(params or None, agents=scope.agents)
     filters = form.cleaned_data if form.is_valid() else (None if form.is_bound else {})
     rows = filtered_book(request.scope_user, agent=scope.agent, filters=filters, searched=form.searched)
     return Book(rows=rows, form=form, sort=(filters or {}).get("sort") or "name", agent=scope.agent)
@@ -59,8 +70,21 @@ def book(request):
         request,
         "bookofbusiness/book.html",
         {"page": page, "form": form, "sort": sort, "agent": agent, "can_export": can_export,
-         "query": request.GET.urlencode()},
+         "query": request.GET.urlencode(), "chooser": _chooser(request, can_export)},
     )  # fmt: skip
+
+
+def _chooser(request, can_export: bool) -> dict | None:
+    """What may be done with chosen cases of the book: transfer them (the agency's book, by a person who may
+    transfer, not while acting on behalf), export them; None when neither."""
+    transfer = request.acting is None and permissions_for(request.user).allows(Capability.TRANSFER)
+    if not (transfer or can_export):
+        return None
+    receivers = (
+        roster_for(request.user).filter(certification_status="certified").order_by("last_name", "first_name")
+        .values_list("pk", "first_name", "last_name", "license_number")
+    ) if transfer else []  # fmt: skip
+    return {"transfer": transfer, "receivers": receivers}
 
 
 @login_required
@@ -82,6 +106,11 @@ def export(request, file_format: str):
                                         "in your Secure Mailbox."))  # fmt: skip
         return redirect("bookofbusiness:export_status", export_id=job.pk)
     audit.record("export.created", details={"format": file_format, "rows": count, "filters": filters})
+    return _streamed(rows, file_format)
+
+
+def _streamed(rows, file_format: str):
+    """The rows as a file, written while it is sent (CSV) or spooled first (XLSX)."""
     name = f"book-of-business-{timezone.localdate():%Y-%m-%d}.{file_format}"
     iterator = rows.values(*exports.BOOK_FIELDS).iterator(chunk_size=5000)
     if file_format == FileFormat.CSV:
@@ -118,3 +147,62 @@ def _expired(job: BookOfBusinessExport) -> bool:
     return job.status == BookOfBusinessExport.Status.EXPIRED or bool(
         job.expires_at and job.expires_at < timezone.now()
     )
+
+
+@require_POST
+@login_required
+def export_chosen(request, file_format: str):
+    """Export the cases chosen on a page of the Book of Business (the whole filtered book goes through `export`)."""
+    if file_format not in FileFormat.values:
+        raise PermissionDenied
+    if not permissions_for(request.scope_user).allows(Capability.EXPORT_BOOK):
+        raise PermissionDenied
+    selection = Selection.from_post(request.POST)
+    if selection.everything:
+        return redirect(f"{reverse('bookofbusiness:export', args=[file_format])}?{selection.query}")
+    if selection.empty:
+        messages.error(request, _("No case was chosen, so nothing was exported. Tick the cases to export first."))
+        return redirect(f"{reverse('bookofbusiness:book')}?{selection.query}")
+    rows = selection.apply(_book(request, selection.filters).rows)
+    count = rows.count()
+    audit.record("export.created", details={"format": file_format, "rows": count, "chosen": len(selection.ids),
+                                            "filters": dict(selection.filters.items())})  # fmt: skip
+    return _streamed(rows, file_format)
+
+
+@require_POST
+@login_required
+def transfer_chosen(request):
+    """Transfer chosen cases of the agency's Book of Business (some rows, or all matching the filter) to one agent.
+
+    Two steps, so nothing surprises: the first shows how many cases will move, from which agents and to whom; the
+    second moves exactly that many, or, when the chosen set changed in between, says so and asks again."""
+    membership = membership_allowing(request, Capability.TRANSFER)
+    if request.acting is not None:
+        raise PermissionDenied
+    selection = Selection.from_post(request.POST)
+    from_agent = request.POST.get("from_agent", "")  # the transfer started from an agent's page: back there
+    back = (reverse("agencies:agent", args=[int(from_agent)]) if from_agent.isdigit() and len(from_agent) < 12
+            else f"{reverse('bookofbusiness:book')}?{selection.query}")  # fmt: skip
+    if selection.empty:
+        messages.error(request, _("No case was chosen, so nothing was transferred. Tick the cases to transfer, or "
+                                  "choose all the cases matching the filter."))  # fmt: skip
+        return redirect(back)
+    receivers = roster_for(request.user).filter(certification_status="certified").order_by("last_name", "first_name")
+    chosen = selection.apply(_book(request, selection.filters).rows)
+    review = review_move(request.POST, chosen, receivers=receivers)
+    if review.confirmed:
+        try:
+            moved = delegation_services.move_delegations(
+                by=request.user, agency=membership.agency, delegation_ids=review.ids, to_agent=review.to_agent
+            )
+        except DelegationError as error:
+            review.problem = str(error)
+        else:
+            messages.success(request, ngettext(
+                "%(count)s case was transferred to %(name)s.", "%(count)s cases were transferred to %(name)s.",
+                moved) % {"count": f"{moved:,}", "name": review.to_agent.full_name})  # fmt: skip
+            return redirect(back)
+    return render(request, "delegations/move_chosen.html",
+                  {"review": review, "selection": selection, "back": back, "kind": "transfer"},
+                  status=400 if review.refused else 200)  # fmt: skip

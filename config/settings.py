@@ -384,6 +384,8 @@ TODAY_REQUEST_TARGET_BUSINESS_DAYS = int(env("TODAY_REQUEST_TARGET_BUSINESS_DAYS
 TODAY_EXPIRING_DAYS = 60
 TODAY_DUE_SOON_DAYS = 7
 RENEWAL_WINDOW = ((10, 1), (1, 31))  # (month, day) it opens, (month, day) it closes
+# Bulk actions: how many cases one transfer may move (measured in make bench: 5,000 in one request).
+BULK_TRANSFER_LIMIT = int(env("BULK_TRANSFER_LIMIT", "10000"))
 EXTRACT_RETENTION_WEEKS = int(env("EXTRACT_RETENTION_WEEKS", "8"))
 # Owners per task of the weekly run (see bookofbusiness/extracts.py for why these sizes).
 EXTRACT_AGENTS_PER_TASK = int(env("EXTRACT_AGENTS_PER_TASK", "200"))

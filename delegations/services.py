@@ -1,5 +1,7 @@
 """Changes to delegations: transfers between an agency's agents."""
 
+from itertools import groupby
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,46 +55,75 @@ def open_delegation(*, case, agent, status: str, origin: str, at) -> Delegation:
 
 
 def transfer_delegations(*, by, agency, from_agent, to_agent, case_ids=None) -> int:
-    """Move the agency's active delegations of `from_agent` (all, or those of `case_ids`) to `to_agent`,
-    in one transaction: each is ended as transferred and a new active one starts, linked to it.
-    Returns how many moved."""
+    """Move the agency's active delegations of `from_agent` (all, or those of `case_ids`) to `to_agent`."""
     if from_agent.pk == to_agent.pk:
         raise DelegationError(_("Choose another agent to receive the delegations."))
+    held = Delegation.objects.filter(agency=agency, agent=from_agent, status=Delegation.Status.ACTIVE)
+    if case_ids is not None:
+        held = held.filter(case_id__in=case_ids)
+    return move_delegations(by=by, agency=agency, delegation_ids=list(held.values_list("pk", flat=True)),
+                            to_agent=to_agent, from_agent=from_agent)  # fmt: skip
+
+
+def move_delegations(*, by, agency, delegation_ids, to_agent, from_agent=None) -> int:
+    """Move the agency's active delegations among `delegation_ids` (those of `from_agent` only, when given) to
+    `to_agent`, in one transaction: each is ended as transferred and a new active one starts, linked to it. Rows
+    already with `to_agent`, ended or transferred meanwhile are left as they are. Each agent who gives cases gets
+    one audit record and one message, naming how many; `to_agent` one message. Returns how many moved."""
     if not may_hold_agency_cases(permissions_for(to_agent.user), agency_id=agency.pk):
         raise DelegationError(_("Delegations can only go to a certified agent who is active in your agency."))
     now = timezone.now()
     with transaction.atomic():
-        moving = Delegation.objects.select_for_update().filter(
-            agency=agency, agent=from_agent, status=Delegation.Status.ACTIVE
+        # Locked alone (see _locked), then read with the case numbers and agents they name.
+        locked = (
+            Delegation.objects.select_for_update()
+            .filter(pk__in=delegation_ids, agency=agency, status=Delegation.Status.ACTIVE)
+            .exclude(agent=to_agent)
         )
-        if case_ids is not None:
-            moving = moving.filter(case_id__in=case_ids)
-        moving = list(moving.select_related("case"))
-        if not moving:
+        if from_agent is not None:
+            locked = locked.filter(agent=from_agent)
+        ids = list(locked.values_list("pk", flat=True))
+        if not ids:
             raise DelegationError(_("There are no active delegations to transfer."))
-        Delegation.objects.filter(pk__in=[d.pk for d in moving]).update(
+        moving = list(
+            Delegation.objects.filter(pk__in=ids)
+            .order_by("agent_id", "case__case_number")
+            .values_list("pk", "case_id", "agent_id", "case__case_number")
+        )
+        Delegation.objects.filter(pk__in=ids).update(
             status=Delegation.Status.ENDED, ended_at=now, end_reason=Delegation.EndReason.TRANSFERRED
         )
         Delegation.objects.bulk_create(
             [
                 Delegation(
-                    case_id=d.case_id, agent=to_agent, agency=agency, status=Delegation.Status.ACTIVE,
-                    origin=Delegation.Origin.TRANSFER, requested_at=now, started_at=now, transferred_from=d,
+                    case_id=case_id, agent=to_agent, agency=agency, status=Delegation.Status.ACTIVE,
+                    origin=Delegation.Origin.TRANSFER, requested_at=now, started_at=now, transferred_from_id=pk,
                 )
-                for d in moving
-            ]
+                for pk, case_id, _agent, _number in moving
+            ],
+            batch_size=2000,
         )  # fmt: skip
-        audit.record(
-            "delegation.transferred",
-            actor=by,
-            obj=from_agent,
-            details={
-                "to_agent": to_agent.license_number,
-                "from_agent": from_agent.license_number,
-                "cases": [d.case.case_number for d in moving],
-            },
-        )
+        agents = Delegation._meta.get_field("agent").related_model.objects  # the agents app sits above this one
+        givers = agents.select_related("user").in_bulk({agent_id for _pk, _case, agent_id, _number in moving})
+        for agent_id, rows in groupby(moving, key=lambda row: row[2]):
+            cases = [number for _pk, _case, _agent, number in rows]
+            giver = givers[agent_id]
+            audit.record("delegation.transferred", actor=by, obj=giver,
+                         details={"to_agent": to_agent.license_number, "from_agent": giver.license_number,
+                                  "cases": cases})  # fmt: skip
+            notify(
+                user=giver.user,
+                subject=ngettext(
+                    "%(count)d consumer was transferred to another agent",
+                    "%(count)d consumers were transferred to another agent",
+                    len(cases),
+                )
+                % {"count": len(cases)},
+                body=_("Your Agency Manager transferred delegations from you to %(name)s.")
+                % {"name": to_agent.full_name},
+            )
         count = len(moving)
+        names = ", ".join(givers[agent_id].full_name for agent_id in sorted(givers, key=lambda k: givers[k].last_name))
         notify(
             user=to_agent.user,
             subject=ngettext(
@@ -100,19 +131,47 @@ def transfer_delegations(*, by, agency, from_agent, to_agent, case_ids=None) -> 
             )
             % {"count": count},
             body=_("Your Agency Manager transferred delegations from %(name)s to you. They are in My Delegations.")
-            % {"name": from_agent.full_name},
-        )
-        notify(
-            user=from_agent.user,
-            subject=ngettext(
-                "%(count)d consumer was transferred to another agent",
-                "%(count)d consumers were transferred to another agent",
-                count,
-            )
-            % {"count": count},
-            body=_("Your Agency Manager transferred delegations from you to %(name)s.") % {"name": to_agent.full_name},
+            % {"name": names},
         )
     return count
+
+
+def give_requests(*, by, agency, delegation_ids, to_agent) -> int:
+    """Give the agency's pending requests among `delegation_ids` to `to_agent` at once, in one transaction; those
+    already with `to_agent` or answered meanwhile are left as they are. Each request keeps its own audit record,
+    as one given alone does; each agent concerned gets one message. Returns how many were given."""
+    if not may_hold_agency_cases(permissions_for(to_agent.user), agency_id=agency.pk):
+        raise DelegationError(_("Choose a certified agent who is Active in your agency."))
+    with transaction.atomic():
+        ids = list(
+            Delegation.objects.select_for_update()
+            .filter(pk__in=delegation_ids, agency=agency, status=Delegation.Status.PENDING)
+            .exclude(agent=to_agent)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            raise DelegationError(_("None of the chosen requests is still pending with another agent."))
+        given = list(Delegation.objects.filter(pk__in=ids).select_related("agent__user", "case").order_by("agent_id"))
+        Delegation.objects.filter(pk__in=ids).update(agent=to_agent)
+        for delegation in given:
+            audit.record("delegation.reassigned", actor=by, obj=delegation,
+                         details={"from_agent": delegation.agent.license_number,
+                                  "to_agent": to_agent.license_number})  # fmt: skip
+        for _agent_id, rows in groupby(given, key=lambda delegation: delegation.agent_id):
+            rows = list(rows)
+            notify(user=rows[0].agent.user,
+                   subject=ngettext("%(count)d request for help was given to another agent",
+                                    "%(count)d requests for help were given to another agent", len(rows))
+                   % {"count": len(rows)},
+                   body=_("Your Agency Manager gave requests for help to %(name)s: cases %(cases)s.")
+                   % {"name": to_agent.full_name,
+                      "cases": ", ".join(d.case.case_number for d in rows)})  # fmt: skip
+        notify(user=to_agent.user,
+               subject=ngettext("%(count)d request for help was given to you",
+                                "%(count)d requests for help were given to you", len(given)) % {"count": len(given)},
+               body=_("Your Agency Manager gave you requests for help with cases %(cases)s. Accept or decline them "
+                      "in My Delegations.") % {"cases": ", ".join(d.case.case_number for d in given)})  # fmt: skip
+    return len(given)
 
 
 def accept_delegation(*, delegation: Delegation, by) -> Delegation:

@@ -2,17 +2,19 @@
 Add New Agent, Edit Agent Within Agency and the agency's delegations."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from agencies.forms import ROSTER_SORTS, RosterFilterForm
@@ -30,11 +32,13 @@ from agents.services import (
 )
 from agents.services import update_agent_profile as save_agent_profile
 from bookofbusiness.selectors import business_days_before, dashboard_for
+from delegations.chosen import review_move
 from delegations.models import Delegation
 from delegations.selectors import delegations_for
-from delegations.services import DelegationError, reassign_request
+from delegations.services import DelegationError, give_requests, reassign_request
 from portal import audit
 from portal.permissions import Capability, permissions_for
+from portal.selection import Selection
 
 from .forms import QUEUE_SORTS, QueueFilterForm
 
@@ -222,27 +226,34 @@ def invitation_withdraw(request, invitation_id: int):
     return redirect("agencies:roster")
 
 
-@login_required
-def agency_delegations(request):
-    membership = membership_allowing(request, Capability.VIEW_BOOK)
+@dataclass(frozen=True)
+class Queue:
+    rows: QuerySet
+    form: QueueFilterForm
+    status: str | None
+    waiting_long: bool
+
+
+def _queue(request, params) -> Queue:
+    """The agency's open delegations as the queue's query string (`params`) filters and orders them."""
     delegations = (
         delegations_for(request.user)
         .filter(status__in=Delegation.OPEN_STATUSES)
         .select_related("case", "agent")
         .order_by("-requested_at", "-pk")
     )
-    status = request.GET.get("status")
+    status = params.get("status")
     if status in Delegation.OPEN_STATUSES:
         delegations = delegations.filter(status=status)
-    waiting = request.GET.get("waiting")
-    if waiting == "long":  # Today's "waiting longer than the agency's target"
+    else:
+        status = None
+    waiting_long = params.get("waiting") == "long"
+    if waiting_long:  # Today's "waiting longer than the agency's target"
         before = business_days_before(timezone.now(), settings.TODAY_REQUEST_TARGET_BUSINESS_DAYS)
         delegations = delegations.filter(status=Delegation.Status.PENDING, requested_at__lt=before).order_by(
             "requested_at", "pk"
         )
-    form = QueueFilterForm(
-        request.GET or None, agents=agency_agents_for(request.user).order_by("last_name", "first_name")
-    )
+    form = QueueFilterForm(params or None, agents=agency_agents_for(request.user).order_by("last_name", "first_name"))
     if form.is_valid():
         data = form.cleaned_data
         query = data["q"].strip()
@@ -266,21 +277,73 @@ def agency_delegations(request):
             )
         if data["sort"]:
             delegations = delegations.order_by(*QUEUE_SORTS[data["sort"]])
-    page = Paginator(delegations, PAGE_SIZE).get_page(request.GET.get("page"))
+    elif form.is_bound:
+        delegations = delegations.none()
+    return Queue(rows=delegations, form=form, status=status, waiting_long=waiting_long)
+
+
+@login_required
+def agency_delegations(request):
+    membership = membership_allowing(request, Capability.VIEW_BOOK)
+    queue = _queue(request, request.GET)
+    page = Paginator(queue.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record_case_list(request, view="agency_delegations", page=page)
+    may_give = request.acting is None and permissions_for(request.user).allows(Capability.TRANSFER)
+    pending_shown = any(delegation.status == Delegation.Status.PENDING for delegation in page)
     return render(
         request,
         "agencies/delegations.html",
         {
             "agency": membership.agency,
             "page": page,
-            "status": status,
+            "status": queue.status,
             "statuses": Delegation.OPEN_STATUSES,
-            "waiting_long": waiting == "long",
-            "form": form,
+            "waiting_long": queue.waiting_long,
+            "form": queue.form,
             "target_days": settings.TODAY_REQUEST_TARGET_BUSINESS_DAYS,
+            "query": request.GET.urlencode(),
+            "chooser": may_give and pending_shown,
+            "receivers": _receivers(request).values_list("pk", "first_name", "last_name", "license_number")
+            if may_give and pending_shown
+            else [],
         },  # fmt: skip
     )
+
+
+def _receivers(request):
+    return roster_for(request.user).filter(certification_status="certified").order_by("last_name", "first_name", "pk")
+
+
+@require_POST
+@login_required
+def give_chosen(request):
+    """Give chosen pending requests of the queue (some rows, or all matching its filter) to one agent, after a
+    review that names how many, from whom and to whom (see delegations.chosen)."""
+    membership = membership_allowing(request, Capability.TRANSFER)
+    if request.acting is not None:
+        raise PermissionDenied
+    selection = Selection.from_post(request.POST)
+    back = f"{reverse('agencies:delegations')}?{selection.query}"
+    if selection.empty:
+        messages.error(request, _("No request was chosen, so nothing was given. Tick the requests first, or choose "
+                                  "all the requests matching the filter."))  # fmt: skip
+        return redirect(back)
+    chosen = selection.apply(_queue(request, selection.filters).rows.filter(status=Delegation.Status.PENDING))
+    review = review_move(request.POST, chosen, receivers=_receivers(request))
+    if review.confirmed:
+        try:
+            given = give_requests(by=request.user, agency=membership.agency, delegation_ids=review.ids,
+                                  to_agent=review.to_agent)  # fmt: skip
+        except DelegationError as error:
+            review.problem = str(error)
+        else:
+            messages.success(request, ngettext(
+                "%(count)s request is now with %(name)s.", "%(count)s requests are now with %(name)s.",
+                given) % {"count": f"{given:,}", "name": review.to_agent.full_name})  # fmt: skip
+            return redirect(back)
+    return render(request, "delegations/move_chosen.html",
+                  {"review": review, "selection": selection, "back": back, "kind": "give"},
+                  status=400 if review.refused else 200)  # fmt: skip
 
 
 @login_required

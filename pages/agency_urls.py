@@ -12,4 +12,5 @@ urlpatterns = [
     path("invitations/<int:invitation_id>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
     path("delegations/", views.agency_delegations, name="delegations"),
     path("delegations/<int:delegation_id>/assign/", views.assign_request, name="assign_request"),
+    path("delegations/chosen/give/", views.give_chosen, name="give_chosen"),
 ]

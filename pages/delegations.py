@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -60,7 +60,8 @@ def my_delegations(request):
 
 @login_required
 def transfer(request, agent_id: int):
-    """Transfer an agent's active delegations — the chosen cases, or all — to another agent of the agency."""
+    """Transfer an agent's active delegations — the chosen cases, or every one — to another agent of the agency:
+    the choice made here is confirmed, with its exact count, by the Book of Business's transfer of chosen cases."""
     membership = membership_allowing(request, Capability.TRANSFER)
     from_agent = get_object_or_404(roster_for(request.user), pk=agent_id)
     held = Delegation.objects.filter(agent=from_agent, agency=membership.agency, status=Delegation.Status.ACTIVE)
@@ -71,34 +72,15 @@ def transfer(request, agent_id: int):
         .exclude(pk=from_agent.pk)
         .order_by("last_name", "first_name")
     )
-    form = TransferForm(request.POST if request.method == "POST" else None, agents=receivers)
-    chosen = [int(pk) for pk in request.POST.getlist("cases") if pk.isdigit()] or None
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = services.transfer_delegations(
-                by=request.user,
-                agency=membership.agency,
-                from_agent=from_agent,
-                to_agent=form.cleaned_data["to_agent"],
-                case_ids=chosen,
-            )
-        except services.DelegationError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("%(count)d delegations moved from %(from)s to %(to)s.")
-                % {"count": count, "from": from_agent.full_name, "to": form.cleaned_data["to_agent"].full_name},
-            )
-            return redirect("agencies:agent", agent_id=from_agent.pk)
     cases = Paginator(held.select_related("case").order_by("case__last_name", "pk"), 200).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "delegations/transfer.html",
-        {"from_agent": from_agent, "held": held.count(), "pending": pending.count(), "form": form, "cases": cases},
-    )
+        {"from_agent": from_agent, "held": held.count(), "pending": pending.count(), "cases": cases,
+         "form": TransferForm(agents=receivers), "filters": QueryDict(f"agent={from_agent.pk}").urlencode()},
+    )  # fmt: skip
 
 
 @require_POST

@@ -127,6 +127,9 @@ RULES = {
     "agents:agency_invitation": only({"unaffiliated_agent"}, otherwise=NOT_FOUND),
     "agencies:invitation_withdraw": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "delegations:mine": only(AGENTS, otherwise=NOT_FOUND),
+    "bookofbusiness:transfer_chosen": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "bookofbusiness:export_chosen": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "agencies:give_chosen": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
 }
 
 # django-allauth's own pages: about the signed-in person only, never an agency's data.

@@ -50,12 +50,16 @@ URLS = {
     "extranet:download": ("extranet", "/extranet/files/{extract}/download/"),
     "today": ("get", "/today/"),
     "agencies:assign_request": ("get", "/agency/delegations/{pending}/assign/"),
+    # Acting on chosen rows: the case's delegation, or the pending request, ticked.
+    "bookofbusiness:export_chosen": ("chosen", "/book/chosen/export/csv/", "delegation"),
+    "bookofbusiness:transfer_chosen": ("chosen", "/book/chosen/transfer/", "delegation"),
+    "agencies:give_chosen": ("chosen", "/agency/delegations/chosen/give/", "pending"),
 }
 # URLs of these kinds that show no consumer data of their own (forms to start something new, the request form that
 # any consumer fills in): everything else of the kind must be in URLS.
 NOT_CONSUMER_DATA = {"consumers:new_business"}
 # Agency pages that name a consumer, beyond the KINDS: each must be in URLS too.
-OTHER_CONSUMER_PAGES = {"agencies:assign_request"}
+OTHER_CONSUMER_PAGES = {"agencies:assign_request", "agencies:give_chosen"}
 KINDS = ("consumers:", "bookofbusiness:", "delegations:mine", "agencies:delegations", "agencies:document_download",
          "extranet:download", "today")  # fmt: skip
 
@@ -66,11 +70,13 @@ BOOK = {
     "bookofbusiness:export",
     "bookofbusiness:export_status",
     "bookofbusiness:export_download",
+    "bookofbusiness:export_chosen",
 }
 OWN = {"delegations:mine", "delegations:mine_pending", "extranet:download"}
 NOTHING: set[str] = set()
 MANAGER = CASE_WORK | BOOK | {"agencies:delegations", "agencies:document_download", "extranet:download", "today",
-                              "agencies:assign_request"}  # fmt: skip
+                              "agencies:assign_request", "bookofbusiness:transfer_chosen",
+                              "agencies:give_chosen"}  # fmt: skip
 AGENT = CASE_WORK | BOOK | OWN | {"today"}
 STAFF_BOOK = {"consumers:case", "consumers:download_document", "bookofbusiness:book", "agencies:delegations", "today"}
 
@@ -136,10 +142,17 @@ def test_lifecycle_matrix(name):
     person, portal, extranet = _signed_in(world, state)
     _change(world, state, person)
     failures = []
-    for url_name, (method, route) in URLS.items():
+    for url_name, (method, route, *chosen) in URLS.items():
         url = route.format(**world["ids"])
         client = extranet if method == "extranet" else portal
-        response = client and getattr(client, "get" if method == "extranet" else method)(url)
+        if method == "chosen":
+            held = Delegation.objects.filter(case=world["case"], status="active").values_list("pk", flat=True)
+            ticked = (
+                world["ids"][chosen[0]] if chosen[0] != "delegation" else (held.first() or world["ids"]["delegation"])
+            )
+            response = client and client.post(url, {"chosen": ticked, "filters": ""})
+        else:
+            response = client and getattr(client, "get" if method == "extranet" else method)(url)
         reached = response is not None and _reached(response, url_name, world)
         if reached != (url_name in state.reaches):
             status = None if response is None else response.status_code
@@ -182,6 +195,7 @@ def _world():
             "document": document.pk,
             "agency_document": agency_document.pk,
             "pending": pending.pk,
+            "delegation": Delegation.objects.get(case=case, status="active").pk,
         },  # fmt: skip
     }
 
@@ -274,6 +288,8 @@ def _reached(response, url_name, world) -> bool:
         return world["secrets"][2] in body
     if url_name == "agencies:assign_request":
         return world["secrets"][2] in body
+    if url_name in ("bookofbusiness:transfer_chosen", "agencies:give_chosen"):
+        return status == 200 and ("1 case is chosen." in body or "1 pending request is chosen." in body)
     if url_name == "today":
         return any(secret in body for secret in world["secrets"])
     return world["case"].case_number in body

@@ -11,6 +11,7 @@ from agents.models import Agent, Language
 from delegations.models import Delegation
 from portal.models import AuditEvent, MailboxMessage
 
+from .bulk_support import TRANSFER, review_and_confirm
 from .factories import (
     AgencyLocationFactory,
     AgentFactory,
@@ -158,8 +159,14 @@ def test_an_agent_with_delegations_cannot_be_made_inactive_until_transferred(
     assert leaving.user.memberships.get().status == "active"
 
     with django_capture_on_commit_callbacks(execute=True):
-        moved = client.post(f"/delegations/transfer/{leaving.pk}/", {"to_agent": staying.pk}, follow=True)
-    assert "3 delegations moved" in moved.content.decode()
+        nothing = client.post(TRANSFER, {"to_agent": staying.pk, "filters": f"agent={leaving.pk}",
+                                         "from_agent": leaving.pk}, follow=True)  # fmt: skip
+        assert "No case was chosen, so nothing was transferred." in nothing.content.decode(), "none is never all"
+        assert nothing.redirect_chain[-1][0] == f"/agency/agents/{leaving.pk}/"
+        moved = review_and_confirm(client, TRANSFER, {"to_agent": staying.pk, "all": "1", "from_agent": leaving.pk,
+                                                      "filters": f"agent={leaving.pk}"}, follow=True)  # fmt: skip
+    assert moved.redirect_chain[-1][0] == f"/agency/agents/{leaving.pk}/"
+    assert "3 cases were transferred to" in moved.content.decode()
     assert Delegation.objects.filter(agent=staying, status="active", origin="transfer").count() == 3
     assert Delegation.objects.filter(agent=leaving, status="ended", end_reason="transferred").count() == 3
     assert MailboxMessage.objects.filter(recipient=staying.user, subject__contains="3 consumers").exists()

@@ -5,6 +5,7 @@ import pytest
 from delegations.models import Delegation
 from portal.models import AuditEvent
 
+from .bulk_support import TRANSFER, review_and_confirm
 from .factories import agent_in, delegate, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,8 @@ def test_a_transfer_of_chosen_cases_moves_only_those_and_keeps_the_chain(client,
     other = agent_in(world["agency"], last_name="Receiver")
     chosen, kept = (delegate(agent=world["agent"], agency=world["agency"]) for _ in range(2))
     sign_in(client, world["manager"].user)
-    client.post(f"/delegations/transfer/{world['agent'].pk}/", {"to_agent": other.pk, "cases": [chosen.case_id]})
+    review_and_confirm(client, TRANSFER, {"to_agent": other.pk, "chosen": [chosen.pk], "filters": f"agent={world['agent'].pk}",
+                                          "from_agent": world["agent"].pk})  # fmt: skip
     new = Delegation.objects.get(agent=other)
     assert new.transferred_from_id == chosen.pk and new.case_id == chosen.case_id
     kept.refresh_from_db()

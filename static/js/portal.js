@@ -1,5 +1,5 @@
 /* The portal's only script (the Content-Security-Policy allows no inline code):
-   confirmations before destructive actions, and the session-timeout warning. */
+   confirmations before destructive actions, choosing every row of a page, and the session-timeout warning. */
 (function () {
   "use strict";
 
@@ -8,6 +8,20 @@
     if (element && !window.confirm(element.getAttribute("data-confirm"))) {
       event.preventDefault();
     }
+  });
+
+  // "Choose every row on this page": a box in a list's header ticks the rows of the form it names. Shown only
+  // where this script runs; without it, rows are ticked one by one.
+  document.querySelectorAll("[data-check-page]").forEach(function (all) {
+    var rows = document.querySelectorAll(
+      'input[type="checkbox"][name="chosen"][form="' + all.getAttribute("data-check-page") + '"]'
+    );
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      rows.forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
   });
 
   var body = document.body;

@@ -1,0 +1,65 @@
+"""Moving chosen delegations to one agent — cases of the Book of Business, requests of the queue — in two steps
+that cannot surprise: the first says how many will move, from which agents and to whom; the second moves exactly
+what was shown, or, when the choice or the rows changed in between, says so and asks again."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
+from .forms import TransferForm
+from .models import Delegation
+
+
+@dataclass
+class MoveReview:
+    form: TransferForm
+    to_agent: object | None
+    ids: list[int]
+    moving: int
+    staying: int
+    too_many: bool
+    confirmed: bool
+    problem: str = ""  # why nothing can move as chosen, for the top of the form
+    givers: list = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.problem or (self.form.is_bound and self.form.errors))
+
+
+def review_move(data, rows: QuerySet[Delegation], *, receivers, limit: int | None = None) -> MoveReview:
+    """Review moving the chosen `rows` (already scoped and filtered) to the agent `data` names among `receivers`.
+    `confirmed` is True only on the confirming step, for the same agent and the same count the person was shown."""
+    limit = settings.BULK_TRANSFER_LIMIT if limit is None else limit
+    confirming = data.get("step") == "confirm"
+    form = TransferForm(data if confirming or data.get("to_agent") else None, agents=receivers)
+    to_agent = form.cleaned_data["to_agent"] if form.is_bound and form.is_valid() else None
+    ids = list(rows.order_by().values_list("pk", flat=True)[: limit + 1])
+    too_many = len(ids) > limit
+    movable = Delegation.objects.filter(pk__in=ids)
+    if to_agent is not None:
+        movable = movable.exclude(agent=to_agent)
+    moving = movable.count()
+    confirmed, problem = False, ""
+    if too_many:
+        problem = _("At most %(limit)s can be moved at once. Narrow the filter and move them in parts.") % {
+            "limit": f"{limit:,}"}  # fmt: skip
+    elif not ids:
+        problem = _("Nothing you chose is in the list as it is filtered now, so nothing would move. Go back and "
+                    "choose again.")  # fmt: skip
+    elif to_agent is not None and moving == 0:
+        form.add_error("to_agent", _("Everything chosen is already with this agent. Choose another agent."))
+    elif confirming and to_agent is not None and data.get("expected_agent") == str(to_agent.pk):
+        if str(moving) == data.get("expected"):
+            confirmed = True
+        else:
+            problem = _("What you chose changed since you looked: %(count)s would move now. Check and confirm "
+                        "again.") % {"count": f"{moving:,}"}  # fmt: skip
+    givers = [] if too_many else list(
+        movable.values("agent__first_name", "agent__last_name", "agent__license_number")
+        .annotate(n=Count("pk")).order_by("-n", "agent__last_name")[:50]
+    )  # fmt: skip
+    return MoveReview(form=form, to_agent=to_agent, ids=ids, moving=moving, staying=len(ids) - moving,
+                      too_many=too_many, confirmed=confirmed, problem=problem, givers=givers)  # fmt: skip
