@@ -46,6 +46,8 @@ class Command(BaseCommand):
         parser.add_argument("--writer-rows", type=int, default=100_000)
         parser.add_argument("--workers", type=int, default=2, help="Celery worker processes for the weekly run.")
         parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
+        parser.add_argument("--part", choices=["all", "work"], default="all",
+                            help="work: only Today and the bulk transfer, written into their own section")  # fmt: skip
 
     def handle(self, *args, **options):
         self.lines: list[str] = []
@@ -59,6 +61,10 @@ class Command(BaseCommand):
         cases = ConsumerCase.objects.count()
         agency = Agency.objects.annotate(n=Count("delegations", filter=models_active())).order_by("-n").first()
         self.say(f"Data: {cases:,} cases; largest agency {agency.public_name} with {agency.n:,} active delegations.")
+        if options["part"] == "work":
+            _replace_section(Path(options["output"]), WORK_HEADING, self.work(agency))
+            self.say(f"Wrote the section '{WORK_HEADING}' of {options['output']}")
+            return
         results = {
             "cases": cases,
             "agency": agency,
@@ -130,7 +136,8 @@ class Command(BaseCommand):
         seconds, kilobytes = result.stderr.strip().splitlines()[-1].split()
         return {"seconds": float(seconds), "peak_mb": int(kilobytes) / 1024, "output": result.stdout.strip()}
 
-    def pages(self, agency):
+    def manager_client(self, agency):
+        """A test client signed in, past two-factor, as the agency's first Active manager."""
         manager = (
             Membership.objects.filter(agency=agency, role="manager", status="active").select_related("user").first()
         )
@@ -145,6 +152,78 @@ class Command(BaseCommand):
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+        return client, manager.user
+
+    def median_page(self, client, url) -> dict:
+        client.get(url, HTTP_HOST="localhost")  # warm
+        timings = []
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url, HTTP_HOST="localhost")
+                timings.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+        return {"ms": sorted(timings)[1] * 1000, "queries": len(queries)}
+
+    def work(self, agency) -> list[str]:
+        """Today beside the Book of Business's first page (the floor), and a bulk transfer of the largest agent's
+        book through the page (review, then confirm: two requests), beside the transfer service alone (the floor),
+        each in a transaction that is rolled back."""
+        client, manager = self.manager_client(agency)
+        book, today = self.median_page(client, "/book/"), self.median_page(client, "/today/")
+        self.say(f"Today {today['ms']:.0f} ms ({today['queries']} queries); Book page 1 {book['ms']:.0f} ms")
+        row = (
+            Delegation.objects.filter(agency=agency, status="active")
+            .values("agent_id").annotate(n=Count("pk")).order_by("-n").first()
+        )  # fmt: skip
+        source = Agent.objects.get(pk=row["agent_id"])
+        target = (
+            Agent.objects.filter(user__memberships__agency=agency, user__memberships__status="active",
+                                 certification_status="certified").exclude(pk=source.pk).first()
+        )  # fmt: skip
+        data = {"all": "1", "filters": f"agent={source.pk}", "to_agent": target.pk}
+        with transaction.atomic():
+            started = time.perf_counter()
+            moved = transfer_delegations(by=manager, agency=agency, from_agent=source, to_agent=target)
+            floor = time.perf_counter() - started
+            transaction.set_rollback(True)
+        with transaction.atomic():
+            started = time.perf_counter()
+            shown = client.post("/book/chosen/transfer/", data, HTTP_HOST="localhost")
+            review = time.perf_counter() - started
+            seen = shown.context["review"]
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                done = client.post("/book/chosen/transfer/", {**data, "step": "confirm", "expected": seen.moving,
+                                   "expected_agent": target.pk}, HTTP_HOST="localhost")  # fmt: skip
+                confirm = time.perf_counter() - started
+            assert done.status_code == 302, done.status_code
+            page_moved = Delegation.objects.filter(agent=target, status="active", origin="transfer",
+                                                   transferred_from__agent=source).count()  # fmt: skip
+            transaction.set_rollback(True)
+        self.say(
+            f"Bulk transfer of {page_moved:,}: review {review:.2f} s, confirm {confirm:.2f} s; service {floor:.2f} s"
+        )
+        return [
+            f"Measured by `make bench BENCH_ARGS=--part=work` on {datetime.date.today().isoformat()}, "
+            f"{os.cpu_count()} cores, the same {ConsumerCase.objects.count():,} cases; the largest agency "
+            f"({agency.n:,} active delegations) as its Agency Manager; median of 3 after a warm-up.",
+            "",
+            "| what | seconds | queries | × the floor | floor |",
+            "|---|---|---|---|---|",
+            f"| Today, the manager's landing page | {today['ms'] / 1000:.2f} | {today['queries']} | "
+            f"{today['ms'] / book['ms']:.2f} | Book of Business page 1: {book['ms'] / 1000:.2f} s |",
+            f"| Bulk transfer of {page_moved:,} cases through the page: the review | {review:.2f} | | | |",
+            f"| the same: confirming (one request, one transaction) | {confirm:.2f} | {len(queries)} | "
+            f"{confirm / floor:.2f} | the transfer service alone, {moved:,} cases: {floor:.2f} s |",
+            "",
+            f"Target: Today no slower than the Book of Business's first page — "
+            f"{'met' if today['ms'] <= book['ms'] else '**not met**'}; the bulk transfer stays one request — met "
+            "(both transactions rolled back afterwards).",
+        ]
+
+    def pages(self, agency):
+        client, _manager = self.manager_client(agency)
         out = {}
         for label, url in [
             ("Book of Business, page 1", "/book/"),
@@ -156,15 +235,7 @@ class Command(BaseCommand):
             ("Find Local Help, 90012 within 25 miles", "/find-local-help/?zip_code=90012&miles=25"),
             ("Find Local Help, 90012 within 100 miles, Spanish", "/find-local-help/?zip_code=90012&miles=100&language=es"),
         ]:  # fmt: skip
-            client.get(url, HTTP_HOST="localhost")  # warm
-            timings = []
-            for _ in range(3):
-                with CaptureQueriesContext(connection) as queries:
-                    started = time.perf_counter()
-                    response = client.get(url, HTTP_HOST="localhost")
-                    timings.append(time.perf_counter() - started)
-            assert response.status_code == 200, (url, response.status_code)
-            out[label] = {"ms": sorted(timings)[1] * 1000, "queries": len(queries)}
+            out[label] = self.median_page(client, url)
             self.say(f"{label}: {out[label]['ms']:.0f} ms, {out[label]['queries']} queries")
         return out
 
@@ -314,6 +385,22 @@ class Command(BaseCommand):
         out = ["", "## Against the targets", "", "| target | measured | met |", "|---|---|---|"]
         out += [f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in rows]
         return out
+
+
+WORK_HEADING = "## Working from Today: Today's page and a bulk transfer (issue 17)"
+
+
+def _replace_section(path: Path, heading: str, lines: list[str]) -> None:
+    """Put `lines` under `heading` in the Markdown file, replacing what was under it up to the next heading."""
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    block = "\n".join([heading, "", *lines, ""]) + "\n"
+    if heading in text:
+        before, rest = text.split(heading, 1)
+        after = rest.split("\n## ", 1)
+        text = before + block + ("## " + after[1] if len(after) > 1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    path.write_text(text)
 
 
 def models_active():
