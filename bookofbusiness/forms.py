@@ -6,7 +6,8 @@ from portal.choices import COUNTY_CHOICES
 from portal.choices import Language as LanguageCode
 from portal.widgets import Select
 
-from .selectors import BOOK_SORTS
+from .models import SavedView
+from .selectors import BOOK_SORTS, saved_views_for
 
 ANY = [("", _("Any"))]
 
@@ -32,6 +33,8 @@ class BookFilterForm(forms.Form):
     delegated_to = forms.DateField(
         label=_("Delegated to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    per = forms.TypedChoiceField(label=_("Rows per page"), coerce=int, empty_value=None, required=False,
+                                 choices=[("", "50"), (25, "25"), (100, "100"), (200, "200")])  # fmt: skip
     sort = forms.ChoiceField(choices=[(k, k) for k in BOOK_SORTS] + [(f"-{k}", k) for k in BOOK_SORTS], required=False)
 
     def __init__(self, *args, agents=None, **kwargs):
@@ -59,4 +62,28 @@ class BookFilterForm(forms.Form):
         start, end = data.get("delegated_from"), data.get("delegated_to")
         if start and end and end < start:
             self.add_error("delegated_to", _("The end of the range is before its start."))
+        return data
+
+
+class SavedViewForm(forms.ModelForm):
+    """Save the Book of Business as it is shown now (filters, sort, columns, rows per page) under a name."""
+
+    class Meta:
+        model = SavedView
+        fields = ["name"]
+        labels = {"name": _("Save this view as")}
+        help_texts = {"name": _("Up to 60 characters, such as \u201cOverdue, Spanish\u201d.")}
+
+    def __init__(self, *args, owner, query: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.owner, self.instance.query = owner, query[:2000]
+
+    def clean(self):
+        data = super().clean()
+        name = (data.get("name") or "").strip()
+        if name and saved_views_for(self.instance.owner).filter(name__iexact=name).exists():
+            self.add_error("name", _("You already have a view with this name. Choose another name."))
+        elif not self.instance.pk and saved_views_for(self.instance.owner).count() >= SavedView.MAX_PER_PERSON:
+            self.add_error("name", _("You have %(n)d saved views, the most one person may keep. Delete one first.")
+                           % {"n": SavedView.MAX_PER_PERSON})  # fmt: skip
         return data

@@ -139,3 +139,30 @@ class BookOfBusinessExport(models.Model):
 
     def __str__(self):
         return f"{self.get_file_format_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SavedView(models.Model):
+    """A person's named view of their Book of Business: its filters, sort, columns and page size, kept as the
+    list's own query string and opened as a link."""
+
+    MAX_PER_PERSON = 20
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="book_views")
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"],
+                name="saved_view_name_unique_per_owner",
+                violation_error_message=_("You already have a view with this name."),
+            )  # fmt: skip
+        ]
+
+    def __str__(self):
+        return self.name

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Membership
 from agents.selectors import agency_agents_for
@@ -24,7 +25,7 @@ from delegations.selectors import delegations_for
 from portal.choices import CertificationStatus
 from portal.permissions import Capability, permissions_for
 
-from .models import BookOfBusinessExport
+from .models import BookOfBusinessExport, SavedView
 
 # Sort keys of the online view and the fields behind them (ties broken by the delegation's id).
 BOOK_SORTS = {
@@ -43,6 +44,38 @@ BOOK_SORTS = {
     "delegated": "started_at",
     "agent": "agent__last_name",
 }
+# The Book of Business's columns a person may choose and order, with the sort key of each (its header sorts by
+# it). The applicant, the items due and the agent are always shown, first: they are what a row is worked by.
+BOOK_COLUMNS = {
+    "case": _("Case number"),
+    "language": _("Language"),
+    "county": _("County"),
+    "household": _("Household"),
+    "issuer": _("Issuer"),
+    "tier": _("Metal tier"),
+    "premium": _("Premium"),
+    "net": _("Net premium"),
+    "status": _("Enrollment"),
+    "renewal": _("Renewal"),
+    "delegated": _("Delegated"),
+}
+NUMERIC_COLUMNS = {"household", "premium", "net"}
+DEFAULT_COLUMNS = list(BOOK_COLUMNS)
+
+
+def book_columns(params) -> list[str]:
+    """The optional columns a Book of Business query string asks for, in its order (`cols`, repeated; present but
+    empty: none), or the default ones."""
+    if "cols" not in params:
+        return DEFAULT_COLUMNS
+    return list(dict.fromkeys(key for key in params.getlist("cols") if key in BOOK_COLUMNS))
+
+
+def saved_views_for(user) -> QuerySet[SavedView]:
+    """The person's own saved views of their Book of Business: nobody else's."""
+    return SavedView.objects.filter(owner=user)
+
+
 # The sorts on the case's own columns, each with a sort index on the case, and those on its current enrollment's,
 # each with a sort index on the enrollment.
 CASE_SORTS = {"case", "name", "language", "county", "renewal"}

@@ -26,9 +26,18 @@ from portal.permissions import Capability, permissions_for
 from portal.selection import Selection
 
 from . import exports, services
-from .forms import BookFilterForm
+from .forms import BookFilterForm, SavedViewForm
 from .models import BookOfBusinessExport, FileFormat
-from .selectors import book_scope, exports_for, filtered_book, page_of_book
+from .selectors import (
+    BOOK_COLUMNS,
+    NUMERIC_COLUMNS,
+    book_columns,
+    book_scope,
+    exports_for,
+    filtered_book,
+    page_of_book,
+    saved_views_for,
+)
 
 PAGE_SIZE = 50
 
@@ -60,18 +69,60 @@ def _book(request, params=None) -> Book:
 
 @login_required
 def book(request):
-    """The Book of Business: filters, sort on every column, search, paging; the export of what it shows."""
+    """The Book of Business: filters, sort on every column, search, paging, chosen columns and saved views; the
+    export of what it shows. A POST saves the view as it is shown, under a name."""
     book = _book(request)
     rows, form, sort, agent = book.rows, book.form, book.sort, book.agent
-    page = page_of_book(rows, request.GET.get("page"), per_page=PAGE_SIZE, sort=None if form.searched else sort)
+    per_page = (form.cleaned_data.get("per") if form.is_valid() else None) or PAGE_SIZE
+    query = request.GET.copy()
+    query.pop("page", None)
+    save_form = SavedViewForm(request.POST or None, owner=request.user, query=query.urlencode())
+    if request.method == "POST" and save_form.is_valid():
+        saved = save_form.save()
+        messages.success(request, _("The view \u201c%(name)s\u201d is saved. Open it from the list of your views.")
+                         % {"name": saved.name})  # fmt: skip
+        return redirect(f"{reverse('bookofbusiness:book')}?{saved.query}")
+    page = page_of_book(rows, request.GET.get("page"), per_page=per_page, sort=None if form.searched else sort)
     audit.record_case_list(request, view="book_of_business", page=page)
     can_export = permissions_for(request.scope_user).allows(Capability.EXPORT_BOOK)
+    columns = book_columns(request.GET)
     return render(
         request,
         "bookofbusiness/book.html",
         {"page": page, "form": form, "sort": sort, "agent": agent, "can_export": can_export,
-         "query": request.GET.urlencode(), "chooser": _chooser(request, can_export)},
+         "query": query.urlencode(), "chooser": _chooser(request, can_export),
+         "columns": [(key, BOOK_COLUMNS[key], key in NUMERIC_COLUMNS) for key in columns],
+         "column_choices": _column_choices(columns), "save_form": save_form,
+         "saved_views": saved_views_for(request.user)},
+        status=400 if save_form.errors else 200,
     )  # fmt: skip
+
+
+def _column_choices(columns: list[str]) -> list[dict]:
+    """The columns panel: the shown columns in their order, then the others; each with the query strings that
+    move it up or down among the shown ones."""
+    out = []
+    for index, key in enumerate(columns):
+        up = columns[:]
+        down = columns[:]
+        if index > 0:
+            up[index - 1], up[index] = up[index], up[index - 1]
+        if index < len(columns) - 1:
+            down[index + 1], down[index] = down[index], down[index + 1]
+        out.append({"key": key, "label": BOOK_COLUMNS[key], "shown": True,
+                    "up": up if index > 0 else None, "down": down if index < len(columns) - 1 else None})  # fmt: skip
+    out += [{"key": key, "label": label, "shown": False} for key, label in BOOK_COLUMNS.items() if key not in columns]
+    return out
+
+
+@require_POST
+@login_required
+def delete_view(request, view_id: int):
+    """Delete one of the person's own saved views (anybody else's is a 404)."""
+    view = get_object_or_404(saved_views_for(request.user), pk=view_id)
+    view.delete()
+    messages.success(request, _("The view \u201c%(name)s\u201d is deleted.") % {"name": view.name})
+    return redirect("bookofbusiness:book")
 
 
 def _chooser(request, can_export: bool) -> dict | None:

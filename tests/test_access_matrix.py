@@ -130,6 +130,7 @@ RULES = {
     "bookofbusiness:transfer_chosen": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "bookofbusiness:export_chosen": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "agencies:give_chosen": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "bookofbusiness:delete_view": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
 }
 
 # django-allauth's own pages: about the signed-in person only, never an agency's data.

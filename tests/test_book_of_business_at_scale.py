@@ -21,7 +21,8 @@ def test_the_page_takes_the_same_queries_whatever_the_book(client, book, django_
     client.get("/book/")  # once a minute the page frame reads the outage notices; not counted against the book
     for sort in ["name", "-household", "due", "premium", "agent"]:
         # Sorted by items due or on the enrollment, the page's ids are read in parts (DueSorted, EnrollmentSorted).
-        with django_assert_max_num_queries(16 if sort in ("due", "premium") else 14):
+        # Two of them are the manager's: their saved views, and the agents chosen cases can be transferred to.
+        with django_assert_max_num_queries(18 if sort in ("due", "premium") else 16):
             assert client.get("/book/", {"sort": sort, "page": 2}).status_code == 200
 
 
