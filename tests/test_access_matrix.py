@@ -127,6 +127,8 @@ RULES = {
     "agents:agency_invitation": only({"unaffiliated_agent"}, otherwise=NOT_FOUND),
     "agencies:invitation_withdraw": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "delegations:mine": only(AGENTS, otherwise=NOT_FOUND),
+    # Those with a Book of Business (an agent not certified: an empty one) or the roster, like the Book itself.
+    "search": only(AGENTS | {"staff_all_grants"}),
 }
 
 # django-allauth's own pages: about the signed-in person only, never an agency's data.
