@@ -191,7 +191,8 @@ def search_book(scope_user, query: str, *, agent=None, limit: int | None = None)
 
     Two queries whatever the book or the number of matches: the ids of the matches, at most SEARCH_COUNT_UP_TO and
     one (how many there are, or `more` than that: a common name is not counted across a million cases), and the
-    rows shown."""
+    rows shown. Measured on 1,000,000 cases, for the manager of a 445,000-case agency: a common surname (16,700
+    cases, 7,400 of the agency's) 165-190 ms, a rare one 5 ms, a case number's start 10-45 ms."""
     limit = limit or settings.SEARCH_RESULTS
     bound = max(settings.SEARCH_COUNT_UP_TO, limit)
     by_number = bool(case_number_digits(query))
