@@ -2,7 +2,7 @@
 
 import math
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from agencies.models import Membership
@@ -40,6 +40,16 @@ def agency_agents_for(user) -> QuerySet[Agent]:
     if not permissions.allows(Capability.VIEW_ROSTER):
         return Agent.objects.none()
     return Agent.objects.filter(Exists(_in_agency(permissions.agency_id)))
+
+
+def agents_matching(agents: QuerySet[Agent], query: str) -> QuerySet[Agent]:
+    """The agents whose name holds every word of `query`, or whose license number one of its words is: the
+    roster's search."""
+    for word in query.split():
+        agents = agents.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(license_number__iexact=word)
+        )
+    return agents
 
 
 def roster_for(user) -> QuerySet[Agent]:

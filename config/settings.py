@@ -395,6 +395,10 @@ EXTRACT_AGENCIES_PER_TASK = int(env("EXTRACT_AGENCIES_PER_TASK", "20"))
 BOOK_COUNT_CACHE_FROM = int(env("BOOK_COUNT_CACHE_FROM", "2000"))
 BOOK_COUNT_CACHE_SECONDS = int(env("BOOK_COUNT_CACHE_SECONDS", "60"))
 DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "300"))
+# Search from anywhere (the header's box): the cases and agents listed for a search, and how far the cases found
+# are counted ("more than 1,000" past it, rather than counting a common name across a million cases).
+SEARCH_RESULTS = int(env("SEARCH_RESULTS", "20"))
+SEARCH_COUNT_UP_TO = int(env("SEARCH_COUNT_UP_TO", "1000"))
 
 # The Agent Extranet: its own accounts, passwords and session (cookie limited to /extranet/).
 EXTRANET_PASSWORD_DAYS = 60  # a password expires this long after it was set

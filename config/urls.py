@@ -10,6 +10,7 @@ from consumers import views as consumer_views
 from delegations import urls as delegations_urls
 from pages import agency_urls as agency_pages
 from pages import delegations_urls as delegation_pages
+from pages import search as search_page
 from pages import today as today_page
 from portal import views
 
@@ -26,6 +27,7 @@ handler500 = "portal.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("today/", today_page.today, name="today"),
+    path("search/", search_page.search, name="search"),
     path("help/", views.help_page, name="help"),
     path("help/<slug:topic>/", views.help_topic, name="help_topic"),
     path("find-local-help/", agent_views.find_local_help, name="find_local_help"),

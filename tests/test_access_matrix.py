@@ -131,6 +131,8 @@ RULES = {
     "bookofbusiness:export_chosen": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "agencies:give_chosen": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "bookofbusiness:delete_view": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    # Those with a Book of Business (an agent not certified: an empty one) or the roster, like the Book itself.
+    "search": only(AGENTS | {"staff_all_grants"}),
 }
 
 # django-allauth's own pages: about the signed-in person only, never an agency's data.

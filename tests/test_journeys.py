@@ -216,7 +216,7 @@ MAIN_PAGES = {
                "/extranet/sign-in/", "/extranet/reset/"],
     "manager": ["/agency/", "/agency/agents/", "/agency/agents/{rosa}/", "/agency/agents/add/", "/agency/staff/",
                 "/agency/delegations/", "/agency/account/", "/book/", "/book/?due_within=30", "/mailbox/",
-                "/security/", "/delegations/mine/", "/agent/profile/"],
+                "/security/", "/delegations/mine/", "/agent/profile/", "/search/?q=Journey", "/search/?q=Li"],
     "agent": ["/delegations/mine/", "/delegations/mine/?status=pending", "/cases/{case}/", "/book/",
               "/agent/profile/", "/cases/new/"],
 }  # fmt: skip

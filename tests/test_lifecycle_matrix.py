@@ -54,12 +54,13 @@ URLS = {
     "bookofbusiness:export_chosen": ("chosen", "/book/chosen/export/csv/", "delegation"),
     "bookofbusiness:transfer_chosen": ("chosen", "/book/chosen/transfer/", "delegation"),
     "agencies:give_chosen": ("chosen", "/agency/delegations/chosen/give/", "pending"),
+    "search": ("get", "/search/?q=Vandermol"),  # not the whole name: the page repeats the words searched
 }
 # URLs of these kinds that show no consumer data of their own (forms to start something new, the request form that
 # any consumer fills in): everything else of the kind must be in URLS.
 NOT_CONSUMER_DATA = {"consumers:new_business"}
 # Agency pages that name a consumer, beyond the KINDS: each must be in URLS too.
-OTHER_CONSUMER_PAGES = {"agencies:assign_request", "agencies:give_chosen"}
+OTHER_CONSUMER_PAGES = {"agencies:assign_request", "agencies:give_chosen", "search"}
 KINDS = ("consumers:", "bookofbusiness:", "delegations:mine", "agencies:delegations", "agencies:document_download",
          "extranet:download", "today")  # fmt: skip
 
@@ -76,9 +77,10 @@ OWN = {"delegations:mine", "delegations:mine_pending", "extranet:download"}
 NOTHING: set[str] = set()
 MANAGER = CASE_WORK | BOOK | {"agencies:delegations", "agencies:document_download", "extranet:download", "today",
                               "agencies:assign_request", "bookofbusiness:transfer_chosen",
-                              "agencies:give_chosen"}  # fmt: skip
-AGENT = CASE_WORK | BOOK | OWN | {"today"}
-STAFF_BOOK = {"consumers:case", "consumers:download_document", "bookofbusiness:book", "agencies:delegations", "today"}
+                              "agencies:give_chosen", "search"}  # fmt: skip
+AGENT = CASE_WORK | BOOK | OWN | {"today", "search"}
+STAFF_BOOK = {"consumers:case", "consumers:download_document", "bookofbusiness:book", "agencies:delegations", "today",
+              "search"}  # fmt: skip
 
 
 @dataclasses.dataclass
