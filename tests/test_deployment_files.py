@@ -55,3 +55,35 @@ def test_ci_runs_the_readmes_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     assert "make test" in (ROOT / "README.md").read_text()
     assert "make run" in (ROOT / "README.md").read_text()
+
+
+def test_the_web_access_log_never_writes_a_query_string_or_referer():
+    """What people search for (a consumer's name) is in the query string and the Referer: gunicorn's own logger,
+    with the portal's settings, writes the path alone."""
+    import datetime
+    import importlib
+    import logging
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    settings = importlib.import_module("config.gunicorn")
+    config = Config()
+    for name in ("accesslog", "access_log_format"):
+        config.set(name, getattr(settings, name))
+    logger = Logger(config)
+    lines = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logger.access_log.handlers = [handler]
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/search/?q=Vandermolen", "PATH_INFO": "/search/",
+               "QUERY_STRING": "q=Vandermolen", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "10.0.0.9",
+               "HTTP_REFERER": "https://portal.example/book/?q=Vandermolen", "HTTP_USER_AGENT": "Chromium"}  # fmt: skip
+    response = SimpleNamespace(status="200 OK", status_code=200, sent=512, response_length=512, headers=[])
+    request = SimpleNamespace(headers=[], method="GET", path="/search/", query="q=Vandermolen", uri=environ["RAW_URI"])
+    logger.access(response, request, environ, datetime.timedelta(milliseconds=42))
+    assert len(lines) == 1 and '"GET /search/ HTTP/1.1" 200' in lines[0], lines
+    assert "Vandermolen" not in lines[0]
+    for command in (ROOT / "Dockerfile", ROOT / "docker-compose.yml"):
+        assert "python:config.gunicorn" in command.read_text(), f"{command.name} runs gunicorn with these settings"
