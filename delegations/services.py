@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from agencies.models import Membership
 from agencies.selectors import people_to_tell
 from portal import audit
+from portal.changes import what_changed
 from portal.notifications import notify
 from portal.permissions import may_act_on_behalf, may_hold_agency_cases, permissions_for
 
@@ -90,6 +91,9 @@ def transfer_delegations(*, by, agency, from_agent, to_agent, case_ids=None) -> 
                 "to_agent": to_agent.license_number,
                 "from_agent": from_agent.license_number,
                 "cases": [d.case.case_number for d in moving],
+                "changes": what_changed(
+                    Delegation, {"agent": from_agent.license_number}, {"agent": to_agent.license_number}
+                ),
             },
         )
         count = len(moving)
@@ -147,7 +151,9 @@ def reassign_request(*, delegation: Delegation, to_agent, by) -> Delegation:
         delegation.agent = to_agent
         delegation.save(update_fields=["agent"])
         audit.record("delegation.reassigned", actor=by, obj=delegation,
-                     details={"from_agent": before.license_number, "to_agent": to_agent.license_number})  # fmt: skip
+                     details={"from_agent": before.license_number, "to_agent": to_agent.license_number,
+                              "changes": what_changed(Delegation, {"agent": before.license_number},
+                                                      {"agent": to_agent.license_number})})  # fmt: skip
         case = delegation.case.case_number
         notify(user=to_agent.user, subject=_("A request for help was given to you"),
                body=_("Your Agency Manager gave you the request for help with case %(case)s. Accept or decline it in "
