@@ -44,7 +44,9 @@ def case(world):
     return delegate(agent=world["agent"], agency=world["agency"]).case
 
 
-def test_the_agent_adds_a_note_and_the_agency_reads_who_wrote_it_and_when(world, case, django_capture_on_commit_callbacks):
+def test_the_agent_adds_a_note_and_the_agency_reads_who_wrote_it_and_when(
+    world, case, django_capture_on_commit_callbacks
+):
     agent = sign_in(Client(), world["agent"].user)
     with django_capture_on_commit_callbacks(execute=True):
         response = add_note(agent, case)
