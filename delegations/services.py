@@ -151,9 +151,7 @@ def reassign_request(*, delegation: Delegation, to_agent, by) -> Delegation:
         delegation.agent = to_agent
         delegation.save(update_fields=["agent"])
         audit.record("delegation.reassigned", actor=by, obj=delegation,
-                     details={"from_agent": before.license_number, "to_agent": to_agent.license_number,
-                              "changes": what_changed(Delegation, {"agent": before.license_number},
-                                                      {"agent": to_agent.license_number})})  # fmt: skip
+                     details={"from_agent": before.license_number, "to_agent": to_agent.license_number})  # fmt: skip
         case = delegation.case.case_number
         notify(user=to_agent.user, subject=_("A request for help was given to you"),
                body=_("Your Agency Manager gave you the request for help with case %(case)s. Accept or decline it in "
