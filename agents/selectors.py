@@ -20,6 +20,12 @@ def _in_agency(agency_id: int) -> QuerySet[Membership]:
     )
 
 
+def agents_who_may_hold_cases(agency_id: int) -> QuerySet[Agent]:
+    """The agency's Active agents and managers who are certified: who may be given its cases now (the same people
+    portal.permissions.may_hold_agency_cases allows)."""
+    return Agent.objects.filter(Exists(_in_agency(agency_id)), certification_status=CertificationStatus.CERTIFIED)
+
+
 def agents_for(user) -> QuerySet[Agent]:
     """Service-center staff see every agent; a manager (or Admin Staff allowed to view the roster)
     sees the agency's Active agents; anyone else only their own profile."""

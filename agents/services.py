@@ -24,7 +24,7 @@ from portal.notifications import absolute_url, notify, send_email_after_commit
 from portal.permissions import ADMIN_STAFF_GRANTS
 
 from .models import Agent, CertificationChange, ExpiryReminder
-from .signals import email_changed
+from .signals import delegations_joined_agency, email_changed
 
 
 class CertificationError(Exception):
@@ -281,7 +281,10 @@ def accept_agency_invitation(*, invitation_id: int, by) -> Membership:
             agent = by.agent
             # The consumers who chose this agent while in no agency come with them, as the agreement page says:
             # otherwise their own book would vanish from their view.
+            case_ids = list(independent_delegations(agent).values_list("case_id", flat=True))
             brought = independent_delegations(agent).update(agency_id=invitation.agency_id)
+            delegations_joined_agency.send(sender=Agent, agent=agent, agency_id=invitation.agency_id,
+                                           case_ids=case_ids)  # fmt: skip
             audit.record("agent.invitation_answered", actor=by, obj=agent,
                          details={"agency": invitation.agency_id, "outcome": "accepted", "delegations": brought})  # fmt: skip
             audit.record("agent.status_changed", actor=by, obj=agent,

@@ -28,6 +28,9 @@ class BookFilterForm(forms.Form):
                                widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     language = forms.ChoiceField(label=_("Preferred language"), required=False)
     county = forms.ChoiceField(label=_("County"), choices=ANY + COUNTY_CHOICES, required=False, widget=Select)
+    follow_up = forms.ChoiceField(label=_("Follow-ups"), required=False, choices=ANY + [
+        ("due", _("Due today or earlier")), ("open", _("Any open")), ("mine", _("Open, mine")),
+    ])  # fmt: skip
     delegated_from = forms.DateField(label=_("Delegated from"), required=False,
                                      widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     delegated_to = forms.DateField(

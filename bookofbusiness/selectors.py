@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Membership
 from agents.selectors import agency_agents_for
-from consumers.models import ConsumerCase, Enrollment, HouseholdMember, Verification
+from consumers.models import ConsumerCase, Enrollment, FollowUp, HouseholdMember, Verification
+from consumers.selectors import held_by_the_row, held_now
 from delegations.models import Delegation
 from delegations.selectors import delegations_for
 from portal.choices import CertificationStatus
@@ -128,12 +129,13 @@ def filtered_book(scope_user, *, agent=None, filters: dict | None, searched: boo
     rows = book_for(scope_user, agent=agent)
     if filters is None:
         return rows.none()
-    return sort_book(filter_book(rows, filters), filters.get("sort") or "name", searched=searched)
+    return sort_book(filter_book(rows, filters, me=scope_user), filters.get("sort") or "name", searched=searched)
 
 
 def book_rows(rows: QuerySet[Delegation]) -> QuerySet[Delegation]:
     """Active delegations with what a Book of Business row shows: the case, its current enrollment, the
-    household size, open conditional-eligibility items and the earliest due date, the agent and agency."""
+    household size, open conditional-eligibility items and the earliest due date, the earliest due date of the
+    open follow-ups of the row's agency (or independent agent), the agent and agency."""
     members = (
         HouseholdMember.objects.filter(case_id=OuterRef("case_id"))
         .order_by()
@@ -150,11 +152,21 @@ def book_rows(rows: QuerySet[Delegation]) -> QuerySet[Delegation]:
             output_field=IntegerField(),
         ),
         earliest_due=Subquery(open_items.order_by().values("case_id").annotate(d=Min("due_date")).values("d")),
+        next_follow_up=Subquery(
+            open_follow_ups().order_by().values("case_id").annotate(d=Min("due_date")).values("d")
+        ),
     )
 
 
-def filter_book(rows: QuerySet[Delegation], filters: dict) -> QuerySet[Delegation]:
-    """Apply the online view's filters (a BookFilterForm's cleaned data) and search."""
+def open_follow_ups() -> QuerySet[FollowUp]:
+    """The open follow-ups of a Book of Business row's case kept by the row's agency (or independent agent), for
+    a subquery of the row (see consumers.selectors.held_by_the_row)."""
+    return FollowUp.objects.filter(held_by_the_row(), case_id=OuterRef("case_id"), done_at__isnull=True)
+
+
+def filter_book(rows: QuerySet[Delegation], filters: dict, *, me=None) -> QuerySet[Delegation]:
+    """Apply the online view's filters (a BookFilterForm's cleaned data) and search. `me` is the person whose
+    follow-ups "mine" means (the scope user: the agent acted for, while acting on behalf)."""
     if filters.get("agent"):
         rows = rows.filter(agent=filters["agent"])
     for key, field in (
@@ -185,6 +197,13 @@ def filter_book(rows: QuerySet[Delegation], filters: dict) -> QuerySet[Delegatio
             case_id=OuterRef("case_id"), status__in=Verification.OPEN_STATUSES, due_date__lt=timezone.localdate()
         )
         rows = rows.filter(Exists(late))
+    follow_up = filters.get("follow_up")
+    if follow_up == "due":
+        rows = rows.filter(Exists(open_follow_ups().filter(due_date__lte=timezone.localdate())))
+    elif follow_up == "open":
+        rows = rows.filter(Exists(open_follow_ups()))
+    elif follow_up == "mine":
+        rows = rows.filter(Exists(open_follow_ups().filter(owner_id=me.pk))) if me is not None else rows.none()
     if filters.get("delegated_from"):
         rows = rows.filter(started_at__date__gte=filters["delegated_from"])
     if filters.get("delegated_to"):
@@ -547,6 +566,8 @@ class Today:
     expiring: list = None  # agents of the roster (managers and Admin Staff who may view it)
     exports: list = None
     as_of: datetime.datetime | None = None  # when the counts of a large book were counted
+    follow_ups_due: list = None  # the person's own, due within TODAY_DUE_SOON_DAYS or overdue, soonest first
+    follow_up_cases: int = 0  # the cases of the book with an open follow-up of the person's (the book's "mine")
 
 
 def today_for(user, *, listed: int = 10) -> Today:
@@ -631,6 +652,19 @@ def today_for(user, *, listed: int = 10) -> Today:
         .filter(status=BookOfBusinessExport.Status.READY, expires_at__gt=now)
         .order_by("-finished_at")[:5]
     )
+    # The person's own follow-ups on cases of the book, still kept by whoever holds the case: never cached (the
+    # counts above are shared by everyone of the same book); each reads the owner's partial index.
+    mine = FollowUp.objects.filter(
+        held_now(), Exists(active.filter(case_id=OuterRef("case_id"))), owner_id=user.pk, done_at__isnull=True
+    )
+    follow_ups_due = list(
+        mine.filter(due_date__lte=today + datetime.timedelta(days=settings.TODAY_DUE_SOON_DAYS))
+        .select_related("case")
+        .order_by("due_date", "case__case_number", "pk")[:listed]
+    )
+    for follow_up in follow_ups_due:
+        follow_up.left = (follow_up.due_date - today).days
+        follow_up.overdue_days = max(0, -follow_up.left)
     return Today(
         agency_wide=agency_wide,
         overdue=counts["overdue"],
@@ -643,4 +677,6 @@ def today_for(user, *, listed: int = 10) -> Today:
         expiring=expiring,
         exports=exports,
         as_of=counts.get("as_of"),
+        follow_ups_due=follow_ups_due,
+        follow_up_cases=mine.values("case_id").distinct().count(),
     )

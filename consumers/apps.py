@@ -17,4 +17,10 @@ class ConsumersConfig(AppConfig):
         "access_code.used": _("Access code used to request help"),
         "access_code.refused": _("Request for help refused: case number or access code did not match"),
         "cases.listed": _("List of consumer cases viewed"),
+        "case.note_added": _("Note added to a case"),
+        "case.follow_up_added": _("Follow-up added to a case"),
+        "case.follow_up_done": _("Follow-up on a case marked done"),
     }
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

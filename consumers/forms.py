@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.forms import formset_factory
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import COUNTY_CHOICES
@@ -19,7 +20,16 @@ from portal.validators import (
 )
 from portal.widgets import Select
 
-from .models import ISSUERS, CaseDocument, ChangeReport, ConsumerCase, Enrollment, HouseholdMember
+from .models import (
+    FOLLOW_UP_MAX_LENGTH,
+    ISSUERS,
+    NOTE_MAX_LENGTH,
+    CaseDocument,
+    ChangeReport,
+    ConsumerCase,
+    Enrollment,
+    HouseholdMember,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -94,12 +104,7 @@ class ChangeReportForm(forms.Form):
                                 widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
     effective_on = forms.DateField(label=_("Since"), widget=DATE)
 
-    REQUIRED = {
-        "address": ("street", "city", "zip_code", "county"),
-        "phone": ("phone",),
-        "income": ("annual_income",),
-        "household": ("household",),
-    }
+    REQUIRED = ChangeReport.FIELDS
 
     def clean(self):
         data = super().clean()
@@ -149,6 +154,39 @@ class CaseDocumentForm(forms.Form):
 
 class RenewalForm(forms.Form):
     renewal_status = forms.ChoiceField(label=_("Renewal status"), choices=ConsumerCase.RenewalStatus.choices)
+
+
+class CaseNoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_LENGTH}),
+        help_text=_("Read only by your agency (or by you, if you work in no agency) while the case is yours."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "note_%s")
+        super().__init__(*args, **kwargs)
+
+
+class FollowUpForm(forms.Form):
+    """A follow-up: for whom (the agency's certified, Active agents and oneself), by when, what."""
+
+    text = forms.CharField(label=_("What to do"), max_length=FOLLOW_UP_MAX_LENGTH)
+    due_date = forms.DateField(label=_("By"), widget=DATE)
+    owner = forms.ModelChoiceField(label=_("Whose"), queryset=None, empty_label=None, widget=Select)
+
+    def __init__(self, *args, owners, **kwargs):
+        kwargs.setdefault("auto_id", "follow_up_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a later day."))
+        return due
 
 
 class RequestHelpForm(forms.Form):

@@ -58,6 +58,13 @@ class ConsumerCase(Address, TimeStampedModel):
     renewal_status = models.CharField(
         _("renewal status"), max_length=12, choices=RenewalStatus, default=RenewalStatus.NOT_STARTED
     )
+    # What the case's history (portal.changes) says only "changed" of, never old or new: the applicant's identity,
+    # contact, address and money. Names that are not fields of the case are what a change report may change.
+    HISTORY_SENSITIVE = frozenset({
+        "first_name", "last_name", "date_of_birth", "email", "phone", "street", "city", "zip_code", "county",
+        "max_aptc", "annual_income", "household",
+    })  # fmt: skip
+    HISTORY_LABELS = {"annual_income": _("yearly household income"), "household": _("household")}
     # The enrollment the Book of Business shows (the latest plan year's), kept by the services that
     # write enrollments, so a page of 100,000 cases sorts and filters on it with a join, not a subquery.
     current_enrollment = models.ForeignKey(
@@ -308,6 +315,14 @@ class ChangeReport(models.Model):
         INCOME = "income", _("Income")
         HOUSEHOLD = "household", _("Household")
 
+    # What each kind of change changes (and its form asks for).
+    FIELDS = {
+        Kind.ADDRESS: ("street", "city", "zip_code", "county"),
+        Kind.PHONE: ("phone",),
+        Kind.INCOME: ("annual_income",),
+        Kind.HOUSEHOLD: ("household",),
+    }
+
     case = models.ForeignKey(
         ConsumerCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="change_reports"
     )
@@ -370,3 +385,122 @@ class AccessCode(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.used_at is None and now < self.expires_at
+
+
+NOTE_MAX_LENGTH = 1000
+
+
+class CaseNote(models.Model):
+    """A short note on a case, private to whoever holds the case: the agency, or the independent agent."""
+
+    case = models.ForeignKey(ConsumerCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes")
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The agency whose case it was when the note was written; empty for an independent agent."),
+    )
+    helper = models.ForeignKey(
+        "agents.Agent",
+        verbose_name=_("helper"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The agent the case was delegated to when the note was written."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "agency", "-created_at"], name="casenote_case_agency")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"note #{self.pk} on case {self.case.case_number}"
+
+
+FOLLOW_UP_MAX_LENGTH = 200
+
+
+class FollowUp(models.Model):
+    """Something to do on a case by a day, owned by one person of whoever holds the case; open until done."""
+
+    case = models.ForeignKey(ConsumerCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="follow_ups")
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The agency whose case it was when the follow-up was added; empty for an independent agent."),
+    )
+    helper = models.ForeignKey(
+        "agents.Agent",
+        verbose_name=_("helper"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The agent the case was delegated to when the follow-up was added."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("whose"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    due_date = models.DateField(_("due date"))
+    text = models.CharField(_("what to do"), max_length=FOLLOW_UP_MAX_LENGTH)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=True, done_by__isnull=True)
+                | Q(done_at__isnull=False, done_by__isnull=False),
+                name="followup_done_has_who_and_when",
+            )
+        ]
+        indexes = [
+            # Today's "follow-ups due" (a person's open ones by due date) and the Book of Business's next follow-up
+            # and follow-up filters (a case's open ones): only the open ones are ever looked for.
+            models.Index(fields=["owner", "due_date"], condition=Q(done_at__isnull=True), name="followup_open_owner"),
+            models.Index(fields=["case", "due_date"], condition=Q(done_at__isnull=True), name="followup_open_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.due_date:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+    def days_left(self, today=None) -> int:
+        today = today or timezone.localdate()
+        return (self.due_date - today).days
+
+    @property
+    def audit_label(self) -> str:
+        return f"follow-up #{self.pk} on case {self.case.case_number}"

@@ -1,12 +1,21 @@
 """What consumer cases a user may see. Every case page, list and export starts here."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+import datetime
+from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import IsNull
+from django.utils.translation import gettext as _
+
+from agents.selectors import agents_who_may_hold_cases
 from delegations.models import Delegation
 from delegations.selectors import own_agency_filter
+from portal.changes import Change, describe_changes
+from portal.models import AuditEvent, User
 from portal.permissions import Capability, permissions_for
 
-from .models import CaseDocument, ConsumerCase
+from .models import CaseDocument, CaseNote, ChangeReport, ConsumerCase, FollowUp
 
 
 def cases_for(user) -> QuerySet[ConsumerCase]:
@@ -43,3 +52,149 @@ def can_act_on_case(user, case: ConsumerCase) -> bool:
 def case_documents_for(user) -> QuerySet[CaseDocument]:
     """The documents of the cases a user may see (see cases_for)."""
     return CaseDocument.objects.filter(case__in=cases_for(user))
+
+
+# -- notes and follow-ups: whoever holds the case -------------------------------------------------------------------
+#
+# A note or follow-up belongs to whoever held the case when it was written: the agency it was delegated within, or,
+# for an independent agent (a delegation within no agency), that agent. It is shown while the same holder holds the
+# case: every note of the agency, across transfers between its agents; never to another agency after the consumer
+# moves to it, nor to an agent who left (they no longer see the case). An independent agent who joins an agency
+# with their consumers brings their notes along (consumers.signals), as their delegations come along.
+
+
+def case_holder(case: ConsumerCase) -> Delegation | None:
+    """The case's Active delegation (the agent and agency that hold it now), or None."""
+    return Delegation.objects.filter(case=case, status=Delegation.Status.ACTIVE).select_related("agent").first()
+
+
+def held_by(holder: Delegation | None) -> Q:
+    """Notes or follow-ups of the holder of `holder` (an Active delegation): its agency's, or, for an independent
+    agent, theirs from within no agency. Nothing without a holder."""
+    if holder is None:
+        return Q(pk__in=[])
+    if holder.agency_id is not None:
+        return Q(agency_id=holder.agency_id)
+    return Q(agency__isnull=True, helper_id=holder.agent_id)
+
+
+def held_by_the_row() -> Q:
+    """`held_by` for a queryset of notes or follow-ups inside a query of Active delegations (a Book of Business
+    row): those of the row's agency, or, for a row within no agency, of the row's agent from within none."""
+    return Q(agency_id=OuterRef("agency_id")) | Q(
+        IsNull(OuterRef("agency_id"), True), agency__isnull=True, helper_id=OuterRef("agent_id")
+    )
+
+
+def held_now() -> Q:
+    """Follow-ups (or notes) whose case is still held by whoever held it when they were written."""
+    active = Delegation.objects.filter(case_id=OuterRef("case_id"), status=Delegation.Status.ACTIVE)
+    return Q(Exists(active.filter(agency_id=OuterRef("agency_id")))) | Q(
+        Exists(active.filter(agency__isnull=True, agent_id=OuterRef("helper_id"))), agency__isnull=True
+    )
+
+
+def may_keep_notes(user, holder: Delegation | None) -> bool:
+    """Whether `user` (who may see the case) is of whoever holds it: of its agency (its manager, the agent, Admin
+    Staff allowed to view the book), or the independent agent it is delegated to. Only they add notes and
+    follow-ups and mark them done; service-center staff read them."""
+    if holder is None:
+        return False
+    permissions = permissions_for(user)
+    if holder.agency_id is not None:
+        return permissions.agency_id == holder.agency_id
+    return permissions.agency_id is None and permissions.agent_id == holder.agent_id
+
+
+def notes_of(case: ConsumerCase, holder: Delegation | None) -> QuerySet[CaseNote]:
+    """The case's notes that its holder may read, newest first, with who wrote them."""
+    return case.notes.filter(held_by(holder)).select_related("author")
+
+
+def follow_ups_of(case: ConsumerCase, holder: Delegation | None) -> QuerySet[FollowUp]:
+    """The case's follow-ups of its holder: open ones first, soonest due first; then the done ones, latest first."""
+    return (
+        case.follow_ups.filter(held_by(holder))
+        .select_related("owner", "done_by", "created_by")
+        .order_by(F("done_at").desc(nulls_first=True), "due_date", "pk")
+    )
+
+
+def follow_up_owners(holder: Delegation | None, author) -> QuerySet[User]:
+    """Whom a follow-up may be given to: the certified, Active agents of the agency holding the case (or, for an
+    independent agent, that agent), and the person adding it."""
+    if holder is None:
+        return User.objects.filter(pk=author.pk)
+    if holder.agency_id is not None:
+        agents = agents_who_may_hold_cases(holder.agency_id).values("user_id")
+    else:
+        agents = [holder.agent.user_id]
+    return User.objects.filter(Q(pk__in=agents) | Q(pk=author.pk)).order_by("last_name", "first_name", "pk")
+
+
+HISTORY_ACTIONS = ("case.created", "case.renewal_recorded", "case.document_uploaded")
+
+
+def case_events(case: ConsumerCase, *, limit: int = 100) -> QuerySet[AuditEvent]:
+    """The audit events of changes to the case the case page's history shows (change reports and delegations
+    have records of their own), newest first, with who made them."""
+    return (
+        AuditEvent.objects.filter(
+            object_type=ContentType.objects.get_for_model(ConsumerCase),
+            object_id=str(case.pk),
+            action__in=HISTORY_ACTIONS,
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+@dataclass
+class HistoryEntry:
+    """A line of the case's history: when, what happened (a sentence in the reader's language), what changed."""
+
+    when: datetime.datetime
+    what: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def case_history(case: ConsumerCase) -> list[HistoryEntry]:
+    """The case's history, newest first: its change reports, its delegations (a transfer says from which agent to
+    which) and the changes the audit log records of it (created, renewal status, a document clearing an item),
+    each saying which fields changed, and from what to what where the value is not the household's personal
+    data. Three queries."""
+    entries = []
+    for report in case.change_reports.select_related("reported_by"):
+        changed = [{"field": name, "changed": True} for name in ChangeReport.FIELDS.get(report.kind, ())]
+        entries.append(HistoryEntry(
+            report.reported_at,
+            _("%(kind)s change reported by %(who)s") % {"kind": report.get_kind_display(), "who": report.reported_by},
+            describe_changes(ConsumerCase, changed),
+        ))  # fmt: skip
+    delegations = case.delegations.select_related("agent", "transferred_from__agent").order_by("-requested_at")
+    for d in delegations:
+        what = _("Delegation to %(name)s (%(origin)s): %(status)s") % {
+            "name": d.agent.full_name, "origin": d.get_origin_display(), "status": d.get_status_display()
+        }  # fmt: skip
+        for reason in (d.get_end_reason_display() if d.end_reason else "", d.decline_reason):
+            what += f" — {reason}" if reason else ""
+        changes = []
+        if d.transferred_from is not None:
+            moved = [{"field": "agent", "old": d.transferred_from.agent.full_name, "new": d.agent.full_name}]
+            changes = describe_changes(Delegation, moved)
+        entries.append(HistoryEntry(d.requested_at, what, changes))
+    sentences = {
+        "case.created": _("Case created by %(who)s"),
+        "case.renewal_recorded": _("Renewal status recorded by %(who)s"),
+        "case.document_uploaded": _("Document uploaded by %(who)s"),
+    }
+    for event in case_events(case):
+        who = event.actor if event.actor is not None else (event.actor_label or _("the portal"))
+        changes = event.details.get("changes")
+        if changes is None and "from" in event.details:  # recorded before the log said what changed
+            changes = [{"field": "renewal_status", "old": event.details["from"], "new": event.details.get("to")}]
+        entries.append(HistoryEntry(
+            event.created_at, sentences[event.action] % {"who": who}, describe_changes(ConsumerCase, changes)
+        ))  # fmt: skip
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries

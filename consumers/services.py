@@ -12,11 +12,22 @@ from django.utils.translation import gettext_lazy
 from delegations.models import Delegation
 from delegations.services import open_delegation
 from portal import audit
+from portal.changes import of_model, what_changed
 from portal.models import User
 from portal.notifications import notify
 from portal.validators import normalize_case_number
 
-from .models import AccessCode, CaseDocument, ChangeReport, ConsumerCase, Enrollment, HouseholdMember, Verification
+from .models import (
+    AccessCode,
+    CaseDocument,
+    CaseNote,
+    ChangeReport,
+    ConsumerCase,
+    Enrollment,
+    FollowUp,
+    HouseholdMember,
+    Verification,
+)
 
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
 ACCESS_CODE_DAYS = 30
@@ -60,17 +71,18 @@ def write_new_business(*, agent, by, applicant: dict, household: list[dict], cov
 
 def report_change(*, case: ConsumerCase, by, kind: str, details: dict) -> ChangeReport:
     """Report a change for the household. Address and phone changes update the case; all are kept."""
+    fields = ChangeReport.FIELDS[kind]
     with transaction.atomic():
-        if kind == ChangeReport.Kind.ADDRESS:
-            for field in ("street", "city", "zip_code", "county"):
+        before = {field: getattr(case, field, None) for field in fields}
+        if kind in (ChangeReport.Kind.ADDRESS, ChangeReport.Kind.PHONE):
+            for field in fields:
                 setattr(case, field, details[field])
-        elif kind == ChangeReport.Kind.PHONE:
-            case.phone = details["phone"]
         case.full_clean(exclude=["case_number"])
         case.save()
         report = ChangeReport.objects.create(case=case, kind=kind, details=details, reported_by=by)
-        # The log names the kind of change, not the new address or income.
-        audit.record("case.change_reported", actor=by, obj=case, details={"kind": kind})
+        # The log names the kind of change and which fields changed, never the new address or income.
+        changes = what_changed(ConsumerCase, before, {field: details[field] for field in fields})
+        audit.record("case.change_reported", actor=by, obj=case, details={"kind": kind, "changes": changes})
     return report
 
 
@@ -79,25 +91,70 @@ def upload_case_document(*, case: ConsumerCase, by, kind: str, verification, upl
     with transaction.atomic():
         document = CaseDocument(case=case, verification=verification, kind=kind)
         document.store(upload, checked, by=by)
+        changes = []
         if verification is not None and verification.status == Verification.Status.OPEN:
+            changes = of_model(Verification, what_changed(
+                Verification, {"status": verification.status}, {"status": Verification.Status.SUBMITTED},
+                about=verification.kind,
+            ))  # fmt: skip
             verification.status = Verification.Status.SUBMITTED
             verification.save(update_fields=["status"])
         audit.record(
             "case.document_uploaded",
             actor=by,
             obj=case,
-            details={"document": document.pk, "verification": verification.pk if verification else None},
+            details={
+                "document": document.pk,
+                "verification": verification.pk if verification else None,
+                "changes": changes,
+            },
         )
     return document
 
 
 def record_renewal(*, case: ConsumerCase, by, status: str) -> ConsumerCase:
+    """Record where the household's renewal stands; the history says from what to what."""
     with transaction.atomic():
         previous = case.renewal_status
         case.renewal_status = status
         case.save(update_fields=["renewal_status", "updated_at"])
-        audit.record("case.renewal_recorded", actor=by, obj=case, details={"from": previous, "to": status})
+        changes = what_changed(ConsumerCase, {"renewal_status": previous}, {"renewal_status": status})
+        audit.record("case.renewal_recorded", actor=by, obj=case,
+                     details={"from": previous, "to": status, "changes": changes})  # fmt: skip
     return case
+
+
+def add_note(*, case: ConsumerCase, holder: Delegation, by, body: str) -> CaseNote:
+    """A note on the case, kept with whoever holds it now (`holder`, its Active delegation). The log says a note
+    was added, never what it says."""
+    with transaction.atomic():
+        note = CaseNote.objects.create(case=case, agency_id=holder.agency_id, helper_id=holder.agent_id, author=by,
+                                       body=body)  # fmt: skip
+        audit.record("case.note_added", actor=by, obj=case, details={"note": note.pk})
+    return note
+
+
+def add_follow_up(*, case: ConsumerCase, holder: Delegation, by, owner, due_date, text: str) -> FollowUp:
+    """A follow-up on the case for `owner` (chosen among those consumers.selectors.follow_up_owners gives), by a
+    day, kept with whoever holds the case now."""
+    with transaction.atomic():
+        follow_up = FollowUp.objects.create(case=case, agency_id=holder.agency_id, helper_id=holder.agent_id,
+                                            owner=owner, due_date=due_date, text=text, created_by=by)  # fmt: skip
+        audit.record("case.follow_up_added", actor=by, obj=case,
+                     details={"follow_up": follow_up.pk, "owner": owner.pk, "due_date": due_date.isoformat()})  # fmt: skip
+    return follow_up
+
+
+def mark_follow_up_done(*, follow_up: FollowUp, by) -> FollowUp:
+    """Mark an open follow-up done, once: of people marking it at the same moment one does (a conditional
+    UPDATE decides), and the others are told it already was."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not FollowUp.objects.filter(pk=follow_up.pk, done_at__isnull=True).update(done_at=now, done_by=by):
+            raise CaseError(_("This follow-up was already marked done."))
+        follow_up.done_at, follow_up.done_by = now, by
+        audit.record("case.follow_up_done", actor=by, obj=follow_up.case, details={"follow_up": follow_up.pk})
+    return follow_up
 
 
 def generate_access_code(*, case: ConsumerCase, by, identity_checks: dict) -> str:

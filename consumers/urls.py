@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:case_id>/documents/", views.upload_document, name="upload_document"),
     path("<int:case_id>/documents/<int:document_id>/", views.download_document, name="download_document"),
     path("<int:case_id>/renewal/", views.record_renewal, name="record_renewal"),
+    path("<int:case_id>/notes/", views.add_note, name="add_note"),
+    path("<int:case_id>/follow-ups/", views.add_follow_up, name="add_follow_up"),
+    path("<int:case_id>/follow-ups/<int:follow_up_id>/done/", views.follow_up_done, name="follow_up_done"),
 ]

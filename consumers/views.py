@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,13 +18,25 @@ from . import services
 from .forms import (
     ApplicantForm,
     CaseDocumentForm,
+    CaseNoteForm,
     ChangeReportForm,
     CoverageForm,
+    FollowUpForm,
     HouseholdFormSet,
     RenewalForm,
     RequestHelpForm,
 )
-from .selectors import can_act_on_case, case_documents_for, cases_for
+from .selectors import (
+    can_act_on_case,
+    case_documents_for,
+    case_history,
+    case_holder,
+    cases_for,
+    follow_up_owners,
+    follow_ups_of,
+    may_keep_notes,
+    notes_of,
+)
 
 
 def _case(request, case_id: int):
@@ -40,8 +53,14 @@ def _case_to_work_on(request, case_id: int):
 
 @login_required
 def case_detail(request, case_id: int):
-    """The case page: household, eligibility, enrollments, conditional-eligibility items, documents, history."""
-    case = _case(request, case_id)
+    """The case page: household, eligibility, enrollments, conditional-eligibility items, documents, notes and
+    follow-ups, history."""
+    return _case_page(request, _case(request, case_id))
+
+
+def _case_page(request, case, *, note_form=None, follow_up_form=None):
+    """The case page, audited as a view of the case; with a note or follow-up form that did not validate, that
+    form with its messages and what was typed."""
     audit.record("case.viewed", obj=case)
     today = timezone.localdate()
     verifications = list(case.verifications.select_related("household_member").order_by("due_date"))
@@ -49,6 +68,15 @@ def case_detail(request, case_id: int):
         item.left = item.days_left(today)
         item.overdue_days = max(0, -item.left)
     can_act = can_act_on_case(request.scope_user, case)
+    holder = case_holder(case)
+    keeps_notes = may_keep_notes(request.scope_user, holder)
+    follow_ups = list(follow_ups_of(case, holder))
+    for follow_up in follow_ups:
+        follow_up.left = follow_up.days_left(today)
+        follow_up.overdue_days = max(0, -follow_up.left)
+    if keeps_notes:
+        note_form = note_form or CaseNoteForm()
+        follow_up_form = follow_up_form or _follow_up_form(request, holder)
     return render(
         request,
         "consumers/case_detail.html",
@@ -59,13 +87,75 @@ def case_detail(request, case_id: int):
             "enrollments": case.enrollments.all(),
             "verifications": verifications,
             "documents": case.documents.select_related("uploaded_by"),
-            "delegations": case.delegations.select_related("agent", "agency").order_by("-requested_at"),
-            "changes": case.change_reports.select_related("reported_by"),
+            "notes": notes_of(case, holder),
+            "follow_ups": follow_ups,
+            "history": case_history(case),
             "change_form": ChangeReportForm(initial={"effective_on": today}) if can_act else None,
             "document_form": CaseDocumentForm(case=case) if can_act else None,
             "renewal_form": RenewalForm(initial={"renewal_status": case.renewal_status}) if can_act else None,
+            "note_form": note_form if keeps_notes else None,
+            "follow_up_form": follow_up_form if keeps_notes else None,
         },
     )
+
+
+def _follow_up_form(request, holder, data=None) -> FollowUpForm:
+    """The follow-up form: for whom defaults to the agent the case is delegated to."""
+    owners = follow_up_owners(holder, request.user)
+    return FollowUpForm(data, owners=owners, initial={"owner": holder.agent.user_id})
+
+
+def _holder_to_keep_notes(request, case):
+    """The case's holder, when the person is of it (its agency, or its independent agent); 403 otherwise."""
+    holder = case_holder(case)
+    if not may_keep_notes(request.scope_user, holder):
+        raise PermissionDenied
+    return holder
+
+
+@require_POST
+@login_required
+def add_note(request, case_id: int):
+    case = _case(request, case_id)
+    holder = _holder_to_keep_notes(request, case)
+    form = CaseNoteForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, note_form=form)
+    services.add_note(case=case, holder=holder, by=request.user, body=form.cleaned_data["body"])
+    messages.success(request, _("The note was added."))
+    return redirect(reverse("consumers:case", args=[case.pk]) + "#notes-heading")
+
+
+@require_POST
+@login_required
+def add_follow_up(request, case_id: int):
+    case = _case(request, case_id)
+    holder = _holder_to_keep_notes(request, case)
+    form = _follow_up_form(request, holder, request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, follow_up_form=form)
+    data = form.cleaned_data
+    services.add_follow_up(case=case, holder=holder, by=request.user, owner=data["owner"], due_date=data["due_date"],
+                           text=data["text"])  # fmt: skip
+    messages.success(request, _("The follow-up was added."))
+    return redirect(reverse("consumers:case", args=[case.pk]) + "#follow-ups-heading")
+
+
+@require_POST
+@login_required
+def follow_up_done(request, case_id: int, follow_up_id: int):
+    case = _case(request, case_id)
+    holder = case_holder(case)
+    follow_up = get_object_or_404(follow_ups_of(case, holder), pk=follow_up_id)
+    if not may_keep_notes(request.scope_user, holder):
+        raise PermissionDenied
+    try:
+        services.mark_follow_up_done(follow_up=follow_up, by=request.user)
+    except services.CaseError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, _("The follow-up was marked done."))
+    return redirect(reverse("consumers:case", args=[case.pk]) + "#follow-ups-heading")
 
 
 @require_POST

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from agencies.models import Membership
 from agencies.selectors import people_to_tell
 from portal import audit
+from portal.changes import what_changed
 from portal.notifications import notify
 from portal.permissions import may_act_on_behalf, may_hold_agency_cases, permissions_for
 
@@ -110,7 +111,9 @@ def move_delegations(*, by, agency, delegation_ids, to_agent, from_agent=None) -
             giver = givers[agent_id]
             audit.record("delegation.transferred", actor=by, obj=giver,
                          details={"to_agent": to_agent.license_number, "from_agent": giver.license_number,
-                                  "cases": cases})  # fmt: skip
+                                  "cases": cases,
+                                  "changes": what_changed(Delegation, {"agent": giver.license_number},
+                                                          {"agent": to_agent.license_number})})  # fmt: skip
             notify(
                 user=giver.user,
                 subject=ngettext(

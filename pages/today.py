@@ -18,8 +18,8 @@ def today(request):
     if not (may.allows(Capability.USE_AGENCY_PORTAL) or may.allows(Capability.OWN_DELEGATIONS)):
         raise Http404
     work = today_for(user)
-    # The overdue items and oldest requests name consumers: a list view of cases, audited as one.
-    shown = [*work.overdue_items, *work.oldest_pending]
+    # The overdue items, oldest requests and follow-ups due name consumers: a list view of cases, audited as one.
+    shown = [*work.overdue_items, *work.oldest_pending, *work.follow_ups_due]
     if shown:
         audit.record("cases.listed", request=request,
                      details={"view": "today", "page": 1, "cases": sorted({row.case.case_number for row in shown})})  # fmt: skip

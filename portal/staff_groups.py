@@ -32,6 +32,8 @@ STAFF_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "consumers.casedocument": (VIEW,),
         "consumers.changereport": (VIEW,),
         "consumers.accesscode": (VIEW,),
+        "consumers.casenote": (VIEW,),
+        "consumers.followup": (VIEW,),
         "delegations.delegation": (VIEW, CHANGE),
         "delegations.actingonbehalf": (VIEW,),
         "agents.agent": (VIEW,),

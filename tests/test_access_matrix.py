@@ -111,6 +111,9 @@ RULES = {
     "consumers:report_change": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "consumers:upload_document": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "consumers:record_renewal": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "consumers:add_note": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "consumers:add_follow_up": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "consumers:follow_up_done": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "bookofbusiness:book": only(AGENTS | {"staff_all_grants"}),
     "bookofbusiness:export": signed_in(FORBIDDEN),
     "bookofbusiness:export_status": only({"manager"}, otherwise=NOT_FOUND),
@@ -223,6 +226,8 @@ def world():
         "their_case_document": _case_document(their_case).pk,
         "pending": pending.pk,
         "their_pending": their_pending.pk,
+        "follow_up": _follow_up(our_case, agent, ours).pk,
+        "their_follow_up": _follow_up(their_case, their_agent, theirs).pk,
         "invitation": invite(unaffiliated, agency=ours, by=manager.user).pk,
         "their_invitation": invite(AgentFactory(), agency=theirs, by=their_manager.user).pk,
         "export": _export(manager.user).pk,
@@ -251,6 +256,15 @@ def _export(user):
         requested_by=user, agency=membership.agency if membership else None, file_format="csv", status="ready", file=ContentFile(b"case\n", "e.csv"), sha256="f" * 64,
         expires_at=timezone.now() + datetime.timedelta(days=1),
     )  # fmt: skip
+
+
+def _follow_up(case, agent, agency):
+    import datetime
+
+    from consumers.models import FollowUp
+
+    return FollowUp.objects.create(case=case, agency=agency, helper=agent, owner=agent.user, created_by=agent.user,
+                                   due_date=datetime.date(2030, 1, 1), text="Call back")  # fmt: skip
 
 
 def _case_document(case):
@@ -291,6 +305,12 @@ OBJECT_URLS = {
     "consumers:report_change": lambda w, role: (w["ids"]["case"], w["ids"]["their_case"]),
     "consumers:upload_document": lambda w, role: (w["ids"]["case"], w["ids"]["their_case"]),
     "consumers:record_renewal": lambda w, role: (w["ids"]["case"], w["ids"]["their_case"]),
+    "consumers:add_note": lambda w, role: (w["ids"]["case"], w["ids"]["their_case"]),
+    "consumers:add_follow_up": lambda w, role: (w["ids"]["case"], w["ids"]["their_case"]),
+    "consumers:follow_up_done": lambda w, role: (
+        (w["ids"]["case"], w["ids"]["follow_up"]),
+        (w["ids"]["their_case"], w["ids"]["their_follow_up"]),
+    ),
     "consumers:download_document": lambda w, role: (
         (w["ids"]["case"], w["ids"]["case_document"]),
         (w["ids"]["their_case"], w["ids"]["their_case_document"]),

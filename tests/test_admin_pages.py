@@ -13,7 +13,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyDocument, AgencyInvitation
 from agents.models import Agent, ExpiryReminder
 from bookofbusiness.models import BookOfBusinessExport, Extract
-from consumers.models import AccessCode, CaseDocument, ChangeReport, ConsumerCase
+from consumers.models import AccessCode, CaseDocument, CaseNote, ChangeReport, ConsumerCase, FollowUp
 from delegations.models import ActingOnBehalf
 from extranet.models import ExtranetAccount
 from portal.models import OutageNotice, SignInFailure, SignInLock
@@ -39,6 +39,9 @@ def world():
     AgencyDocument.objects.create(agency=agency, kind="license", file=ContentFile(b"%PDF", "x.pdf"), **document)
     CaseDocument.objects.create(case=case, kind="income", file=ContentFile(b"%PDF", "x.pdf"), **document)
     ChangeReport.objects.create(case=case, kind="phone", details={"phone": "916-555-0101"}, reported_by=staff)
+    CaseNote.objects.create(case=case, agency=agency, helper=agent, author=agent.user, body="Call after 5pm")
+    FollowUp.objects.create(case=case, agency=agency, helper=agent, owner=agent.user, created_by=agent.user,
+                            due_date=datetime.date(2026, 12, 1), text="Call back")  # fmt: skip
     code = AccessCode(case=case, created_by=staff, expires_at=now + datetime.timedelta(days=30))
     code.set_code("7KQ2-M9XP")
     code.save()

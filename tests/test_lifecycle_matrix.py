@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from agencies.models import AgencyDocument, Membership
 from bookofbusiness.models import BookOfBusinessExport
-from consumers.models import CaseDocument
+from consumers.models import CaseDocument, FollowUp
 from delegations.models import ActingOnBehalf, Delegation
 from delegations.services import transfer_delegations
 
@@ -39,6 +39,9 @@ URLS = {
     "consumers:report_change": ("post", "/cases/{case}/changes/"),
     "consumers:upload_document": ("post", "/cases/{case}/documents/"),
     "consumers:record_renewal": ("post", "/cases/{case}/renewal/"),
+    "consumers:add_note": ("post", "/cases/{case}/notes/"),
+    "consumers:add_follow_up": ("post", "/cases/{case}/follow-ups/"),
+    "consumers:follow_up_done": ("post", "/cases/{case}/follow-ups/{follow_up}/done/"),
     "bookofbusiness:book": ("get", "/book/"),
     "bookofbusiness:export": ("get", "/book/export/csv/"),
     "bookofbusiness:export_status": ("get", "/book/exports/{export}/"),
@@ -64,8 +67,10 @@ OTHER_CONSUMER_PAGES = {"agencies:assign_request", "agencies:give_chosen", "sear
 KINDS = ("consumers:", "bookofbusiness:", "delegations:mine", "agencies:delegations", "agencies:document_download",
          "extranet:download", "today")  # fmt: skip
 
+# Notes and follow-ups are kept by everyone of the agency who may see the case (Admin Staff allowed the book too).
+NOTES = {"consumers:add_note", "consumers:add_follow_up", "consumers:follow_up_done"}
 CASE_WORK = {"consumers:case", "consumers:download_document", "consumers:report_change", "consumers:upload_document",
-             "consumers:record_renewal"}  # fmt: skip
+             "consumers:record_renewal", *NOTES}  # fmt: skip
 BOOK = {
     "bookofbusiness:book",
     "bookofbusiness:export",
@@ -80,7 +85,7 @@ MANAGER = CASE_WORK | BOOK | {"agencies:delegations", "agencies:document_downloa
                               "agencies:give_chosen", "search"}  # fmt: skip
 AGENT = CASE_WORK | BOOK | OWN | {"today", "search"}
 STAFF_BOOK = {"consumers:case", "consumers:download_document", "bookofbusiness:book", "agencies:delegations", "today",
-              "search"}  # fmt: skip
+              "search", *NOTES}  # fmt: skip
 
 
 @dataclasses.dataclass
@@ -185,6 +190,8 @@ def _world():
         agency=agency, kind="license", file=ContentFile(b"%PDF-1.7 license", "l.pdf"), original_name="license.pdf",
         content_type="application/pdf", size=16, sha256="d" * 64,
     )  # fmt: skip
+    follow_up = FollowUp.objects.create(case=case, agency=agency, helper=agent, owner=agent.user,
+                                        created_by=agent.user, due_date=WEEK, text="Call back")  # fmt: skip
     return {
         "agency": agency,
         "manager": manager,
@@ -198,6 +205,7 @@ def _world():
             "agency_document": agency_document.pk,
             "pending": pending.pk,
             "delegation": Delegation.objects.get(case=case, status="active").pk,
+            "follow_up": follow_up.pk,
         },  # fmt: skip
     }
 
@@ -279,7 +287,7 @@ def _reached(response, url_name, world) -> bool:
             return False
         # An action on the case was taken (or refused with a message on the case page); an export queued.
         acts = ("consumers:report_change", "consumers:upload_document", "consumers:record_renewal",
-                "bookofbusiness:export")  # fmt: skip
+                "bookofbusiness:export", *NOTES)  # fmt: skip
         return url_name in acts and ("/cases/" in location or "/book/" in location)
     body = _body(response)
     if url_name in ("consumers:download_document",):
