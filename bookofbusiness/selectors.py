@@ -44,6 +44,7 @@ BOOK_SORTS = {
     "due": "earliest_due",
     "delegated": "started_at",
     "agent": "agent__last_name",
+    "follow_up": "next_follow_up",
 }
 # The Book of Business's columns a person may choose and order, with the sort key of each (its header sorts by
 # it). The applicant, the items due and the agent are always shown, first: they are what a row is worked by.
@@ -59,6 +60,7 @@ BOOK_COLUMNS = {
     "status": _("Enrollment"),
     "renewal": _("Renewal"),
     "delegated": _("Delegated"),
+    "follow_up": _("Next follow-up"),
 }
 NUMERIC_COLUMNS = {"household", "premium", "net"}
 DEFAULT_COLUMNS = list(BOOK_COLUMNS)
