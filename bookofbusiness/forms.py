@@ -75,7 +75,7 @@ class SavedViewForm(forms.ModelForm):
         model = SavedView
         fields = ["name"]
         labels = {"name": _("Save this view as")}
-        help_texts = {"name": _("Up to 60 characters, such as \u201cOverdue, Spanish\u201d.")}
+        help_texts = {"name": _("Up to 60 characters, such as “Overdue, Spanish”.")}
 
     def __init__(self, *args, owner, query: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -79,7 +79,7 @@ def book(request):
     save_form = SavedViewForm(request.POST or None, owner=request.user, query=query.urlencode())
     if request.method == "POST" and save_form.is_valid():
         saved = save_form.save()
-        messages.success(request, _("The view \u201c%(name)s\u201d is saved. Open it from the list of your views.")
+        messages.success(request, _("The view “%(name)s” is saved. Open it from the list of your views.")
                          % {"name": saved.name})  # fmt: skip
         return redirect(f"{reverse('bookofbusiness:book')}?{saved.query}")
     page = page_of_book(rows, request.GET.get("page"), per_page=per_page, sort=None if form.searched else sort)
@@ -121,7 +121,7 @@ def delete_view(request, view_id: int):
     """Delete one of the person's own saved views (anybody else's is a 404)."""
     view = get_object_or_404(saved_views_for(request.user), pk=view_id)
     view.delete()
-    messages.success(request, _("The view \u201c%(name)s\u201d is deleted.") % {"name": view.name})
+    messages.success(request, _("The view “%(name)s” is deleted.") % {"name": view.name})
     return redirect("bookofbusiness:book")
 
 
