@@ -61,7 +61,7 @@ URLS = {
 }
 # URLs of these kinds that show no consumer data of their own (forms to start something new, the request form that
 # any consumer fills in): everything else of the kind must be in URLS.
-NOT_CONSUMER_DATA = {"consumers:new_business"}
+NOT_CONSUMER_DATA = {"consumers:new_business", "bookofbusiness:delete_view"}  # a saved view is the person's filter
 # Agency pages that name a consumer, beyond the KINDS: each must be in URLS too.
 OTHER_CONSUMER_PAGES = {"agencies:assign_request", "agencies:give_chosen", "search"}
 KINDS = ("consumers:", "bookofbusiness:", "delegations:mine", "agencies:delegations", "agencies:document_download",
