@@ -10,7 +10,16 @@ from portal import audit
 from portal.admin import PrivateFileAdmin
 
 from . import services
-from .models import AccessCode, CaseDocument, ChangeReport, ConsumerCase, Enrollment, HouseholdMember, Verification
+from .models import (
+    AccessCode,
+    CaseDocument,
+    ChangeReport,
+    ConsumerCase,
+    Enrollment,
+    HouseholdMember,
+    Verification,
+    VerificationReminder,
+)
 
 
 class HouseholdMemberInline(admin.TabularInline):
@@ -175,8 +184,21 @@ class EnrollmentAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+class VerificationReminderInline(admin.TabularInline):
+    """The deadline reminders e-mailed to the consumer for the item: a record, never edited."""
+
+    model = VerificationReminder
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["days_before", "due_date", "sent_on"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Verification)
 class VerificationAdmin(admin.ModelAdmin):
+    inlines = [VerificationReminderInline]
     list_display = ["case", "kind", "status", "due_date", "resolved_on"]
     list_filter = ["kind", "status", "due_date"]
     search_fields = ["=case__case_number"]
