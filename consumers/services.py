@@ -303,11 +303,16 @@ def reminder_windows(today: datetime.date) -> list[tuple[int, datetime.date, dat
 
 def claim_reminder(*, item: Verification, days_before: int, today: datetime.date) -> bool:
     """Write the reminder's row, in the caller's transaction: True if this run wrote it (and so sends the e-mail),
-    False if another run already had (the unique constraint decides between runs at once)."""
-    _reminder, created = VerificationReminder.objects.get_or_create(
-        verification=item, days_before=days_before, defaults={"due_date": item.due_date, "sent_on": today}
-    )
-    return created
+    False if another run already had. Runs at once: the second insert waits for the first's commit, then fails on
+    the unique constraint (or goes ahead, if the first rolled back)."""
+    try:
+        with transaction.atomic():  # a savepoint: a row written first elsewhere leaves the caller's transaction usable
+            VerificationReminder.objects.create(
+                verification=item, days_before=days_before, due_date=item.due_date, sent_on=today
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 def consumer_language(code: str) -> str:

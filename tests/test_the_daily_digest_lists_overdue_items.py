@@ -55,7 +55,10 @@ def test_a_helper_with_only_overdue_items_gets_the_digest(world):
     assert send_verification_digests(today=TODAY) == 1
     message = MailboxMessage.objects.get(recipient=world["agent"].user)
     assert message.subject == "1 conditional-eligibility item is overdue"
-    assert message.body.splitlines() == ["Overdue:", f"Case {case.case_number}: Income was due 2026-10-09 (40 days overdue)"]
+    assert message.body.splitlines() == [
+        "Overdue:",
+        f"Case {case.case_number}: Income was due 2026-10-09 (40 days overdue)",
+    ]
 
 
 def test_overdue_items_of_cases_no_longer_delegated_are_nobodys(world):
