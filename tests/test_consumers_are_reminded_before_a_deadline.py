@@ -206,3 +206,16 @@ def test_two_runs_at_once_send_one_email(monkeypatch):
     assert sorted(outcomes) == [0, 1], outcomes
     assert [email.to for email in mail.outbox] == [["ana@example.com"]]
     assert VerificationReminder.objects.count() == 1
+
+
+@pytest.mark.frozen_at(datetime.datetime(2026, 11, 28, 9, 0, tzinfo=LA))  # 5 days before DUE
+def test_the_reminders_go_out_every_morning_at_nine(helped, django_capture_on_commit_callbacks):
+    from consumers.tasks import deadline_reminders
+
+    entry = settings.CELERY_BEAT_SCHEDULE["deadline-reminders"]
+    schedule = entry["schedule"]
+    assert entry["task"] == "consumers.tasks.deadline_reminders"
+    assert (schedule.hour, schedule.minute, len(schedule.day_of_week)) == ({9}, {0}, 7)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deadline_reminders.apply().get() == 1
+    assert "in 5 days." in mail.outbox[0].body
