@@ -265,7 +265,7 @@ def _digest(overdue: list, due: list, today: datetime.date) -> tuple[str, str]:
                     "kind": item.get_kind_display(),
                     "date": item.due_date.isoformat(),
                     "days": (today - item.due_date).days,
-                }  # fmt: skip
+                }
                 for item in overdue
             ]
         )
@@ -277,7 +277,7 @@ def _digest(overdue: list, due: list, today: datetime.date) -> tuple[str, str]:
                 "kind": item.get_kind_display(),
                 "date": item.due_date.isoformat(),
                 "days": (item.due_date - today).days,
-            }  # fmt: skip
+            }
             for item in due
         ]
         sections.append([_("Due within 10 days:"), *lines] if overdue else lines)
@@ -337,11 +337,11 @@ def deadline_reminder(case: ConsumerCase, due_date: datetime.date, today: dateti
     body = "\n\n".join([
         _("Hello %(name)s,") % {"name": case.first_name},
         _("The marketplace is waiting for a document from your household to keep your health coverage and the "
-          "help paying for it.") + " " + when,  # fmt: skip
+          "help paying for it.") + " " + when,
         _("If you have sent it already, you need not do anything. For help, contact your agent or call Customer "
-          "Service at %(phone)s.") % {"phone": settings.PORTAL_CUSTOMER_SERVICE_PHONE},  # fmt: skip
+          "Service at %(phone)s.") % {"phone": settings.PORTAL_CUSTOMER_SERVICE_PHONE},
         _("You get this reminder because your agent's agency sends deadline reminders. We never ask for personal "
-          "information by e-mail."),  # fmt: skip
+          "information by e-mail."),
     ])  # fmt: skip
     return str(subject), str(body)
 
@@ -350,16 +350,23 @@ def send_deadline_reminders(*, today: datetime.date | None = None) -> int:
     """Daily: e-mail each consumer whose case has an e-mail address, and whose case's Active delegation is with an
     agency that turned reminders on, before an open item's due date (see reminder_windows), in their language.
     Each item gets each threshold's reminder once: its row is claimed in the transaction that sends the e-mail
-    (on commit), so two runs at once send one. One query reads the items to remind of."""
+    (on commit), so two runs at once send one. A case's items due the same day make one e-mail. One query reads
+    the items to remind of. Returns how many e-mails were sent."""
+    from itertools import groupby
+
     from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 
     today = today or timezone.localdate()
     windows = reminder_windows(today)
+    if not windows:
+        return 0
     agency_sends = Delegation.objects.filter(
         case_id=OuterRef("case_id"), status=Delegation.Status.ACTIVE, agency__remind_consumers=True
     )
     items = (
-        Verification.objects.filter(status__in=Verification.OPEN_STATUSES, due_date__gte=today)
+        Verification.objects.filter(
+            status__in=Verification.OPEN_STATUSES, due_date__range=(today, max(last for _d, _f, last in windows))
+        )
         .exclude(case__email="")
         .annotate(
             threshold=Case(
@@ -375,17 +382,20 @@ def send_deadline_reminders(*, today: datetime.date | None = None) -> int:
             )
         )
         .select_related("case")
-        .order_by("due_date", "pk")
+        .order_by("due_date", "case_id", "pk")
     )
     sent = 0
-    for item in items.iterator(chunk_size=500):
+    for _key, group in groupby(items.iterator(chunk_size=500), key=lambda item: (item.due_date, item.case_id)):
+        group = list(group)  # one case's items due the same day: one or two
+        case, due_date = group[0].case, group[0].due_date
         with transaction.atomic():
-            if not claim_reminder(item=item, days_before=item.threshold, today=today):
-                continue
-            with translation.override(consumer_language(item.case.preferred_language)):
-                subject, body = deadline_reminder(item.case, item.due_date, today)
+            claimed = [claim_reminder(item=item, days_before=item.threshold, today=today) for item in group]
+            if not any(claimed):
+                continue  # another run has told them
+            with translation.override(consumer_language(case.preferred_language)):
+                subject, body = deadline_reminder(case, due_date, today)
             # Consumers are not users: no Secure Mailbox, the e-mail itself (django.core.mail, DEFAULT_FROM_EMAIL).
-            send_email_after_commit(to=item.case.email, subject=subject, body=body, prefixed=False)
+            send_email_after_commit(to=case.email, subject=subject, body=body, prefixed=False)
         sent += 1
     logger.info("deadline reminders: %d sent", sent)  # counts only: no consumer data in logs
     return sent

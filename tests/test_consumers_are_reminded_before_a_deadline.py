@@ -219,3 +219,11 @@ def test_the_reminders_go_out_every_morning_at_nine(helped, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         assert deadline_reminders.apply().get() == 1
     assert "in 5 days." in mail.outbox[0].body
+
+
+def test_items_of_a_case_due_the_same_day_make_one_email(helped, django_capture_on_commit_callbacks):
+    VerificationFactory(case=helped["case"], due_date=DUE, kind=Verification.Kind.INCOME)
+    VerificationFactory(case=helped["case"], due_date=DUE - datetime.timedelta(days=3))  # its own day
+    assert len(remind(15, django_capture_on_commit_callbacks)) == 1
+    assert VerificationReminder.objects.filter(days_before=15, due_date=DUE).count() == 2
+    assert len(remind(15, django_capture_on_commit_callbacks)) == 0
