@@ -24,14 +24,16 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ["public_name", "legal_name", "kind", "fein_display", "license_number", "certification_status"]
-    list_filter = ["kind", "certification_status"]
+    list_filter = ["kind", "certification_status", "remind_consumers"]
     search_fields = ["public_name", "legal_name", "fein", "license_number"]
-    readonly_fields = ["created_at", "updated_at"]
+    # Deadline reminders to consumers are the agency manager's choice, made (and audited) on the Agency Account.
+    readonly_fields = ["remind_consumers", "created_at", "updated_at"]
     inlines = [AgencyLocationInline, MembershipInline]
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("kind", "legal_name", "public_name", "fein", "license_number", "phone", "email")}),
         (_("Certification"), {"fields": ("certification_status", "certified_on", "certification_expires_on")}),
+        (_("Consumers"), {"fields": ("remind_consumers",)}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
 

@@ -11,7 +11,7 @@ from portal.uploads import check_upload
 from portal.validators import validate_california_zip_code
 
 from .models import Agency, AgencyDocument, AgencyLocation, Membership, OpeningHours
-from .services import ACCOUNT_FIELDS, LOCATION_FIELDS
+from .services import ACCOUNT_FIELDS, LOCATION_FIELDS, REMINDERS_FIELD
 
 ROSTER_SORTS = {
     "name": ("last_name", "first_name", "pk"),
@@ -36,9 +36,24 @@ class RosterFilterForm(forms.Form):
 
 
 class AgencyAccountForm(forms.ModelForm):
+    """The agency's names and contact; for its manager (REMIND_CONSUMERS) also whether consumers get deadline
+    reminders. Without that capability the field is not on the form, so a posted value is ignored."""
+
     class Meta:
         model = Agency
-        fields = list(ACCOUNT_FIELDS)
+        fields = [*ACCOUNT_FIELDS, REMINDERS_FIELD]
+
+    def __init__(self, *args, may_set_reminders: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_set_reminders:
+            del self.fields[REMINDERS_FIELD]
+            return
+        days = sorted(set(settings.CONSUMER_REMINDER_DAYS), reverse=True)
+        self.fields[REMINDERS_FIELD].help_text = _(
+            "E-mail the consumers your agents help, when their case has an e-mail address, %(days)s days before a "
+            "document for their coverage is due, each once, in their preferred language (English or Spanish). The "
+            "e-mail names only their first name and the due date: not their case number nor what the document is."
+        ) % {"days": ", ".join(str(day) for day in days)}
 
 
 class AgencyLocationForm(forms.ModelForm):

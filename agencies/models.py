@@ -37,6 +37,15 @@ class Agency(Certifiable, TimeStampedModel):
     )
     phone = PhoneField(_("phone"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    remind_consumers = models.BooleanField(
+        _("remind consumers of their deadlines"),
+        default=False,
+        help_text=_(
+            "E-mail the consumers your agents help, when their case has an e-mail address, a few days before a "
+            "document for their coverage is due, in their preferred language. The e-mail names only their first "
+            "name and the due date."
+        ),
+    )
 
     class Meta:
         verbose_name = _("agency")

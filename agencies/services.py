@@ -1,5 +1,6 @@
 """Changes to an agency: its account, locations and hours, documents, and Admin Staff."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from portal import audit
 from portal.invitations import send_invitation
 from portal.models import User
-from portal.permissions import ADMIN_STAFF_GRANTS
+from portal.permissions import ADMIN_STAFF_GRANTS, Capability, permissions_for
 
 from .models import Agency, AgencyDocument, AgencyLocation, Membership, OpeningHours
 
@@ -17,20 +18,30 @@ class AgencyError(Exception):
 
 
 ACCOUNT_FIELDS = ("legal_name", "public_name", "phone", "email")  # FEIN, license, certification: the service center's
+REMINDERS_FIELD = "remind_consumers"  # the manager's alone (Capability.REMIND_CONSUMERS), audited on its own
 LOCATION_FIELDS = ("name", "street", "city", "zip_code", "county", "phone", "is_listed")
 
 
 def update_agency_account(*, agency: Agency, by, data: dict) -> Agency:
-    """Change the Agency Account's names and contact. Audited with the names of the fields that changed."""
+    """Change the Agency Account's names and contact, and (its manager only) whether the agency's consumers get
+    deadline reminders. Audited with the names of the fields that changed; turning reminders on or off is its own
+    event, saying which."""
+    reminders = data.get(REMINDERS_FIELD)
+    if reminders is not None and not permissions_for(by).allows(Capability.REMIND_CONSUMERS):
+        raise PermissionDenied
     with transaction.atomic():
         # Against the stored values: a ModelForm's validation has already put the new ones on `agency`.
-        stored = Agency.objects.filter(pk=agency.pk).values(*ACCOUNT_FIELDS).get()
+        stored = Agency.objects.filter(pk=agency.pk).values(*ACCOUNT_FIELDS, REMINDERS_FIELD).get()
         changed = [field for field in ACCOUNT_FIELDS if field in data and stored[field] != data[field]]
         for field in changed:
             setattr(agency, field, data[field])
+        agency.remind_consumers = stored[REMINDERS_FIELD] if reminders is None else bool(reminders)
         agency.full_clean()
         agency.save()
         audit.record("agency.account_changed", actor=by, obj=agency, details={"fields": changed})
+        if agency.remind_consumers != stored[REMINDERS_FIELD]:
+            audit.record("agency.consumer_reminders_changed", actor=by, obj=agency,
+                         details={"remind_consumers": agency.remind_consumers})  # fmt: skip
     return agency
 
 

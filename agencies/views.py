@@ -96,7 +96,11 @@ def agency_account(request):
 @login_required
 def agency_account_edit(request):
     membership = membership_allowing(request, Capability.EDIT_ACCOUNT)
-    form = AgencyAccountForm(request.POST if request.method == "POST" else None, instance=membership.agency)
+    form = AgencyAccountForm(
+        request.POST if request.method == "POST" else None,
+        instance=membership.agency,
+        may_set_reminders=permissions_for(request.user).allows(Capability.REMIND_CONSUMERS),
+    )
     if request.method == "POST" and form.is_valid():
         services.update_agency_account(agency=membership.agency, by=request.user, data=form.cleaned_data)
         messages.success(request, _("The agency account was saved."))

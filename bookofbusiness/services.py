@@ -3,15 +3,19 @@
 import datetime
 import tempfile
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from agencies.models import Membership
 from portal import audit
-from portal.notifications import notify
+from portal.choices import MembershipRole, MembershipStatus
+from portal.notifications import absolute_url, notify
 from portal.permissions import permissions_for
 from portal.queueing import enqueue
 from portal.uploads import sha256_of
@@ -19,7 +23,7 @@ from portal.uploads import sha256_of
 from . import exports, tasks
 from .forms import BookFilterForm
 from .models import BookOfBusinessExport, FileFormat
-from .selectors import book_scope, filtered_book
+from .selectors import book_scope, filtered_book, today_for
 
 STREAM_LIMIT = 20_000  # rows: above this an export is written by a task and lands in the Secure Mailbox
 EXPORT_DAYS = 7
@@ -122,3 +126,67 @@ def write_export(job: BookOfBusinessExport) -> BookOfBusinessExport:
            "url": reverse("bookofbusiness:export_download", args=[job.pk])},
     )  # fmt: skip
     return job
+
+
+# -- the weekly "at risk" summary to Agency Managers ----------------------------------------------
+
+
+def send_at_risk_summaries() -> int:
+    """Weekly: each Agency Manager (every Active manager membership) is told, in their language, how much of the
+    agency is at risk, as their Today page counts it (today_for): conditional-eligibility items overdue, requests
+    waiting longer than TODAY_REQUEST_TARGET_BUSINESS_DAYS business days, and renewals not started while the
+    renewal window is open; with a link to Today. Counts only, no consumer data. Nothing at risk: no message (so
+    neither for a manager no longer certified, who is shown no consumer's figures)."""
+    managers = (
+        Membership.objects.filter(role=MembershipRole.MANAGER, status=MembershipStatus.ACTIVE, user__is_active=True)
+        .select_related("user", "agency")
+        .order_by("agency_id", "pk")
+    )
+    sent = 0
+    for membership in managers.iterator(chunk_size=200):
+        work = today_for(membership.user, listed=0)  # the counts alone: no rows behind them are read
+        if not (work.overdue or work.stale or work.renewals_not_started):
+            continue
+        with translation.override(membership.user.preferred_language or settings.LANGUAGE_CODE):
+            subject, body = _at_risk_summary(work, agency=membership.agency)
+        notify(user=membership.user, subject=subject, body=body)
+        sent += 1
+    return sent
+
+
+def _at_risk_summary(work, *, agency) -> tuple[str, str]:
+    """The subject and body of one manager's summary, in the active language."""
+    total = work.overdue + work.stale + (work.renewals_not_started or 0)
+    subject = ngettext(
+        "This week: %(n)d case or request at risk in your agency",
+        "This week: %(n)d cases or requests at risk in your agency",
+        total,
+    ) % {"n": total}
+    days = settings.TODAY_REQUEST_TARGET_BUSINESS_DAYS
+    lines = [
+        _("What is at risk at %(agency)s this week:") % {"agency": agency.public_name},
+        "- "
+        + ngettext(
+            "%(n)d conditional-eligibility item overdue", "%(n)d conditional-eligibility items overdue", work.overdue
+        )
+        % {"n": work.overdue},
+        "- "
+        + ngettext(
+            "%(n)d request waiting over %(days)d business days",
+            "%(n)d requests waiting over %(days)d business days",
+            work.stale,
+        )
+        % {"n": work.stale, "days": days},
+    ]
+    if work.renewals_not_started is not None:
+        lines.append(
+            "- "
+            + ngettext(
+                "%(n)d renewal not started, and the renewal window is open",
+                "%(n)d renewals not started, and the renewal window is open",
+                work.renewals_not_started,
+            )
+            % {"n": work.renewals_not_started}
+        )
+    lines += ["", _("See each of them on Today: %(url)s") % {"url": absolute_url(reverse("today"))}]
+    return str(subject), "\n".join(str(line) for line in lines)

@@ -52,3 +52,9 @@ def run_weekly_extracts(week: str | None = None) -> dict:
     )
     group(run.pop("results")).apply_async()  # one task per batch of owners
     return run
+
+
+@shared_task
+def at_risk_summaries() -> int:
+    """Mondays: each Agency Manager gets the counts of what is at risk in the agency, with a link to Today."""
+    return services.send_at_risk_summaries()

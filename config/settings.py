@@ -319,6 +319,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expiry-reminders": {"task": "agents.tasks.expiry_reminders", "schedule": crontab(hour=6, minute=15)},
     "verification-digests": {"task": "consumers.tasks.verification_digests", "schedule": crontab(hour=6, minute=30)},
+    # Consumers are e-mailed in the morning, not at dawn; an agency manager's week starts with what is at risk.
+    "deadline-reminders": {"task": "consumers.tasks.deadline_reminders", "schedule": crontab(hour=9, minute=0)},
+    "at-risk-summaries": {
+        "task": "bookofbusiness.tasks.at_risk_summaries",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=15),
+    },
     "expire-exports": {"task": "bookofbusiness.tasks.expire_exports", "schedule": crontab(minute=5)},
     # The Monday run again each hour of the morning: it writes only what is missing, so a run the broker or a
     # worker lost at 04:00 still completes.
@@ -386,6 +392,10 @@ TODAY_DUE_SOON_DAYS = 7
 RENEWAL_WINDOW = ((10, 1), (1, 31))  # (month, day) it opens, (month, day) it closes
 # Bulk actions: how many cases one transfer may move (measured in make bench: 5,000 in one request).
 BULK_TRANSFER_LIMIT = int(env("BULK_TRANSFER_LIMIT", "10000"))
+# Deadline reminders to consumers (agencies opt in): this many days before an open item is due, each once; a day
+# the daily run missed is made up within CONSUMER_REMINDER_CATCH_UP_DAYS (never once the next threshold is nearer).
+CONSUMER_REMINDER_DAYS = tuple(int(days) for days in env_list("CONSUMER_REMINDER_DAYS", "15,5,1"))
+CONSUMER_REMINDER_CATCH_UP_DAYS = int(env("CONSUMER_REMINDER_CATCH_UP_DAYS", "1"))
 EXTRACT_RETENTION_WEEKS = int(env("EXTRACT_RETENTION_WEEKS", "8"))
 # Owners per task of the weekly run (see bookofbusiness/extracts.py for why these sizes).
 EXTRACT_AGENTS_PER_TASK = int(env("EXTRACT_AGENTS_PER_TASK", "200"))

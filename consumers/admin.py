@@ -20,6 +20,7 @@ from .models import (
     FollowUp,
     HouseholdMember,
     Verification,
+    VerificationReminder,
 )
 
 
@@ -185,8 +186,21 @@ class EnrollmentAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+class VerificationReminderInline(admin.TabularInline):
+    """The deadline reminders e-mailed to the consumer for the item: a record, never edited."""
+
+    model = VerificationReminder
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["days_before", "due_date", "sent_on"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Verification)
 class VerificationAdmin(admin.ModelAdmin):
+    inlines = [VerificationReminderInline]
     list_display = ["case", "kind", "status", "due_date", "resolved_on"]
     list_filter = ["kind", "status", "due_date"]
     search_fields = ["=case__case_number"]

@@ -273,6 +273,32 @@ class Verification(models.Model):
         return (self.due_date - today).days
 
 
+class VerificationReminder(models.Model):
+    """A deadline reminder e-mailed to the consumer: one per item and threshold (15, 5 or 1 days before), ever.
+    The row is written before the e-mail is sent, so two runs at once send it once (the unique constraint)."""
+
+    verification = models.ForeignKey(
+        Verification,
+        verbose_name=_("conditional-eligibility item"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before the due date"))
+    due_date = models.DateField(_("due date reminded of"))
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        ordering = ["verification", "-days_before"]
+        constraints = [
+            models.UniqueConstraint(fields=["verification", "days_before"], name="verification_reminder_once")
+        ]
+
+    def __str__(self):
+        return f"{self.verification_id}: {self.days_before} days before {self.due_date:%Y-%m-%d}"
+
+
 def case_document_path(instance, filename):
     # `filename` is the content's hash (PrivateFile.store), never the uploaded name.
     return f"cases/{instance.case_id}/{timezone.now():%Y/%m}/{filename}"

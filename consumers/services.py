@@ -1,20 +1,22 @@
 """Work on consumer cases: new business, changes, documents, renewals, access codes, requests for help."""
 
 import datetime
+import logging
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from delegations.models import Delegation
 from delegations.services import open_delegation
 from portal import audit
 from portal.changes import of_model, what_changed
 from portal.models import User
-from portal.notifications import notify
+from portal.notifications import notify, send_email_after_commit
 from portal.validators import normalize_case_number
 
 from .models import (
@@ -27,7 +29,10 @@ from .models import (
     FollowUp,
     HouseholdMember,
     Verification,
+    VerificationReminder,
 )
+
+logger = logging.getLogger(__name__)
 
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
 ACCESS_CODE_DAYS = 30
@@ -242,9 +247,13 @@ def request_help(*, agent, case_number: str, access_code: str) -> Delegation:
     return delegation
 
 
+DIGEST_DUE_DAYS = 10
+
+
 def send_verification_digests(*, today: datetime.date | None = None) -> int:
-    """Daily: one message per helper listing items due within 10 days (by case number; e-mail has no PII).
-    One query reads every due item with the agent its case is actively delegated to, in agent order."""
+    """Daily: one message per helper listing their open items that are overdue (first, with the days overdue) or
+    due within 10 days, by case number (the e-mail has no PII). A helper with only overdue items gets it too.
+    One query reads every such item with the agent its case is actively delegated to, in agent and date order."""
     from itertools import groupby
 
     from django.db.models import OuterRef, Subquery
@@ -253,17 +262,63 @@ def send_verification_digests(*, today: datetime.date | None = None) -> int:
     holder = Delegation.objects.filter(case_id=OuterRef("case_id"), status=Delegation.Status.ACTIVE)
     items = (
         Verification.objects.filter(
-            status__in=Verification.OPEN_STATUSES, due_date__range=(today, today + datetime.timedelta(days=10))
+            status__in=Verification.OPEN_STATUSES, due_date__lte=today + datetime.timedelta(days=DIGEST_DUE_DAYS)
         )
         .annotate(helper_user_id=Subquery(holder.values("agent__user_id")[:1]))
         .filter(helper_user_id__isnull=False)
         .select_related("case")
-        .order_by("helper_user_id", "due_date", "pk")
+        .order_by("helper_user_id", "due_date", "pk")  # by date: the overdue come first
     )
     helpers = User.objects.in_bulk(set(items.values_list("helper_user_id", flat=True)))
     sent = 0
     for user_id, group in groupby(items.iterator(chunk_size=2000), key=lambda item: item.helper_user_id):
-        group = list(group)  # one helper's items due within 10 days: a handful
+        helper = helpers[user_id]
+        group = list(group)  # one helper's open items overdue or due within 10 days
+        overdue = [item for item in group if item.due_date < today]
+        due = [item for item in group if item.due_date >= today]
+        with translation.override(helper.preferred_language or settings.LANGUAGE_CODE):
+            subject, body = _digest(overdue, due, today)
+        notify(user=helper, subject=subject, body=body)
+        sent += 1
+    return sent
+
+
+def _digest(overdue: list, due: list, today: datetime.date) -> tuple[str, str]:
+    """The subject and body of one helper's digest, in the active language."""
+    if overdue and due:
+        subject = ngettext(
+            "%(overdue)d conditional-eligibility item is overdue, %(due)d due within 10 days",
+            "%(overdue)d conditional-eligibility items are overdue, %(due)d due within 10 days",
+            len(overdue),
+        ) % {"overdue": len(overdue), "due": len(due)}
+    elif overdue:
+        subject = ngettext(
+            "%(n)d conditional-eligibility item is overdue",
+            "%(n)d conditional-eligibility items are overdue",
+            len(overdue),
+        ) % {"n": len(overdue)}
+    else:
+        subject = _("%(n)d conditional-eligibility items are due within 10 days") % {"n": len(due)}
+    sections = []
+    if overdue:
+        sections.append(
+            [_("Overdue:")]
+            + [
+                ngettext(
+                    "Case %(case)s: %(kind)s was due %(date)s (%(days)d day overdue)",
+                    "Case %(case)s: %(kind)s was due %(date)s (%(days)d days overdue)",
+                    (today - item.due_date).days,
+                )
+                % {
+                    "case": item.case.case_number,
+                    "kind": item.get_kind_display(),
+                    "date": item.due_date.isoformat(),
+                    "days": (today - item.due_date).days,
+                }
+                for item in overdue
+            ]
+        )
+    if due:
         lines = [
             _("Case %(case)s: %(kind)s due %(date)s (%(days)d days left)")
             % {
@@ -272,12 +327,124 @@ def send_verification_digests(*, today: datetime.date | None = None) -> int:
                 "date": item.due_date.isoformat(),
                 "days": (item.due_date - today).days,
             }
-            for item in group
+            for item in due
         ]
-        notify(
-            user=helpers[user_id],
-            subject=_("%(n)d conditional-eligibility items are due within 10 days") % {"n": len(group)},
-            body="\n".join(lines),
+        sections.append([_("Due within 10 days:"), *lines] if overdue else lines)
+    return str(subject), "\n\n".join("\n".join(str(line) for line in section) for section in sections)
+
+
+# -- deadline reminders to consumers -----------------------------------------------------------------
+
+
+def reminder_windows(today: datetime.date) -> list[tuple[int, datetime.date, datetime.date]]:
+    """For each threshold (CONSUMER_REMINDER_DAYS, e.g. 15, 5, 1 days before), the due dates that get its reminder
+    today: those exactly that many days away, and those up to CONSUMER_REMINDER_CATCH_UP_DAYS nearer (a daily run
+    missed is made up the next day), but never as near as the next threshold, nor in the past. So a missed run
+    never sends a stale reminder once the next one is nearer, and one day gets at most one reminder per item."""
+    thresholds = sorted(set(settings.CONSUMER_REMINDER_DAYS), reverse=True)
+    windows = []
+    for index, days in enumerate(thresholds):
+        nearer = thresholds[index + 1] if index + 1 < len(thresholds) else -1
+        earliest = max(days - settings.CONSUMER_REMINDER_CATCH_UP_DAYS, nearer + 1, 0)
+        windows.append((days, today + datetime.timedelta(days=earliest), today + datetime.timedelta(days=days)))
+    return windows
+
+
+def claim_reminder(*, item: Verification, days_before: int, today: datetime.date) -> bool:
+    """Write the reminder's row, in the caller's transaction: True if this run wrote it (and so sends the e-mail),
+    False if another run already had. Runs at once: the second insert waits for the first's commit, then fails on
+    the unique constraint (or goes ahead, if the first rolled back)."""
+    try:
+        with transaction.atomic():  # a savepoint: a row written first elsewhere leaves the caller's transaction usable
+            VerificationReminder.objects.create(
+                verification=item, days_before=days_before, due_date=item.due_date, sent_on=today
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def consumer_language(code: str) -> str:
+    """The language to write to a consumer in: theirs when the portal is translated into it, English otherwise."""
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def deadline_reminder(case: ConsumerCase, due_date: datetime.date, today: datetime.date) -> tuple[str, str]:
+    """The subject and body of a reminder, in the active language: the consumer's first name and the due date only
+    (no last name, case number, address, nor what the document is about: an e-mail is read by whoever sees it)."""
+    from django.utils.formats import date_format
+
+    date = date_format(due_date, "DATE_FORMAT")
+    days = (due_date - today).days
+    subject = _("Reminder: a document for your health coverage is due on %(date)s") % {"date": date}
+    when = (
+        _("It is due today, %(date)s.") % {"date": date}
+        if days == 0
+        else ngettext("It is due on %(date)s, in %(days)d day.", "It is due on %(date)s, in %(days)d days.", days)
+        % {"date": date, "days": days}
+    )
+    body = "\n\n".join([
+        _("Hello %(name)s,") % {"name": case.first_name},
+        _("The marketplace is waiting for a document from your household to keep your health coverage and the "
+          "help paying for it.") + " " + when,
+        _("If you have sent it already, you need not do anything. For help, contact your agent or call Customer "
+          "Service at %(phone)s.") % {"phone": settings.PORTAL_CUSTOMER_SERVICE_PHONE},
+        _("You get this reminder because your agent's agency sends deadline reminders. We never ask for personal "
+          "information by e-mail."),
+    ])  # fmt: skip
+    return str(subject), str(body)
+
+
+def send_deadline_reminders(*, today: datetime.date | None = None) -> int:
+    """Daily: e-mail each consumer whose case has an e-mail address, and whose case's Active delegation is with an
+    agency that turned reminders on, before an open item's due date (see reminder_windows), in their language.
+    Each item gets each threshold's reminder once: its row is claimed in the transaction that sends the e-mail
+    (on commit), so two runs at once send one. A case's items due the same day make one e-mail. One query reads
+    the items to remind of. Returns how many e-mails were sent."""
+    from itertools import groupby
+
+    from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+
+    today = today or timezone.localdate()
+    windows = reminder_windows(today)
+    if not windows:
+        return 0
+    agency_sends = Delegation.objects.filter(
+        case_id=OuterRef("case_id"), status=Delegation.Status.ACTIVE, agency__remind_consumers=True
+    )
+    items = (
+        Verification.objects.filter(
+            status__in=Verification.OPEN_STATUSES, due_date__range=(today, max(last for _d, _f, last in windows))
         )
+        .exclude(case__email="")
+        .annotate(
+            threshold=Case(
+                *(When(due_date__range=(first, last), then=Value(days)) for days, first, last in windows),
+                output_field=IntegerField(),
+            )
+        )
+        .filter(threshold__isnull=False)
+        .filter(Exists(agency_sends))
+        .exclude(
+            Exists(
+                VerificationReminder.objects.filter(verification_id=OuterRef("pk"), days_before=OuterRef("threshold"))
+            )
+        )
+        .select_related("case")
+        .order_by("due_date", "case_id", "pk")
+    )
+    sent = 0
+    for _key, group in groupby(items.iterator(chunk_size=500), key=lambda item: (item.due_date, item.case_id)):
+        group = list(group)  # one case's items due the same day: one or two
+        case, due_date = group[0].case, group[0].due_date
+        with transaction.atomic():
+            claimed = [claim_reminder(item=item, days_before=item.threshold, today=today) for item in group]
+            if not any(claimed):
+                continue  # another run has told them
+            with translation.override(consumer_language(case.preferred_language)):
+                subject, body = deadline_reminder(case, due_date, today)
+            # Consumers are not users: no Secure Mailbox, the e-mail itself (django.core.mail, DEFAULT_FROM_EMAIL).
+            send_email_after_commit(to=case.email, subject=subject, body=body, prefixed=False)
         sent += 1
+    logger.info("deadline reminders: %d sent", sent)  # counts only: no consumer data in logs
     return sent

@@ -32,7 +32,10 @@ def notify(*, user: User, subject: str, body: str, email: bool = True) -> Mailbo
     return message
 
 
-def send_email_after_commit(*, to: str, subject: str, body: str) -> None:
-    message = {"to": to, "subject": f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", "body": body}
+def send_email_after_commit(*, to: str, subject: str, body: str, prefixed: bool = True) -> None:
+    """E-mail `to` once the transaction commits (not at all if it rolls back). The subject starts with the
+    portal's prefix unless `prefixed` is False (for consumers, who do not know the portal by name)."""
+    prefix = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX if prefixed else ""
+    message = {"to": to, "subject": f"{prefix}{subject}", "body": body}
     # The broker away: the same task is run here instead (the mail server is not away, most likely).
     transaction.on_commit(lambda: enqueue(send_email, kwargs=message, fallback=lambda: send_email(**message)))

@@ -26,6 +26,7 @@ class Capability(enum.StrEnum):
     VIEW_BOOK = "view_book"  # the agency's Book of Business, delegations and dashboard
     EXPORT_BOOK = "export_book"  # export the Book of Business one is shown (the agency's, or one's own)
     EDIT_ACCOUNT = "edit_account"  # the Agency Account: information, locations, documents
+    REMIND_CONSUMERS = "remind_consumers"  # turn the agency's deadline e-mails to consumers on or off: its manager
     TRANSFER = "transfer"  # move delegations between the agency's agents
     ACT_ON_BEHALF = "act_on_behalf"  # act on behalf of an agent of the agency
     WORK_AGENCY_CASES = "work_agency_cases"  # work any case delegated within the agency
@@ -46,7 +47,7 @@ class UnknownCapability(Exception):
 MANAGER_CAPABILITIES = frozenset({
     Capability.USE_AGENCY_PORTAL, Capability.VIEW_ROSTER, Capability.MANAGE_AGENTS, Capability.MANAGE_STAFF,
     Capability.VIEW_BOOK, Capability.EXPORT_BOOK, Capability.EDIT_ACCOUNT, Capability.TRANSFER,
-    Capability.ACT_ON_BEHALF, Capability.WORK_AGENCY_CASES, Capability.AGENCY_EXTRACTS,
+    Capability.ACT_ON_BEHALF, Capability.WORK_AGENCY_CASES, Capability.AGENCY_EXTRACTS, Capability.REMIND_CONSUMERS,
 })  # fmt: skip
 # What shows or moves consumers' data: never for an agent who is not certified, manager or not.
 CONSUMER_DATA = frozenset({

@@ -1,4 +1,4 @@
-"""The daily digest: each helper's conditional-eligibility items due within 10 days, read in one query."""
+"""The daily digest: each helper's conditional-eligibility items overdue or due within 10 days, read in one query."""
 
 import datetime
 
@@ -32,6 +32,7 @@ def test_the_digest_reads_every_helpers_items_in_one_query(world, django_assert_
     for helper in helpers:
         case = delegate(agent=helper, agency=world["agency"]).case
         VerificationFactory(case=case, due_date=today + datetime.timedelta(days=2))
+        VerificationFactory(case=case, due_date=today - datetime.timedelta(days=4))  # overdue: in the same read
     # Two reads in all, then one message (and its notice) per helper.
     with django_assert_max_num_queries(2 + 2 * len(helpers) + 2):
         assert send_verification_digests(today=today) == len(helpers)

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 C = Capability
 MANAGER = {C.USE_AGENCY_PORTAL, C.VIEW_ROSTER, C.MANAGE_AGENTS, C.MANAGE_STAFF, C.VIEW_BOOK, C.EXPORT_BOOK,
-           C.EDIT_ACCOUNT, C.TRANSFER, C.ACT_ON_BEHALF, C.WORK_AGENCY_CASES, C.AGENCY_EXTRACTS,
+           C.EDIT_ACCOUNT, C.REMIND_CONSUMERS, C.TRANSFER, C.ACT_ON_BEHALF, C.WORK_AGENCY_CASES, C.AGENCY_EXTRACTS,
            C.OWN_DELEGATIONS, C.VIEW_OWN_CASES, C.WORK_OWN_CASES}  # fmt: skip
 AGENT = {C.OWN_DELEGATIONS, C.EXPORT_BOOK, C.VIEW_OWN_CASES, C.WORK_OWN_CASES}
 UNCERTIFIED_AGENT = {C.OWN_DELEGATIONS}
@@ -75,13 +75,15 @@ TABLE = {
     "manager": MANAGER,
     # Made Inactive, the manager is an agent of no agency: their own delegations outside any agency only.
     "manager_inactive": AGENT,
-    # Decertified, the manager keeps the roster and the account, and no consumer's data at all.
+    # Decertified, the manager keeps the roster and the account (its consumer reminders too: a setting, no
+    # consumer's data), and no consumer's data at all.
     "manager_decertified": {
         C.USE_AGENCY_PORTAL,
         C.VIEW_ROSTER,
         C.MANAGE_AGENTS,
         C.MANAGE_STAFF,
         C.EDIT_ACCOUNT,
+        C.REMIND_CONSUMERS,
         C.OWN_DELEGATIONS,
     },
     "staff_no_grants": {C.USE_AGENCY_PORTAL},

@@ -213,6 +213,8 @@ def test_every_scheduled_task_exists():
         "weekly-extracts",
         "expiry-reminders",
         "verification-digests",
+        "deadline-reminders",
+        "at-risk-summaries",
         "expire-exports",
         "extranet-onboarding",
         "extranet-password-reminders",

@@ -351,6 +351,7 @@ class DemoBuilder:
                     status,
                     certified_on,
                     self.as_of + datetime.timedelta(days=rng.randint(20, 1000)) if certified_on else None,
+                    False,  # deadline reminders to consumers: each agency's manager opts in
                     self.now,
                     self.now,
                 )
@@ -559,7 +560,7 @@ class DemoBuilder:
         w.write(through, [source, target], [(user_id, self.service_center_group.pk)])
         w.write(
             _table(Agency),
-            "id kind legal_name public_name fein license_number phone email certification_status certified_on certification_expires_on created_at updated_at".split(),
+            "id kind legal_name public_name fein license_number phone email certification_status certified_on certification_expires_on remind_consumers created_at updated_at".split(),
             agency_rows,
         )
         w.write(
