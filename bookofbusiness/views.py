@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 from agencies.views import membership_allowing
 from agents.selectors import roster_for
 from delegations import services as delegation_services
-from delegations.chosen import review_move
-from delegations.services import DelegationError
+from delegations.chosen import confirm_move, review_move
 from portal import audit
 from portal.downloads import private_download
 from portal.permissions import Capability, permissions_for
@@ -242,18 +241,10 @@ def transfer_chosen(request):
     receivers = roster_for(request.user).filter(certification_status="certified").order_by("last_name", "first_name")
     chosen = selection.apply(_book(request, selection.filters).rows)
     review = review_move(request.POST, chosen, receivers=receivers)
-    if review.confirmed:
-        try:
-            moved = delegation_services.move_delegations(
-                by=request.user, agency=membership.agency, delegation_ids=review.ids, to_agent=review.to_agent
-            )
-        except DelegationError as error:
-            review.problem = str(error)
-        else:
-            messages.success(request, ngettext(
-                "%(count)s case was transferred to %(name)s.", "%(count)s cases were transferred to %(name)s.",
-                moved) % {"count": f"{moved:,}", "name": review.to_agent.full_name})  # fmt: skip
-            return redirect(back)
-    return render(request, "delegations/move_chosen.html",
-                  {"review": review, "selection": selection, "back": back, "kind": "transfer"},
-                  status=400 if review.refused else 200)  # fmt: skip
+    return confirm_move(
+        request, review, selection=selection, back=back, kind="transfer",
+        move=lambda ids, to_agent: delegation_services.move_delegations(
+            by=request.user, agency=membership.agency, delegation_ids=ids, to_agent=to_agent),
+        done=lambda count: ngettext("%(count)s case was transferred to %(name)s.",
+                                    "%(count)s cases were transferred to %(name)s.", count),
+    )  # fmt: skip

@@ -5,11 +5,14 @@ what was shown, or, when the choice or the rows changed in between, says so and 
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib import messages
 from django.db.models import Count, QuerySet
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .forms import TransferForm
 from .models import Delegation
+from .services import DelegationError
 
 
 @dataclass
@@ -63,3 +66,19 @@ def review_move(data, rows: QuerySet[Delegation], *, receivers, limit: int | Non
     )  # fmt: skip
     return MoveReview(form=form, to_agent=to_agent, ids=ids, moving=moving, staying=len(ids) - moving,
                       too_many=too_many, confirmed=confirmed, problem=problem, givers=givers)  # fmt: skip
+
+
+def confirm_move(request, review: MoveReview, *, move, done, selection, back: str, kind: str):
+    """The end of either step: on a confirmed review, `move(ids, to_agent)` moves them and the person goes `back`
+    told `done(count)` (a message with %(count)s and %(name)s); otherwise the review is shown (400 when refused)."""
+    if review.confirmed:
+        try:
+            count = move(review.ids, review.to_agent)
+        except DelegationError as error:
+            review.problem = str(error)
+        else:
+            messages.success(request, done(count) % {"count": f"{count:,}", "name": review.to_agent.full_name})
+            return redirect(back)
+    return render(request, "delegations/move_chosen.html",
+                  {"review": review, "selection": selection, "back": back, "kind": kind},
+                  status=400 if review.refused else 200)  # fmt: skip

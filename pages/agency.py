@@ -32,7 +32,7 @@ from agents.services import (
 )
 from agents.services import update_agent_profile as save_agent_profile
 from bookofbusiness.selectors import business_days_before, dashboard_for
-from delegations.chosen import review_move
+from delegations.chosen import confirm_move, review_move
 from delegations.models import Delegation
 from delegations.selectors import delegations_for
 from delegations.services import DelegationError, give_requests, reassign_request
@@ -330,20 +330,13 @@ def give_chosen(request):
         return redirect(back)
     chosen = selection.apply(_queue(request, selection.filters).rows.filter(status=Delegation.Status.PENDING))
     review = review_move(request.POST, chosen, receivers=_receivers(request))
-    if review.confirmed:
-        try:
-            given = give_requests(by=request.user, agency=membership.agency, delegation_ids=review.ids,
-                                  to_agent=review.to_agent)  # fmt: skip
-        except DelegationError as error:
-            review.problem = str(error)
-        else:
-            messages.success(request, ngettext(
-                "%(count)s request is now with %(name)s.", "%(count)s requests are now with %(name)s.",
-                given) % {"count": f"{given:,}", "name": review.to_agent.full_name})  # fmt: skip
-            return redirect(back)
-    return render(request, "delegations/move_chosen.html",
-                  {"review": review, "selection": selection, "back": back, "kind": "give"},
-                  status=400 if review.refused else 200)  # fmt: skip
+    return confirm_move(
+        request, review, selection=selection, back=back, kind="give",
+        move=lambda ids, to_agent: give_requests(by=request.user, agency=membership.agency, delegation_ids=ids,
+                                                 to_agent=to_agent),
+        done=lambda count: ngettext("%(count)s request is now with %(name)s.",
+                                    "%(count)s requests are now with %(name)s.", count),
+    )  # fmt: skip
 
 
 @login_required
