@@ -5,6 +5,7 @@ from django.conf import settings
 from django.forms import formset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import COUNTY_CHOICES
@@ -135,16 +136,17 @@ class CaseDocumentForm(forms.Form):
     verification = forms.ModelChoiceField(label=_("For"), queryset=None, required=False,
                                           empty_label=_("No particular item"))  # fmt: skip
     kind = forms.ChoiceField(label=_("Kind of document"), choices=CaseDocument.Kind.choices)
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("PDF, JPEG or PNG, at most %(size)s.") % {"size": filesizeformat(settings.MAX_UPLOAD_SIZE)},
-    )
+    file = forms.FileField(label=_("File"))
 
     def __init__(self, *args, case, **kwargs):
         kwargs.setdefault("auto_id", "document_%s")
         super().__init__(*args, **kwargs)
+        # Written here, in the reader's language (a class attribute would be formatted once, in the default one).
+        self.fields["file"].help_text = _("PDF, JPEG or PNG, at most %(size)s.") % {
+            "size": filesizeformat(settings.MAX_UPLOAD_SIZE)}  # fmt: skip
         self.fields["verification"].queryset = case.verifications.filter(status__in=["open", "submitted"])
-        self.fields["verification"].label_from_instance = lambda v: f"{v.get_kind_display()} — {v.due_date:%m/%d/%Y}"
+        self.fields["verification"].label_from_instance = lambda v: (
+            f"{v.get_kind_display()} — {date_format(v.due_date, 'SHORT_DATE_FORMAT')}")  # fmt: skip
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -95,7 +95,7 @@ def test_every_figure_links_to_the_list_that_holds_as_many(agency):
     due, link = tile(page, "due within 7 days")
     listed = client.get(link).content.decode()
     assert "Soonish" in listed and "Nextmonth" not in listed
-    stale, link = tile(page, "waiting over")
+    stale, link = tile(page, "request")
     queue = client.get(link).content.decode()
     assert "Waitedlong" in queue and "Justnow" not in queue
     renewals, link = tile(page, "renewals not started")

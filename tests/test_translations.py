@@ -101,6 +101,26 @@ def test_spanish_pages_write_dates_in_spanish_and_money_as_in_the_us(client):
     assert "Hogar" in page and "Elegibilidad" in page
 
 
+@pytest.mark.django_db
+def test_the_case_pages_upload_form_speaks_the_readers_language(client):
+    """Its hint and the items it offers are written per request, not once in the language the process began in."""
+    import datetime
+
+    from .factories import ConsumerCaseFactory, VerificationFactory, agency_with_manager, delegate, sign_in
+
+    agency, manager = agency_with_manager()
+    case = ConsumerCaseFactory()
+    VerificationFactory(case=case, due_date=datetime.date(2027, 3, 9))
+    delegate(case, agent=manager, agency=agency)
+    sign_in(client, manager.user)
+    english = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "PDF, JPEG or PNG, at most" in english and "03/09/2027" in english
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    spanish = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "PDF, JPEG o PNG, de" in spanish and "PDF, JPEG or PNG" not in spanish
+    assert "09/03/2027" in spanish
+
+
 def test_every_string_of_the_catalogue_is_translated():
     """Strings marked in code and templates all have their Spanish (run makemessages, then translate)."""
     from django.conf import settings as django_settings
