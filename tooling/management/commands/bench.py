@@ -183,11 +183,14 @@ class Command(BaseCommand):
                                  certification_status="certified").exclude(pk=source.pk).first()
         )  # fmt: skip
         data = {"all": "1", "filters": f"agent={source.pk}", "to_agent": target.pk}
-        with transaction.atomic():
-            started = time.perf_counter()
-            moved = transfer_delegations(by=manager, agency=agency, from_agent=source, to_agent=target)
-            floor = time.perf_counter() - started
-            transaction.set_rollback(True)
+        floors = []
+        for _ in range(2):  # the first reads the rows from disk: a warm-up, so both measures find them in memory
+            with transaction.atomic():
+                started = time.perf_counter()
+                moved = transfer_delegations(by=manager, agency=agency, from_agent=source, to_agent=target)
+                floors.append(time.perf_counter() - started)
+                transaction.set_rollback(True)
+        floor = floors[-1]
         with transaction.atomic():
             started = time.perf_counter()
             shown = client.post("/book/chosen/transfer/", data, HTTP_HOST="localhost")
