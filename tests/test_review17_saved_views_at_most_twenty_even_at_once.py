@@ -4,6 +4,7 @@ the limit nor a case-insensitive name: saves that overlap (two tabs, a double su
 saves are released together after each request has been validated (a barrier in SavedViewForm.save), as they are
 when requests overlap; the same name twice then fails on the unique constraint with a 500."""
 
+import contextlib
 import threading
 
 import pytest
@@ -23,10 +24,8 @@ def save_at_once(monkeypatch, user, names):
     original = SavedViewForm.save
 
     def save_when_all_checked(self, *args, **kwargs):
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait()
-        except threading.BrokenBarrierError:
-            pass
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(SavedViewForm, "save", save_when_all_checked)
