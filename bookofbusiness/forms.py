@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from consumers.models import ISSUERS, ConsumerCase, Enrollment
@@ -80,6 +82,30 @@ class SavedViewForm(forms.ModelForm):
     def __init__(self, *args, owner, query: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.owner, self.instance.query = owner, query[:2000]
+
+    def save(self, commit=True):
+        """Save the view, or say beside its name why not and return None. The checks are made again with the
+        owner's row locked, so saves at once (two tabs, a double submit) keep the limit and each name once."""
+        owner = self.instance.owner
+        try:
+            with transaction.atomic():
+                get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+                problem = self._problem(self.instance.name)
+                if problem is None:
+                    return super().save(commit=commit)
+        except IntegrityError:  # the database's own guard of a name once
+            problem = _("You already have a view with this name. Choose another name.")
+        self.add_error("name", problem)
+        return None
+
+    def _problem(self, name: str) -> str | None:
+        views = saved_views_for(self.instance.owner)
+        if views.filter(name__iexact=name.strip()).exists():
+            return _("You already have a view with this name. Choose another name.")
+        if views.count() >= SavedView.MAX_PER_PERSON:
+            return _("You have %(n)d saved views, the most one person may keep. Delete one first.") % {
+                "n": SavedView.MAX_PER_PERSON}  # fmt: skip
+        return None
 
     def clean(self):
         data = super().clean()

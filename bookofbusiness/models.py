@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -158,7 +159,8 @@ class SavedView(models.Model):
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "name"],
+                "owner",
+                Lower("name"),
                 name="saved_view_name_unique_per_owner",
                 violation_error_message=_("You already have a view with this name."),
             )  # fmt: skip

@@ -25,6 +25,7 @@ from delegations.models import Delegation
 from delegations.selectors import delegations_for
 from portal.choices import CertificationStatus
 from portal.permissions import Capability, permissions_for
+from portal.selection import as_id
 
 from .models import BookOfBusinessExport, SavedView
 
@@ -118,8 +119,8 @@ def book_scope(scope_user, *, acting: bool, agent_id=None, mine: bool = False) -
         agents = agency_agents_for(scope_user).order_by("last_name", "first_name")
         if mine and permissions.agent is not None:
             return BookScope(allowed=True, agents=agents, agent=permissions.agent)
-        if str(agent_id or "").isdigit():
-            agent = agents.filter(pk=agent_id).first()
+        if agent_id not in (None, ""):  # one agent's book: of the agency's, or a 404 (a crafted id too)
+            agent = agents.filter(pk=as_id(agent_id)).first() if as_id(agent_id) is not None else None
             return BookScope(allowed=True, agents=agents, agent=agent, agent_missing=agent is None)
         return BookScope(allowed=True, agents=agents)
     return BookScope(allowed=permissions.allows(Capability.OWN_DELEGATIONS))

@@ -118,13 +118,14 @@ def write_export(job: BookOfBusinessExport) -> BookOfBusinessExport:
     job.finished_at = timezone.now()
     job.expires_at = job.finished_at + datetime.timedelta(days=EXPORT_DAYS)
     job.save()
-    notify(
-        user=job.requested_by,
-        subject=_("Your Book of Business export is ready"),
-        body=_("Your export of %(rows)d rows is ready until %(date)s: %(url)s")
-        % {"rows": count, "date": job.expires_at.date().isoformat(),
-           "url": reverse("bookofbusiness:export_download", args=[job.pk])},
-    )  # fmt: skip
+    with translation.override(job.requested_by.preferred_language or settings.LANGUAGE_CODE):  # a task's is not theirs
+        notify(
+            user=job.requested_by,
+            subject=_("Your Book of Business export is ready"),
+            body=_("Your export of %(rows)d rows is ready until %(date)s: %(url)s")
+            % {"rows": count, "date": job.expires_at.date().isoformat(),
+               "url": reverse("bookofbusiness:export_download", args=[job.pk])},
+        )  # fmt: skip
     return job
 
 

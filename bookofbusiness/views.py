@@ -22,7 +22,7 @@ from delegations.chosen import confirm_move, review_move
 from portal import audit
 from portal.downloads import private_download
 from portal.permissions import Capability, permissions_for
-from portal.selection import Selection
+from portal.selection import Selection, as_id
 
 from . import exports, services
 from .forms import BookFilterForm, SavedViewForm
@@ -76,8 +76,7 @@ def book(request):
     query = request.GET.copy()
     query.pop("page", None)
     save_form = SavedViewForm(request.POST or None, owner=request.user, query=query.urlencode())
-    if request.method == "POST" and save_form.is_valid():
-        saved = save_form.save()
+    if request.method == "POST" and save_form.is_valid() and (saved := save_form.save()) is not None:
         messages.success(request, _("The view “%(name)s” is saved. Open it from the list of your views.")
                          % {"name": saved.name})  # fmt: skip
         return redirect(f"{reverse('bookofbusiness:book')}?{saved.query}")
@@ -155,8 +154,15 @@ def export(request, file_format: str):
                                         "export is saved and will be written as soon as it is back; it will arrive "
                                         "in your Secure Mailbox."))  # fmt: skip
         return redirect("bookofbusiness:export_status", export_id=job.pk)
-    audit.record("export.created", details={"format": file_format, "rows": count, "filters": filters})
+    audit.record("export.created", details={"format": file_format, "rows": count, **_audited(filters)})
     return _streamed(rows, file_format)
+
+
+def _audited(filters: dict) -> dict:
+    """An export's filters as the audit log keeps them: the words searched for (which may be a consumer's name)
+    are not kept, only that there were some."""
+    return {"filters": {key: value for key, value in filters.items() if key != "q"},
+            "searched": bool((filters.get("q") or "").strip())}  # fmt: skip
 
 
 def _streamed(rows, file_format: str):
@@ -216,7 +222,7 @@ def export_chosen(request, file_format: str):
     rows = selection.apply(_book(request, selection.filters).rows)
     count = rows.count()
     audit.record("export.created", details={"format": file_format, "rows": count, "chosen": len(selection.ids),
-                                            "filters": dict(selection.filters.items())})  # fmt: skip
+                                            **_audited(dict(selection.filters.items()))})  # fmt: skip
     return _streamed(rows, file_format)
 
 
@@ -231,8 +237,8 @@ def transfer_chosen(request):
     if request.acting is not None:
         raise PermissionDenied
     selection = Selection.from_post(request.POST)
-    from_agent = request.POST.get("from_agent", "")  # the transfer started from an agent's page: back there
-    back = (reverse("agencies:agent", args=[int(from_agent)]) if from_agent.isdigit() and len(from_agent) < 12
+    from_agent = as_id(request.POST.get("from_agent"))  # the transfer started from an agent's page: back there
+    back = (reverse("agencies:agent", args=[from_agent]) if from_agent is not None
             else f"{reverse('bookofbusiness:book')}?{selection.query}")  # fmt: skip
     if selection.empty:
         messages.error(request, _("No case was chosen, so nothing was transferred. Tick the cases to transfer, or "

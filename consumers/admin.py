@@ -13,11 +13,9 @@ from . import services
 from .models import (
     AccessCode,
     CaseDocument,
-    CaseNote,
     ChangeReport,
     ConsumerCase,
     Enrollment,
-    FollowUp,
     HouseholdMember,
     Verification,
     VerificationReminder,
@@ -249,46 +247,5 @@ class AccessCodeAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyCaseRecordAdmin(admin.ModelAdmin):
-    """Notes and follow-ups are the agency's: the service center reads them for the record, changes nothing, and
-    reading one is recorded like reading the case."""
-
-    show_full_result_count = False
-    list_per_page = 50
-    search_fields = ["=case__case_number"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            record = self.get_object(request, object_id)
-            if record is not None:
-                audit.record("case.viewed", request=request, obj=record.case,
-                             details={"in": "admin", self.model._meta.model_name: record.pk})  # fmt: skip
-        return super().change_view(request, object_id, form_url, extra_context)
-
-
-@admin.register(CaseNote)
-class CaseNoteAdmin(ReadOnlyCaseRecordAdmin):
-    list_display = ["case", "agency", "helper", "author", "created_at"]
-    list_filter = ["created_at"]
-    fields = ["case", "agency", "helper", "author", "created_at", "body"]
-    readonly_fields = fields
-    list_select_related = ["case", "agency", "helper", "author"]
-
-
-@admin.register(FollowUp)
-class FollowUpAdmin(ReadOnlyCaseRecordAdmin):
-    list_display = ["case", "agency", "owner", "due_date", "done_at", "created_by", "created_at"]
-    list_filter = ["due_date", ("done_at", admin.EmptyFieldListFilter)]
-    fields = ["case", "agency", "helper", "owner", "due_date", "text", "done_at", "done_by", "created_by",
-              "created_at"]  # fmt: skip
-    readonly_fields = fields
-    list_select_related = ["case", "agency", "owner", "created_by"]
+# Notes and follow-ups are not here: they are private to whoever holds the case (its agency, or its independent
+# agent), not the service center's to read.

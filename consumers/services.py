@@ -239,11 +239,14 @@ def request_help(*, agent, case_number: str, access_code: str) -> Delegation:
             ) from None
         audit.record("access_code.used", obj=case, details={"agent": agent.license_number})
         audit.record("delegation.requested", obj=delegation, details={"agent": agent.license_number})
-        notify(
-            user=agent.user,
-            subject=_("A consumer asked for your help"),  # the subject is also the e-mail's: no consumer data
-            body=_("A consumer asked for your help through Find Local Help. Accept or decline in My Delegations."),
-        )
+        with translation.override(
+            agent.user.preferred_language or settings.LANGUAGE_CODE
+        ):  # the agent's, not the consumer's
+            notify(
+                user=agent.user,
+                subject=_("A consumer asked for your help"),  # the subject is also the e-mail's: no consumer data
+                body=_("A consumer asked for your help through Find Local Help. Accept or decline in My Delegations."),
+            )
     return delegation
 
 

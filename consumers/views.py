@@ -69,8 +69,8 @@ def _case_page(request, case, *, note_form=None, follow_up_form=None):
         item.overdue_days = max(0, -item.left)
     can_act = can_act_on_case(request.scope_user, case)
     holder = case_holder(case)
-    keeps_notes = may_keep_notes(request.scope_user, holder)
-    follow_ups = list(follow_ups_of(case, holder))
+    keeps_notes = may_keep_notes(request.scope_user, holder)  # and only they read them: private to the holder
+    follow_ups = list(follow_ups_of(case, holder)) if keeps_notes else []
     for follow_up in follow_ups:
         follow_up.left = follow_up.days_left(today)
         follow_up.overdue_days = max(0, -follow_up.left)
@@ -87,7 +87,7 @@ def _case_page(request, case, *, note_form=None, follow_up_form=None):
             "enrollments": case.enrollments.all(),
             "verifications": verifications,
             "documents": case.documents.select_related("uploaded_by"),
-            "notes": notes_of(case, holder),
+            "notes": notes_of(case, holder) if keeps_notes else None,
             "follow_ups": follow_ups,
             "history": case_history(case),
             "change_form": ChangeReportForm(initial={"effective_on": today}) if can_act else None,

@@ -2,6 +2,7 @@
 that cannot surprise: the first says how many will move, from which agents and to whom; the second moves exactly
 what was shown, or, when the choice or the rows changed in between, says so and asks again."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -24,6 +25,7 @@ class MoveReview:
     staying: int
     too_many: bool
     confirmed: bool
+    fingerprint: str = ""  # of exactly the rows that would move: confirming is for those, not just as many
     problem: str = ""  # why nothing can move as chosen, for the top of the form
     givers: list = field(default_factory=list)
 
@@ -44,7 +46,9 @@ def review_move(data, rows: QuerySet[Delegation], *, receivers, limit: int | Non
     movable = Delegation.objects.filter(pk__in=ids)
     if to_agent is not None:
         movable = movable.exclude(agent=to_agent)
-    moving = movable.count()
+    moving_ids = sorted(movable.values_list("pk", flat=True))
+    moving = len(moving_ids)
+    fingerprint = hashlib.sha256(",".join(map(str, moving_ids)).encode()).hexdigest()[:32]
     confirmed, problem = False, ""
     if too_many:
         problem = _("At most %(limit)s can be moved at once. Narrow the filter and move them in parts.") % {
@@ -55,7 +59,7 @@ def review_move(data, rows: QuerySet[Delegation], *, receivers, limit: int | Non
     elif to_agent is not None and moving == 0:
         form.add_error("to_agent", _("Everything chosen is already with this agent. Choose another agent."))
     elif confirming and to_agent is not None and data.get("expected_agent") == str(to_agent.pk):
-        if str(moving) == data.get("expected"):
+        if str(moving) == data.get("expected") and fingerprint == data.get("expected_ids"):
             confirmed = True
         else:
             problem = _("What you chose changed since you looked: %(count)s would move now. Check and confirm "
@@ -65,7 +69,8 @@ def review_move(data, rows: QuerySet[Delegation], *, receivers, limit: int | Non
         .annotate(n=Count("pk")).order_by("-n", "agent__last_name")[:50]
     )  # fmt: skip
     return MoveReview(form=form, to_agent=to_agent, ids=ids, moving=moving, staying=len(ids) - moving,
-                      too_many=too_many, confirmed=confirmed, problem=problem, givers=givers)  # fmt: skip
+                      too_many=too_many, confirmed=confirmed, fingerprint=fingerprint, problem=problem,
+                      givers=givers)  # fmt: skip
 
 
 def confirm_move(request, review: MoveReview, *, move, done, selection, back: str, kind: str):

@@ -3,9 +3,9 @@
 from itertools import groupby
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from agencies.models import Membership
 from agencies.selectors import people_to_tell
@@ -114,28 +114,30 @@ def move_delegations(*, by, agency, delegation_ids, to_agent, from_agent=None) -
                                   "cases": cases,
                                   "changes": what_changed(Delegation, {"agent": giver.license_number},
                                                           {"agent": to_agent.license_number})})  # fmt: skip
-            notify(
-                user=giver.user,
-                subject=ngettext(
-                    "%(count)d consumer was transferred to another agent",
-                    "%(count)d consumers were transferred to another agent",
-                    len(cases),
+            with translation.override(giver.user.preferred_language):  # in the reader's language
+                notify(
+                    user=giver.user,
+                    subject=ngettext(
+                        "%(count)d consumer was transferred to another agent",
+                        "%(count)d consumers were transferred to another agent",
+                        len(cases),
+                    )
+                    % {"count": len(cases)},
+                    body=_("Your Agency Manager transferred delegations from you to %(name)s.")
+                    % {"name": to_agent.full_name},
                 )
-                % {"count": len(cases)},
-                body=_("Your Agency Manager transferred delegations from you to %(name)s.")
-                % {"name": to_agent.full_name},
-            )
         count = len(moving)
         names = ", ".join(givers[agent_id].full_name for agent_id in sorted(givers, key=lambda k: givers[k].last_name))
-        notify(
-            user=to_agent.user,
-            subject=ngettext(
-                "%(count)d consumer was transferred to you", "%(count)d consumers were transferred to you", count
+        with translation.override(to_agent.user.preferred_language):  # in the reader's language
+            notify(
+                user=to_agent.user,
+                subject=ngettext(
+                    "%(count)d consumer was transferred to you", "%(count)d consumers were transferred to you", count
+                )
+                % {"count": count},
+                body=_("Your Agency Manager transferred delegations from %(name)s to you. They are in My Delegations.")
+                % {"name": names},
             )
-            % {"count": count},
-            body=_("Your Agency Manager transferred delegations from %(name)s to you. They are in My Delegations.")
-            % {"name": names},
-        )
     return count
 
 
@@ -162,18 +164,20 @@ def give_requests(*, by, agency, delegation_ids, to_agent) -> int:
                                   "to_agent": to_agent.license_number})  # fmt: skip
         for _agent_id, rows in groupby(given, key=lambda delegation: delegation.agent_id):
             rows = list(rows)
-            notify(user=rows[0].agent.user,
-                   subject=ngettext("%(count)d request for help was given to another agent",
-                                    "%(count)d requests for help were given to another agent", len(rows))
-                   % {"count": len(rows)},
-                   body=_("Your Agency Manager gave requests for help to %(name)s: cases %(cases)s.")
-                   % {"name": to_agent.full_name,
-                      "cases": ", ".join(d.case.case_number for d in rows)})  # fmt: skip
-        notify(user=to_agent.user,
-               subject=ngettext("%(count)d request for help was given to you",
-                                "%(count)d requests for help were given to you", len(given)) % {"count": len(given)},
-               body=_("Your Agency Manager gave you requests for help with cases %(cases)s. Accept or decline them "
-                      "in My Delegations.") % {"cases": ", ".join(d.case.case_number for d in given)})  # fmt: skip
+            with translation.override(rows[0].agent.user.preferred_language):  # in the reader's language
+                notify(user=rows[0].agent.user,
+                       subject=ngettext("%(count)d request for help was given to another agent",
+                                        "%(count)d requests for help were given to another agent", len(rows))
+                       % {"count": len(rows)},
+                       body=_("Your Agency Manager gave requests for help to %(name)s: cases %(cases)s.")
+                       % {"name": to_agent.full_name,
+                          "cases": ", ".join(d.case.case_number for d in rows)})  # fmt: skip
+        with translation.override(to_agent.user.preferred_language):  # in the reader's language
+            notify(user=to_agent.user,
+                   subject=ngettext("%(count)d request for help was given to you",
+                                    "%(count)d requests for help were given to you", len(given)) % {"count": len(given)},
+                   body=_("Your Agency Manager gave you requests for help with cases %(cases)s. Accept or decline them "
+                          "in My Delegations.") % {"cases": ", ".join(d.case.case_number for d in given)})  # fmt: skip
     return len(given)
 
 
@@ -189,8 +193,10 @@ def accept_delegation(*, delegation: Delegation, by) -> Delegation:
         audit.record("delegation.accepted", actor=by, obj=delegation)
         tell_managers(
             delegation,
-            _("%(name)s accepted a request for help"),
-            _("%(name)s accepted a request for help with case %(case)s; it is in the agency's Book of Business."),
+            gettext_lazy("%(name)s accepted a request for help"),
+            gettext_lazy(
+                "%(name)s accepted a request for help with case %(case)s; it is in the agency's Book of Business."
+            ),
         )
     return delegation
 
@@ -211,17 +217,20 @@ def reassign_request(*, delegation: Delegation, to_agent, by) -> Delegation:
         audit.record("delegation.reassigned", actor=by, obj=delegation,
                      details={"from_agent": before.license_number, "to_agent": to_agent.license_number})  # fmt: skip
         case = delegation.case.case_number
-        notify(user=to_agent.user, subject=_("A request for help was given to you"),
-               body=_("Your Agency Manager gave you the request for help with case %(case)s. Accept or decline it in "
-                      "My Delegations.") % {"case": case})  # fmt: skip
-        notify(user=before.user, subject=_("A request for help was given to another agent"),
-               body=_("Your Agency Manager gave the request for help with case %(case)s to %(name)s.")
-               % {"case": case, "name": to_agent.full_name})  # fmt: skip
+        with translation.override(to_agent.user.preferred_language):  # in the reader's language
+            notify(user=to_agent.user, subject=_("A request for help was given to you"),
+                   body=_("Your Agency Manager gave you the request for help with case %(case)s. Accept or decline it in "
+                          "My Delegations.") % {"case": case})  # fmt: skip
+        with translation.override(before.user.preferred_language):  # in the reader's language
+            notify(user=before.user, subject=_("A request for help was given to another agent"),
+                   body=_("Your Agency Manager gave the request for help with case %(case)s to %(name)s.")
+                   % {"case": case, "name": to_agent.full_name})  # fmt: skip
     return delegation
 
 
 def tell_managers(delegation: Delegation, subject, body) -> None:
-    """Tell the Agency Managers of the delegation's agency (not the agent) what became of a request.
+    """Tell the Agency Managers of the delegation's agency (not the agent) what became of a request, each in their
+    own language (`subject` and `body` are lazy, put into it for each).
     The case number stays in the Secure Mailbox: the subject is also the e-mail's."""
     names = {
         "name": delegation.agent.full_name,
@@ -229,7 +238,8 @@ def tell_managers(delegation: Delegation, subject, body) -> None:
         "reason": delegation.decline_reason,
     }
     for manager in people_to_tell(delegation.agent)[1:]:
-        notify(user=manager, subject=subject % names, body=body % names)
+        with translation.override(manager.preferred_language):  # in the reader's language
+            notify(user=manager, subject=str(subject) % names, body=str(body) % names)
 
 
 def decline_delegation(*, delegation: Delegation, by, reason: str) -> Delegation:
@@ -245,8 +255,8 @@ def decline_delegation(*, delegation: Delegation, by, reason: str) -> Delegation
         audit.record("delegation.declined", actor=by, obj=delegation, details={"reason": delegation.decline_reason})
         tell_managers(
             delegation,
-            _("%(name)s declined a request for help"),
-            _("%(name)s declined a request for help with case %(case)s: %(reason)s"),
+            gettext_lazy("%(name)s declined a request for help"),
+            gettext_lazy("%(name)s declined a request for help with case %(case)s: %(reason)s"),
         )
     return delegation
 
@@ -264,12 +274,13 @@ def end_delegation(*, delegation: Delegation, by, reason: str, note: str = "") -
         delegation.note = note
         delegation.save(update_fields=["status", "ended_at", "end_reason", "note"])
         audit.record("delegation.ended", actor=by, obj=delegation, details={"reason": reason})
-        notify(
-            user=delegation.agent.user,
-            subject=_("A delegation ended"),
-            body=_("A delegation of case %(case)s to you ended: %(reason)s.")
-            % {"case": delegation.case.case_number, "reason": delegation.get_end_reason_display()},
-        )
+        with translation.override(delegation.agent.user.preferred_language):  # in the reader's language
+            notify(
+                user=delegation.agent.user,
+                subject=_("A delegation ended"),
+                body=_("A delegation of case %(case)s to you ended: %(reason)s.")
+                % {"case": delegation.case.case_number, "reason": delegation.get_end_reason_display()},
+            )
     return delegation
 
 

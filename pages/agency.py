@@ -38,7 +38,7 @@ from delegations.selectors import delegations_for
 from delegations.services import DelegationError, give_requests, reassign_request
 from portal import audit
 from portal.permissions import Capability, permissions_for
-from portal.selection import Selection
+from portal.selection import Selection, as_id
 
 from .forms import QUEUE_SORTS, QueueFilterForm
 
@@ -343,6 +343,8 @@ def give_chosen(request):
 def assign_request(request, delegation_id: int):
     """Give a pending request to another certified, Active agent of the agency (the manager's, not while acting)."""
     membership = membership_allowing(request, Capability.TRANSFER)
+    if request.acting is not None:
+        raise PermissionDenied
     delegation = get_object_or_404(
         delegations_for(request.user).filter(status=Delegation.Status.PENDING).select_related("case", "agent"),
         pk=delegation_id,
@@ -350,9 +352,7 @@ def assign_request(request, delegation_id: int):
     receivers = roster_for(request.user).filter(certification_status="certified").exclude(pk=delegation.agent_id)
     error = None
     if request.method == "POST":
-        to_agent = receivers.filter(
-            pk=request.POST.get("agent") if str(request.POST.get("agent", "")).isdigit() else None
-        ).first()
+        to_agent = receivers.filter(pk=as_id(request.POST.get("agent"))).first()
         if to_agent is None:
             error = _("Choose a certified agent who is Active in your agency.")
         else:

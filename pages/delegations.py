@@ -75,6 +75,7 @@ def transfer(request, agent_id: int):
     cases = Paginator(held.select_related("case").order_by("case__last_name", "pk"), 200).get_page(
         request.GET.get("page")
     )
+    audit.record_case_list(request, view="transfer", page=cases)
     return render(
         request,
         "delegations/transfer.html",

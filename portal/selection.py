@@ -3,11 +3,19 @@
 Nothing chosen is nothing: there is no "none means all". The filter travels as the list's own query string, so
 the rows are found again, within the person's scope, by the same code that listed them."""
 
+import re
 from dataclasses import dataclass
 
 from django.http import QueryDict
 
 FILTER_FIELD = "filters"
+ID = re.compile(r"[0-9]{1,11}")
+
+
+def as_id(value) -> int | None:
+    """A row id from a form or query string, or None: ASCII digits only ("²".isdigit() is true, int("²") fails)."""
+    value = str(value or "")
+    return int(value) if ID.fullmatch(value) else None
 
 
 @dataclass(frozen=True)
@@ -18,7 +26,7 @@ class Selection:
 
     @classmethod
     def from_post(cls, data: QueryDict, *, field: str = "chosen") -> "Selection":
-        ids = tuple(dict.fromkeys(int(value) for value in data.getlist(field) if value.isdigit() and len(value) < 12))
+        ids = tuple(dict.fromkeys(pk for pk in map(as_id, data.getlist(field)) if pk is not None))
         filters = QueryDict(data.get(FILTER_FIELD, "")[:2000], mutable=True)
         filters.pop("page", None)
         return cls(ids=ids, everything=data.get("all") == "1", filters=filters)

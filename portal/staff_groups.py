@@ -32,8 +32,6 @@ STAFF_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "consumers.casedocument": (VIEW,),
         "consumers.changereport": (VIEW,),
         "consumers.accesscode": (VIEW,),
-        "consumers.casenote": (VIEW,),
-        "consumers.followup": (VIEW,),
         "delegations.delegation": (VIEW, CHANGE),
         "delegations.actingonbehalf": (VIEW,),
         "agents.agent": (VIEW,),

@@ -13,5 +13,11 @@ def review_and_confirm(client, url, data, **follow):
     shown = client.post(url, data)
     assert shown.status_code == 200, shown.content.decode()[:2000]
     seen = shown.context["review"]
-    confirm = {**data, "step": "confirm", "expected": seen.moving, "expected_agent": seen.to_agent.pk}
+    confirm = {
+        **data,
+        "step": "confirm",
+        "expected": seen.moving,
+        "expected_ids": seen.fingerprint,
+        "expected_agent": seen.to_agent.pk,
+    }
     return client.post(url, confirm, **follow)

@@ -91,14 +91,15 @@ def test_another_agencys_people_get_404_and_nothing_is_written(world, case, who)
     assert not CaseNote.objects.exists()
 
 
-def test_admin_staff_without_the_book_and_service_center_staff_add_no_note(world, case):
+def test_admin_staff_without_the_book_and_service_center_staff_neither_read_nor_add_notes(world, case):
     assert add_note(sign_in(Client(), admin_staff_in(world["agency"])), case).status_code == 404
     add_note(sign_in(Client(), world["agent"].user), case)
     staff = UserFactory(is_staff=True)
     client = sign_in(Client(), staff)
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert NOTE in notes_section(page), "the service center reads the holder's notes"
+    assert NOTE not in page and 'id="notes-heading"' not in page, "notes are private to the case's holder"
     assert f"/cases/{case.pk}/notes/" not in page
+    assert client.get("/admin/consumers/casenote/").status_code == 404, "nor in admin"
     assert add_note(client, case, body="From the service center").status_code == 403
     assert CaseNote.objects.count() == 1
 
@@ -132,8 +133,8 @@ def test_after_the_consumer_moves_to_another_agency_its_notes_stay_behind(world,
     assert NOTE not in section and "No notes yet." in section
     add_note(theirs, case, body="New agency, new notes")
     assert sign_in(Client(), world["manager"].user).get(f"/cases/{case.pk}/").status_code == 404
-    staff = sign_in(Client(), UserFactory(is_staff=True)).get(f"/cases/{case.pk}/").content.decode()
-    assert "New agency, new notes" in notes_section(staff) and NOTE not in notes_section(staff)
+    mine = theirs.get(f"/cases/{case.pk}/").content.decode()
+    assert "New agency, new notes" in notes_section(mine) and NOTE not in notes_section(mine)
 
 
 def test_an_independent_agents_notes_are_theirs_and_come_along_when_they_join_an_agency(world):

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -155,10 +156,14 @@ class Command(BaseCommand):
         session.save()
         return client, manager.user
 
-    def median_page(self, client, url) -> dict:
+    def median_page(self, client, url, *, counted_afresh: bool = False) -> dict:
+        """The median of three views after a warm-up; `counted_afresh`: with the cache emptied before each, as the
+        first view after a large book's counts expired (once a minute, or five) finds it."""
         client.get(url, HTTP_HOST="localhost")  # warm
         timings = []
         for _ in range(3):
+            if counted_afresh:
+                cache.clear()
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get(url, HTTP_HOST="localhost")
@@ -172,7 +177,10 @@ class Command(BaseCommand):
         each in a transaction that is rolled back."""
         client, manager = self.manager_client(agency)
         book, today = self.median_page(client, "/book/"), self.median_page(client, "/today/")
-        self.say(f"Today {today['ms']:.0f} ms ({today['queries']} queries); Book page 1 {book['ms']:.0f} ms")
+        cold_book = self.median_page(client, "/book/", counted_afresh=True)
+        cold_today = self.median_page(client, "/today/", counted_afresh=True)
+        self.say(f"Today {today['ms']:.0f} ms ({today['queries']} queries); Book page 1 {book['ms']:.0f} ms; "
+                 f"counted afresh: {cold_today['ms']:.0f} ms and {cold_book['ms']:.0f} ms")  # fmt: skip
         row = (
             Delegation.objects.filter(agency=agency, status="active")
             .values("agent_id").annotate(n=Count("pk")).order_by("-n").first()
@@ -195,10 +203,12 @@ class Command(BaseCommand):
             started = time.perf_counter()
             shown = client.post("/book/chosen/transfer/", data, HTTP_HOST="localhost")
             review = time.perf_counter() - started
-            expected = re.search(r'name="expected" value="(\d+)"', shown.content.decode()).group(1)
+            html = shown.content.decode()
+            expected = re.search(r'name="expected" value="(\d+)"', html).group(1)
+            fingerprint = re.search(r'name="expected_ids" value="(\w+)"', html).group(1)
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                done = client.post("/book/chosen/transfer/", {**data, "step": "confirm", "expected": expected,
+                done = client.post("/book/chosen/transfer/", {**data, "step": "confirm", "expected": expected, "expected_ids": fingerprint,
                                    "expected_agent": target.pk}, HTTP_HOST="localhost")  # fmt: skip
                 confirm = time.perf_counter() - started
             assert done.status_code == 302, done.status_code
@@ -217,13 +227,17 @@ class Command(BaseCommand):
             "|---|---|---|---|---|",
             f"| Today, the manager's landing page | {today['ms'] / 1000:.2f} | {today['queries']} | "
             f"{today['ms'] / book['ms']:.2f} | Book of Business page 1: {book['ms'] / 1000:.2f} s |",
+            f"| the same, its counts counted afresh (the first view after they expire) | "
+            f"{cold_today['ms'] / 1000:.2f} | {cold_today['queries']} | {cold_today['ms'] / cold_book['ms']:.2f} | "
+            f"Book of Business page 1, counted afresh: {cold_book['ms'] / 1000:.2f} s |",
             f"| Bulk transfer of {page_moved:,} cases through the page: the review | {review:.2f} | | | |",
             f"| the same: confirming (one request, one transaction) | {confirm:.2f} | {len(queries)} | "
             f"{confirm / floor:.2f} | the transfer service alone, {moved:,} cases: {floor:.2f} s |",
             "",
             f"Target: Today no slower than the Book of Business's first page — "
-            f"{'met' if today['ms'] <= book['ms'] else '**not met**'}; the bulk transfer stays one request — met "
-            "(both transactions rolled back afterwards).",
+            f"{'met' if today['ms'] <= book['ms'] else '**not met**'} as people see it (counts of a large book kept "
+            f"for minutes), {'met' if cold_today['ms'] <= cold_book['ms'] else '**not met**'} counted afresh; the bulk "
+            "transfer stays one request — met (both transactions rolled back afterwards).",
         ]
 
     def pages(self, agency):
