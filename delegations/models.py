@@ -97,6 +97,13 @@ class Delegation(models.Model):
         indexes = [
             models.Index(fields=["agent", "status"], name="delegation_agent_status"),
             models.Index(fields=["agency", "status"], name="delegation_agency_status"),
+            # The request queue (Agency Delegations), newest or oldest first: a page is read along this index and
+            # stops, instead of sorting the largest agency's 124,000 open delegations for each page.
+            models.Index(
+                fields=["agency", "requested_at", "id"],
+                condition=Q(status__in=["pending", "active"]),
+                name="delegation_open_by_request",
+            ),  # fmt: skip
         ]
 
     def __str__(self):
