@@ -48,6 +48,12 @@ def agency_agents_for(user) -> QuerySet[Agent]:
     return Agent.objects.filter(Exists(_in_agency(permissions.agency_id)))
 
 
+def receivers_for(user) -> QuerySet[Agent]:
+    """The agents of the user's agency who may be given its cases or requests: certified (and, being on the
+    roster, Active), by name, with nothing counted. Whether each still qualifies is checked again when moving."""
+    return agency_agents_for(user).filter(certification_status="certified").order_by("last_name", "first_name", "pk")
+
+
 def agents_matching(agents: QuerySet[Agent], query: str) -> QuerySet[Agent]:
     """The agents whose name holds every word of `query`, or whose license number one of its words is: the
     roster's search."""

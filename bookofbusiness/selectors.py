@@ -584,8 +584,11 @@ def today_for(user, *, listed: int = 10) -> Today:
     today = timezone.localdate()
     now = timezone.now()
     active = delegations.filter(status=Delegation.Status.ACTIVE)
+    # Items due by the end of the due-soon days, of the book's cases: found along the open items' due-date index and
+    # matched against the book's case ids (read from its index of active cases alone).
+    horizon = today + datetime.timedelta(days=settings.TODAY_DUE_SOON_DAYS)
     open_items = Verification.objects.filter(
-        Exists(active.filter(case_id=OuterRef("case_id"))), status__in=Verification.OPEN_STATUSES
+        status__in=Verification.OPEN_STATUSES, due_date__lte=horizon, case_id__in=active.values("case_id")
     )
     stale_before = business_days_before(now, settings.TODAY_REQUEST_TARGET_BUSINESS_DAYS)
     window = in_renewal_window(today)
@@ -597,13 +600,7 @@ def today_for(user, *, listed: int = 10) -> Today:
     counts = cache.get(key) if key else None
     if counts is None:
         counts = open_items.aggregate(
-            overdue=Count("pk", filter=Q(due_date__lt=today)),
-            due_soon=Count(
-                "pk",
-                filter=Q(
-                    due_date__gte=today, due_date__lte=today + datetime.timedelta(days=settings.TODAY_DUE_SOON_DAYS)
-                ),
-            ),
+            overdue=Count("pk", filter=Q(due_date__lt=today)), due_soon=Count("pk", filter=Q(due_date__gte=today))
         )
         counts |= delegations.filter(status=Delegation.Status.PENDING).aggregate(
             pending=Count("pk"), stale=Count("pk", filter=Q(requested_at__lt=stale_before))

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from agencies.views import membership_allowing
-from agents.selectors import roster_for
+from agents.selectors import receivers_for
 from delegations import services as delegation_services
 from delegations.chosen import confirm_move, review_move
 from portal import audit
@@ -130,7 +130,7 @@ def _chooser(request, can_export: bool) -> dict | None:
     if not (transfer or can_export):
         return None
     receivers = (
-        roster_for(request.user).filter(certification_status="certified").order_by("last_name", "first_name")
+        receivers_for(request.user)
         .values_list("pk", "first_name", "last_name", "license_number")
     ) if transfer else []  # fmt: skip
     return {"transfer": transfer, "receivers": receivers}
@@ -244,7 +244,7 @@ def transfer_chosen(request):
         messages.error(request, _("No case was chosen, so nothing was transferred. Tick the cases to transfer, or "
                                   "choose all the cases matching the filter."))  # fmt: skip
         return redirect(back)
-    receivers = roster_for(request.user).filter(certification_status="certified").order_by("last_name", "first_name")
+    receivers = receivers_for(request.user)
     chosen = selection.apply(_book(request, selection.filters).rows)
     review = review_move(request.POST, chosen, receivers=receivers)
     return confirm_move(

@@ -22,7 +22,7 @@ from agencies.models import Membership
 from agencies.selectors import invitations_sent_for
 from agencies.views import membership_allowing
 from agents.forms import AddAgentForm, AgentProfileForm
-from agents.selectors import agency_agents_for, roster_for
+from agents.selectors import agency_agents_for, receivers_for, roster_for
 from agents.services import (
     ActiveDelegationsRemain,
     AgentError,
@@ -311,7 +311,7 @@ def agency_delegations(request):
 
 
 def _receivers(request):
-    return roster_for(request.user).filter(certification_status="certified").order_by("last_name", "first_name", "pk")
+    return receivers_for(request.user)
 
 
 @require_POST
@@ -349,7 +349,7 @@ def assign_request(request, delegation_id: int):
         delegations_for(request.user).filter(status=Delegation.Status.PENDING).select_related("case", "agent"),
         pk=delegation_id,
     )
-    receivers = roster_for(request.user).filter(certification_status="certified").exclude(pk=delegation.agent_id)
+    receivers = receivers_for(request.user).exclude(pk=delegation.agent_id)
     error = None
     if request.method == "POST":
         to_agent = receivers.filter(pk=as_id(request.POST.get("agent"))).first()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.selectors import invitations_received_by
 from agencies.views import membership_allowing
-from agents.selectors import roster_for
+from agents.selectors import receivers_for, roster_for
 from bookofbusiness.selectors import dashboard_for
 from delegations import services
 from delegations.forms import TransferForm
@@ -66,12 +66,7 @@ def transfer(request, agent_id: int):
     from_agent = get_object_or_404(roster_for(request.user), pk=agent_id)
     held = Delegation.objects.filter(agent=from_agent, agency=membership.agency, status=Delegation.Status.ACTIVE)
     pending = Delegation.objects.filter(agent=from_agent, agency=membership.agency, status=Delegation.Status.PENDING)
-    receivers = (
-        roster_for(request.user)
-        .filter(certification_status="certified")
-        .exclude(pk=from_agent.pk)
-        .order_by("last_name", "first_name")
-    )
+    receivers = receivers_for(request.user).exclude(pk=from_agent.pk)
     cases = Paginator(held.select_related("case").order_by("case__last_name", "pk"), 200).get_page(
         request.GET.get("page")
     )
