@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Language as LanguageCode
 from portal.validators import california_zip_codes, normalize_zip_code, validate_california_zip_code
+from portal.widgets import DateInput
 
 from .models import BIOGRAPHY_MAX_LENGTH, Agent, Language, ProductExpertise
 
@@ -47,7 +48,7 @@ class AddAgentForm(AgentProfileForm):
 
     class Meta(AgentProfileForm.Meta):
         fields = ["license_number", "license_expires_on", "email", *PROFILE_FIELDS]
-        widgets = {**AgentProfileForm.Meta.widgets, "license_expires_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {**AgentProfileForm.Meta.widgets, "license_expires_on": DateInput()}
         help_texts = {
             "license_number": _(
                 "The California Department of Insurance license number. An agent already certified with the "

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from consumers.models import ISSUERS, ConsumerCase, Enrollment
 from portal.choices import COUNTY_CHOICES
 from portal.choices import Language as LanguageCode
-from portal.widgets import Select
+from portal.widgets import DateInput, Select
 
 from .models import SavedView
 from .selectors import BOOK_SORTS, saved_views_for
@@ -27,17 +27,15 @@ class BookFilterForm(forms.Form):
                                     max_value=365, required=False)  # fmt: skip
     overdue = forms.BooleanField(label=_("Conditional eligibility overdue"), required=False)
     due_week = forms.DateField(label=_("Conditional eligibility due in the week of"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+                               widget=DateInput())  # fmt: skip
     language = forms.ChoiceField(label=_("Preferred language"), required=False)
     county = forms.ChoiceField(label=_("County"), choices=ANY + COUNTY_CHOICES, required=False, widget=Select)
     follow_up = forms.ChoiceField(label=_("Follow-ups"), required=False, choices=ANY + [
         ("due", _("Due today or earlier")), ("open", _("Any open")), ("mine", _("Open, mine")),
     ])  # fmt: skip
     delegated_from = forms.DateField(label=_("Delegated from"), required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
-    delegated_to = forms.DateField(
-        label=_("Delegated to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+                                     widget=DateInput())  # fmt: skip
+    delegated_to = forms.DateField(label=_("Delegated to"), required=False, widget=DateInput())
     per = forms.TypedChoiceField(label=_("Rows per page"), coerce=int, empty_value=None, required=False,
                                  choices=[("", "50"), (25, "25"), (100, "100"), (200, "200")])  # fmt: skip
     sort = forms.ChoiceField(choices=[(k, k) for k in BOOK_SORTS] + [(f"-{k}", k) for k in BOOK_SORTS], required=False)

@@ -19,7 +19,7 @@ from portal.validators import (
     validate_case_number,
     validate_phone,
 )
-from portal.widgets import Select
+from portal.widgets import DateInput, Select
 
 from .models import (
     FOLLOW_UP_MAX_LENGTH,
@@ -32,7 +32,7 @@ from .models import (
     HouseholdMember,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class ApplicantForm(forms.ModelForm):

@@ -33,3 +33,14 @@ class Select(forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("\n".join(parts))  # noqa: S308 - every value above is escaped
+
+
+class DateInput(forms.DateInput):
+    """A browser's date picker. Its value is always written year-first (ISO 8601), whatever the reader's language:
+    a date input refuses anything else, so a Spanish page's "01/12/2026" left the field empty and failed the
+    first submit. The browser shows the date in the reader's own format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
