@@ -17,7 +17,9 @@ from portal.validators import (
     normalize_zip_code,
     validate_california_zip_code,
     validate_case_number,
+    validate_not_in_the_future,
     validate_phone,
+    validate_zip_code_in_county,
 )
 from portal.widgets import DateInput, Select
 
@@ -49,12 +51,31 @@ class ApplicantForm(forms.ModelForm):
         validate_california_zip_code(zip_code)
         return zip_code
 
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        validate_not_in_the_future(born)
+        return born
+
+    def clean(self):
+        data = super().clean()
+        if data.get("zip_code") and data.get("county"):
+            try:
+                validate_zip_code_in_county(data["zip_code"], data["county"])
+            except forms.ValidationError as error:
+                self.add_error("county", error)
+        return data
+
 
 class HouseholdMemberForm(forms.ModelForm):
     class Meta:
         model = HouseholdMember
         fields = ["first_name", "last_name", "date_of_birth", "relationship", "seeks_coverage"]
         widgets = {"date_of_birth": DATE}
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        validate_not_in_the_future(born)
+        return born
 
     def has_changed(self):
         # A blank row stays blank even though "applying for coverage" starts ticked.
@@ -73,14 +94,37 @@ class CoverageForm(forms.ModelForm):
                   "coverage_end"]  # fmt: skip
         widgets = {"coverage_start": DATE, "coverage_end": DATE}
 
+    def clean_plan_year(self):
+        year = self.cleaned_data["plan_year"]
+        if year is not None and not 2014 <= year <= 2100:
+            raise forms.ValidationError(_("Enter a plan year from 2014 on, such as 2027."), code="plan_year")
+        return year
+
+    def clean_monthly_premium(self):
+        premium = self.cleaned_data["monthly_premium"]
+        if premium is not None and premium < 0:
+            raise forms.ValidationError(_("The premium cannot be negative."), code="negative")
+        return premium
+
+    def clean_aptc(self):
+        aptc = self.cleaned_data["aptc"]
+        if aptc is not None and aptc < 0:
+            raise forms.ValidationError(_("APTC cannot be negative."), code="negative")
+        return aptc
+
     def clean(self):
+        # Each rule is said on its own field; a field in error is left out of the database's constraints, so
+        # no constraint's own words ever reach the page.
         data = super().clean()
         premium, aptc = data.get("monthly_premium"), data.get("aptc")
         if premium is not None and aptc is not None and aptc > premium:
             self.add_error("aptc", _("APTC cannot be more than the monthly premium."))
-        start, end = data.get("coverage_start"), data.get("coverage_end")
+        start, end, year = data.get("coverage_start"), data.get("coverage_end"), data.get("plan_year")
         if start and end and end < start:
             self.add_error("coverage_end", _("Coverage must end on or after the day it starts."))
+        for name, day in (("coverage_start", start), ("coverage_end", end)):
+            if year and day and day.year != year and name not in self.errors:
+                self.add_error(name, _("Coverage of plan year %(year)s is within %(year)s.") % {"year": year})
         return data
 
 
@@ -115,8 +159,14 @@ class ChangeReportForm(forms.Form):
         if data.get("kind") == "address" and data.get("zip_code"):
             try:
                 validate_california_zip_code(data["zip_code"])
+                validate_zip_code_in_county(data["zip_code"], data.get("county"))
             except forms.ValidationError as error:
-                self.add_error("zip_code", error)
+                self.add_error("county" if error.code == "zip_code_not_in_county" else "zip_code", error)
+        if data.get("effective_on"):
+            try:
+                validate_not_in_the_future(data["effective_on"])
+            except forms.ValidationError as error:
+                self.add_error("effective_on", error)
         if data.get("kind") == "phone" and data.get("phone"):
             try:
                 validate_phone(data["phone"])

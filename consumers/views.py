@@ -58,9 +58,9 @@ def case_detail(request, case_id: int):
     return _case_page(request, _case(request, case_id))
 
 
-def _case_page(request, case, *, note_form=None, follow_up_form=None):
-    """The case page, audited as a view of the case; with a note or follow-up form that did not validate, that
-    form with its messages and what was typed."""
+def _case_page(request, case, *, note_form=None, follow_up_form=None, change_form=None, document_form=None):
+    """The case page, audited as a view of the case; with a form that did not validate (a note, a follow-up, a
+    change, a document), that form with its messages beside its fields and what was typed, answered 400."""
     audit.record("case.viewed", obj=case)
     today = timezone.localdate()
     verifications = list(case.verifications.select_related("household_member").order_by("due_date"))
@@ -90,13 +90,15 @@ def _case_page(request, case, *, note_form=None, follow_up_form=None):
             "notes": notes_of(case, holder) if keeps_notes else None,
             "follow_ups": follow_ups,
             "history": case_history(case),
-            "change_form": ChangeReportForm(initial={"effective_on": today}) if can_act else None,
-            "document_form": CaseDocumentForm(case=case) if can_act else None,
+            "change_form": (change_form or ChangeReportForm(initial={"effective_on": today})) if can_act else None,
+            "document_form": (document_form or CaseDocumentForm(case=case)) if can_act else None,
             "renewal_form": RenewalForm(initial={"renewal_status": case.renewal_status}) if can_act else None,
             "note_form": note_form if keeps_notes else None,
             "follow_up_form": follow_up_form if keeps_notes else None,
         },
-    )
+        status=400 if any(form is not None and form.is_bound and form.errors
+                          for form in (note_form, follow_up_form, change_form, document_form)) else 200,
+    )  # fmt: skip
 
 
 def _follow_up_form(request, holder, data=None) -> FollowUpForm:
@@ -166,11 +168,8 @@ def report_change(request, case_id: int):
     if form.is_valid():
         services.report_change(case=case, by=request.user, kind=form.cleaned_data["kind"], details=form.details())
         messages.success(request, _("The change was reported."))
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-    return redirect("consumers:case", case_id=case.pk)
+        return redirect("consumers:case", case_id=case.pk)
+    return _case_page(request, case, change_form=form)
 
 
 @require_POST
@@ -188,10 +187,8 @@ def upload_document(request, case_id: int):
             checked=form.checked,
         )
         messages.success(request, _("The document was uploaded."))
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    return redirect("consumers:case", case_id=case.pk)
+        return redirect("consumers:case", case_id=case.pk)
+    return _case_page(request, case, document_form=form)
 
 
 @login_required

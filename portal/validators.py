@@ -69,8 +69,9 @@ def validate_zip_code(value: str) -> None:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def california_zip_codes() -> dict[str, dict]:
-    """California ZIP codes with city, county and centroid, from the offline zipcodes package."""
+    """California ZIP codes with city, county and centroid, from the offline zipcodes package (read once)."""
     import zipcodes
 
     return {z["zip_code"]: z for z in zipcodes.filter_by(state="CA") if z["active"]}
@@ -82,6 +83,30 @@ def validate_california_zip_code(value: str) -> None:
         raise ValidationError(
             _("%(zip)s is not a California ZIP code."), code="not_california_zip_code", params={"zip": value}
         )
+
+
+def county_of_zip_code(zip_code: str) -> str | None:
+    """The California county a ZIP code lies in, as COUNTY_CHOICES name it ("Los Angeles"), or None."""
+    place = california_zip_codes().get(zip_code)
+    return place["county"].removesuffix(" County") if place else None
+
+
+def validate_zip_code_in_county(zip_code: str, county: str) -> None:
+    """A ZIP code and a county that agree, by the offline ZIP data."""
+    expected = county_of_zip_code(zip_code)
+    if expected and county and expected != county:
+        raise ValidationError(
+            _("ZIP code %(zip)s is in %(expected)s County, not %(county)s. Check the ZIP code or the county."),
+            code="zip_code_not_in_county", params={"zip": zip_code, "expected": expected, "county": county},
+        )  # fmt: skip
+
+
+def validate_not_in_the_future(value) -> None:
+    """A day that has already come (a date of birth, the day a change happened)."""
+    from django.utils import timezone
+
+    if value and value > timezone.localdate():
+        raise ValidationError(_("This date is in the future. Enter a day that has already come."), code="future")
 
 
 def validate_case_number(value: str) -> None:

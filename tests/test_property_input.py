@@ -156,9 +156,12 @@ def test_add_new_agent_saves_valid_names_intact_and_refuses_the_rest_with_nothin
 @DB_EXAMPLES
 def test_a_reported_income_change_keeps_any_money_and_date_exactly_or_says_what_is_wrong(agent_case, income, since):
     """Money and dates typed into Report a change: a valid pair is stored as typed (the amount to the cent, the
-    date as a date); anything else is named in a message on the case page, and nothing is saved."""
+    date as a date, not in the future); anything else is named beside its field on the case page, and nothing is
+    saved."""
     import datetime
     from decimal import Decimal, InvalidOperation
+
+    from django.utils import timezone
 
     from consumers.forms import ChangeReportForm
     from consumers.models import ChangeReport
@@ -173,15 +176,14 @@ def test_a_reported_income_change_keeps_any_money_and_date_exactly_or_says_what_
                                   "effective_on": fields["effective_on"].clean(since).isoformat()}  # fmt: skip
         report.delete()
     else:
-        assert page.status_code == 200 and 'class="message message-error' in page.content.decode()
+        assert page.status_code == 400 and 'class="field-error' in page.content.decode(), "said beside its field"
         try:
             amount = Decimal(income.strip())
             valid_amount = amount.is_finite() and 0 <= amount < 10**8 and -amount.as_tuple().exponent <= 2
         except InvalidOperation:
             valid_amount = False
         try:
-            datetime.date.fromisoformat(since.strip())
-            valid_date = True
+            valid_date = datetime.date.fromisoformat(since.strip()) <= timezone.localdate()  # not in the future
         except ValueError:
             valid_date = False
         assert not (valid_amount and valid_date), "a valid change was refused"
