@@ -22,7 +22,7 @@ from agents.selectors import agency_agents_for
 from consumers.models import ConsumerCase, Enrollment, FollowUp, HouseholdMember, Verification
 from consumers.selectors import held_by_the_row, held_now
 from delegations.models import Delegation
-from delegations.selectors import delegations_for
+from delegations.selectors import case_number_digits, delegations_for, matching_consumer
 from portal.choices import CertificationStatus
 from portal.permissions import Capability, permissions_for
 from portal.selection import as_id
@@ -211,21 +211,7 @@ def filter_book(rows: QuerySet[Delegation], filters: dict, *, me=None) -> QueryS
         rows = rows.filter(started_at__date__gte=filters["delegated_from"])
     if filters.get("delegated_to"):
         rows = rows.filter(started_at__date__lte=filters["delegated_to"])
-    query = (filters.get("q") or "").strip()
-    if query:
-        digits = case_number_digits(query)
-        if digits:
-            rows = rows.filter(case__case_number__startswith=digits)
-        else:
-            for word in query.split():
-                rows = rows.filter(Q(case__first_name__icontains=word) | Q(case__last_name__icontains=word))
-    return rows
-
-
-def case_number_digits(query: str) -> str:
-    """The digits of a search that is a case number or its start ("12-345 678" too), or "" for a name."""
-    digits = query.strip().replace("-", "").replace(" ", "")
-    return digits if digits.isdigit() else ""
+    return matching_consumer(rows, filters.get("q"))
 
 
 @dataclass(frozen=True)

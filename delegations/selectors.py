@@ -1,6 +1,6 @@
 """What delegations a user may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from portal.permissions import Capability, Permissions, permissions_for
 
@@ -25,3 +25,23 @@ def own_agency_filter(permissions: Permissions) -> dict:
     if permissions.agency_id is None:
         return {"agency__isnull": True}
     return {"agency_id": permissions.agency_id}
+
+
+def case_number_digits(query: str) -> str:
+    """The digits of a search that is a case number or its start ("12-345 678" too), or "" for a name."""
+    digits = query.strip().replace("-", "").replace(" ", "")
+    return digits if digits.isdigit() else ""
+
+
+def matching_consumer(rows: QuerySet[Delegation], query: str) -> QuerySet[Delegation]:
+    """Delegations whose case number starts with the search's digits, or whose consumer's name holds every word
+    of it (the trigram indexes find them): the search of the Book of Business, the queue and the header."""
+    query = (query or "").strip()
+    if not query:
+        return rows
+    digits = case_number_digits(query)
+    if digits:
+        return rows.filter(case__case_number__startswith=digits)
+    for word in query.split():
+        rows = rows.filter(Q(case__first_name__icontains=word) | Q(case__last_name__icontains=word))
+    return rows

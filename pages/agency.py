@@ -22,7 +22,7 @@ from agencies.models import Membership
 from agencies.selectors import invitations_sent_for
 from agencies.views import membership_allowing
 from agents.forms import AddAgentForm, AgentProfileForm
-from agents.selectors import agency_agents_for, receivers_for, roster_for
+from agents.selectors import agency_agents_for, agents_matching, receivers_for, roster_for
 from agents.services import (
     ActiveDelegationsRemain,
     AgentError,
@@ -34,7 +34,7 @@ from agents.services import update_agent_profile as save_agent_profile
 from bookofbusiness.selectors import business_days_before, dashboard_for
 from delegations.chosen import confirm_move, review_move
 from delegations.models import Delegation
-from delegations.selectors import delegations_for
+from delegations.selectors import delegations_for, matching_consumer
 from delegations.services import DelegationError, give_requests, reassign_request
 from portal import audit
 from portal.permissions import Capability, permissions_for
@@ -86,13 +86,7 @@ def roster(request):
     agents = roster_for(request.user)
     sort = "name"
     if form.is_valid():
-        query = form.cleaned_data["q"].strip()
-        if query:
-            words = query.split()
-            for word in words:
-                agents = agents.filter(
-                    Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(license_number__iexact=word)
-                )
+        agents = agents_matching(agents, form.cleaned_data["q"])
         if form.cleaned_data["certification"]:
             agents = agents.filter(certification_status=form.cleaned_data["certification"])
         if form.cleaned_data["expiring"] is not None:
@@ -256,15 +250,7 @@ def _queue(request, params) -> Queue:
     form = QueueFilterForm(params or None, agents=agency_agents_for(request.user).order_by("last_name", "first_name"))
     if form.is_valid():
         data = form.cleaned_data
-        query = data["q"].strip()
-        digits = query.replace("-", "").replace(" ", "")
-        if digits.isdigit():
-            delegations = delegations.filter(case__case_number__startswith=digits)
-        else:
-            for word in query.split():
-                delegations = delegations.filter(
-                    Q(case__first_name__icontains=word) | Q(case__last_name__icontains=word)
-                )
+        delegations = matching_consumer(delegations, data["q"])
         if data["agent"]:
             delegations = delegations.filter(agent_id=data["agent"])
         if data["language"]:
