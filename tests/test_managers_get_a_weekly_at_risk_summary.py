@@ -35,12 +35,14 @@ TODAY_URL = settings.PORTAL_BASE_URL.rstrip("/") + "/today/"
 def at_risk():
     agency, manager = agency_with_manager(public_name="Golden Bear Insurance")
     rosa = agent_in(agency)
-    late = delegate(agent=rosa, agency=agency).case  # not started renewing (the default)
+    # Names no generated person carries, so the greeting's name can never look like a consumer's.
+    late = delegate(ConsumerCaseFactory(first_name="Quintessa", last_name="Vandermolen"), agent=rosa,
+                    agency=agency).case  # not started renewing (the default)  # fmt: skip
     VerificationFactory(case=late, due_date=datetime.date(2026, 11, 10))
     VerificationFactory(case=late, due_date=datetime.date(2026, 11, 1))
     VerificationFactory(case=late, due_date=datetime.date(2026, 11, 25))  # due soon: not at risk yet
-    renewed = delegate(ConsumerCaseFactory(renewal_status=ConsumerCase.RenewalStatus.RENEWED), agent=rosa,
-                       agency=agency).case  # fmt: skip
+    renewed = delegate(ConsumerCaseFactory(renewal_status=ConsumerCase.RenewalStatus.RENEWED, first_name="Ottoline",
+                                           last_name="Pendergrass"), agent=rosa, agency=agency).case  # fmt: skip
     VerificationFactory(case=renewed, due_date=datetime.date(2026, 11, 20), status="verified")  # closed
     # Waiting since Wednesday: over two business days. Since Friday: not yet.
     delegate(agent=rosa, agency=agency, status="pending", requested_at=datetime.datetime(2026, 11, 18, 10, tzinfo=LA))
