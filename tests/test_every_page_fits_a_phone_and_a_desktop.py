@@ -86,8 +86,9 @@ def visit_all(page, agency, who, language):
             response = page.goto(path.format(**ids))
             assert response.status == 200, (who, path, response.status)
             if (wider := wider_than_the_screen(page)) > 1:
-                problems.append(f"{who} {path} in {language} is {wider}px wider than the {size_name}: "
-                                f"{page.evaluate(OFFENDERS)}")
+                problems.append(
+                    f"{who} {path} in {language} is {wider}px wider than the {size_name}: {page.evaluate(OFFENDERS)}"
+                )
             name = path.strip("/").replace("/", "-").replace("?", "_").split("&")[0][:60] or "home"
             shot(page, f"{who}-{language}-{size_name}-{name}")
     return problems
@@ -180,9 +181,12 @@ def test_on_a_phone_a_table_is_one_card_per_row_with_its_labels(page, agency):
     cells = row.locator("td[data-label]")
     labels = [cells.nth(n).get_attribute("data-label") for n in range(cells.count())]
     assert labels[-3:] == ["Agent", "Case number", "Net premium"]
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('table.table tbody td[data-label]'), '::before').content"
-    ).strip('"') in labels
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector('table.table tbody td[data-label]'), '::before').content"
+        ).strip('"')
+        in labels
+    )
     # The headings stay, as the links that sort the book.
     page.get_by_role("link", name="Net premium").click()
     page.wait_for_url("**sort=net**")
