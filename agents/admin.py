@@ -72,9 +72,14 @@ class AgentAdmin(admin.ModelAdmin):
             _("Find Local Help"),
             {
                 "fields": (
-                    "is_listed", "languages", "product_expertise", "biography", "biography_es", "subsite_locations",
+                    "is_listed",
+                    "languages",
+                    "product_expertise",
+                    "biography",
+                    "biography_es",
+                    "subsite_locations",
                 )
-            },  # fmt: skip
+            },
         ),
         (
             _("Certification"),

@@ -378,7 +378,9 @@ def update_agent_profile(*, agent: Agent, by, data: dict) -> Agent:
                 if relation == "subsite_locations":
                     # The agent's own office is not the agency's to choose: it stays theirs, listed again if
                     # they are ever in no agency.
-                    wanted += [loc for loc in AgencyLocation.objects.filter(owner_id=agent.user_id) if loc not in wanted]
+                    wanted += [
+                        loc for loc in AgencyLocation.objects.filter(owner_id=agent.user_id) if loc not in wanted
+                    ]
                 before = set(getattr(agent, relation).values_list("pk", flat=True))
                 if before != {item.pk for item in wanted}:
                     getattr(agent, relation).set(wanted)

@@ -57,6 +57,7 @@ def test_the_agent_writes_both_on_their_profile_audited_by_name_only(client):
     assert "Biography (English)" in page and "Biography (Spanish)" in page
     assert 'lang="es"' in page, "the Spanish box is marked Spanish"
     response = client.post("/agent/profile/", {"phone": agent.phone, "biography": ENGLISH, "biography_es": SPANISH,
+                                                "subsite_locations": [agent.subsite_locations.get().pk],
                                                 "is_listed": "on"})  # fmt: skip
     assert response.status_code == 302
     agent.refresh_from_db()
