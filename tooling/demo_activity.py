@@ -25,6 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from agencies.models import AgencyLocation, OpeningHours
 from agents.models import Agent
 from consumers.models import (
     AccessCode,
@@ -188,7 +189,7 @@ class History:
         self.now = builder.now
         self.events: list[tuple] = []
         self.types = {model: ContentType.objects.get_for_model(model).pk
-                      for model in (ConsumerCase, Agent, Delegation)}  # fmt: skip
+                      for model in (ConsumerCase, Agent, Delegation, AgencyLocation)}  # fmt: skip
         self.service_center = (builder.service_center_user_id, f"servicecenter@{builder.domain}")
 
     # Audit events as portal.audit.record writes them outside a request: no address, no browser.
@@ -213,6 +214,7 @@ class History:
         by_agent: dict[int, list[Held]] = {}
         for held in scope:
             by_agent.setdefault(held.agent_id, []).append(held)
+        self._own_offices()
         self._access_codes(scope)
         self._transfers()
         self._change_reports(scope)
@@ -225,6 +227,50 @@ class History:
             "user_agent details".split(),
             sorted(self.events, key=lambda row: row[0]),
         )
+
+    def _own_offices(self) -> None:
+        """About half of the certified agents in no agency have their own office, where Find Local Help finds them,
+        as agents.services.save_own_office saves one (placed at its ZIP code, with hours, a subsite of theirs, audited
+        as the agent's). The demo's independent agent saves theirs through the service today (play_today): the
+        builder keeps what they type in `independent_office`."""
+        rng, b = self.rng, self.b
+        alone = [agent for agent, agency, status in b.agents if agency is None and status == "certified"]
+        people = dict((pk, (first, last)) for pk, first, last in
+                      Agent.objects.filter(pk__in=alone).values_list("pk", "first_name", "last_name"))  # fmt: skip
+        location_id = b.next_id(AgencyLocation)
+        location_rows, hours_rows, subsite_rows = [], [], []
+        for agent in alone:
+            user_id, email = b.agent_user[agent]
+            place = b.agent_place[agent][1]
+            zip_code, city, county, lat, lon, _codes = place
+            first, last = people[agent]
+            office = {"name": rng.choice([f"{first} {last} Insurance", f"{last} Insurance Services",
+                                          f"{last} Health Coverage"]),
+                      "street": b._street(), "city": city, "zip_code": zip_code, "county": county,
+                      "phone": b._phone(place), "is_listed": True}  # fmt: skip
+            if email == f"independent@{b.domain}":
+                b.independent_office = office
+                continue
+            if rng.random() < 0.5:
+                continue
+            location_rows.append((location_id, None, user_id, office["name"], office["street"], city, zip_code, county,
+                                  office["phone"], lat, lon, True))  # fmt: skip
+            for weekday, opens, closes in [(0, 9, 17), (1, 9, 17), (2, 9, 17), (3, 9, 17)][: rng.randint(2, 4)]:
+                hours_rows.append((location_id, weekday, datetime.time(opens), datetime.time(closes)))
+            subsite_rows.append((agent, location_id))
+            when = self.now - datetime.timedelta(days=rng.randint(1, 300), minutes=rng.randint(0, 600))
+            self.event(when, "agency.location_changed", (user_id, email), AgencyLocation, location_id,
+                       f"location {office['name']}", {})  # fmt: skip
+            location_id += 1
+        w = b.writer
+        w.write(AgencyLocation._meta.db_table,
+                "id agency_id owner_id name street city zip_code county phone latitude longitude is_listed".split(),
+                location_rows)  # fmt: skip
+        w.write(OpeningHours._meta.db_table, ["location_id", "weekday", "opens_at", "closes_at"], hours_rows)
+        from tooling.demo_data import _through
+
+        table, source, target = _through(Agent, "subsite_locations")
+        w.write(table, [source, target], subsite_rows)
 
     def _scope(self) -> list[Held]:
         """The active cases the history is written on: all of a small world's, the largest agency's (and the demo
@@ -481,11 +527,11 @@ def _upload(*, case, item, by, number: int):
                                          upload=upload, checked=check_upload(upload))  # fmt: skip
 
 
-def play_today(*, domain: str, agency_id: int) -> dict:
+def play_today(*, domain: str, agency_id: int, independent_office: dict | None = None) -> dict:
     """What the demo's people do today, through the services (so the rows, audit records and messages are exactly
     the portal's): the manager transfers five cases of a colleague to the demo agent, then acts on the agent's behalf
     to upload a document, write a note and add a follow-up, and stops; the agent reports a new phone number, writes
-    a note and marks a follow-up done; the independent agent uploads a document; the service center gives a consumer
+    a note and marks a follow-up done; the independent agent saves their own office and uploads a document; the service center gives a consumer
     waiting for a helper an access code. Returns the code (case number and code) for the demo to try."""
     from agencies.models import Agency
     from consumers import services as cases
@@ -558,6 +604,13 @@ def play_today(*, domain: str, agency_id: int) -> dict:
         _as(agent.user, own_work)
 
     independent = Agent.objects.select_related("user").filter(user__email=f"independent@{domain}").first()
+    if independent is not None and independent_office:
+        # Their own office, where Find Local Help finds them (as they would save it on their profile).
+        from agents.services import save_own_office
+
+        hours = [{"weekday": day, "opens_at": datetime.time(9), "closes_at": datetime.time(17)} for day in range(5)]
+        _as(independent.user, lambda: save_own_office(agent=independent, by=independent.user,
+                                                      data=independent_office, hours=hours))  # fmt: skip
     item = open_item(independent) if independent else None
     if item is not None:
         _as(independent.user, lambda: _upload(case=item.case, item=item, by=independent.user, number=900_002))

@@ -287,6 +287,7 @@ class DemoBuilder:
         self.largest_agency_agents, self.largest_agency_cases = largest_agency_agents, largest_agency_cases
         self.play_today = play_today
         self.domain = DEMO_DOMAIN
+        self.independent_office: dict | None = None  # what the independent agent types for their office today
         self.rng = random.Random(seed)
         self.seed = seed
         self.as_of = as_of
@@ -350,7 +351,8 @@ class DemoBuilder:
             History(self).write()
             self._reset_sequences()
             history_done = time.monotonic()
-            today = play_today(domain=DEMO_DOMAIN, agency_id=self.first_agency) if self.play_today else {}
+            today = play_today(domain=DEMO_DOMAIN, agency_id=self.first_agency,
+                                independent_office=self.independent_office) if self.play_today else {}
             self.say(
                 f"  world {cases_done - started:.1f}s, history {history_done - cases_done:.1f}s, "
                 f"today's work through the services {time.monotonic() - history_done:.1f}s"
