@@ -27,15 +27,7 @@ from django.utils import timezone
 
 from agencies.models import AgencyLocation, OpeningHours
 from agents.models import Agent
-from consumers.models import (
-    AccessCode,
-    CaseDocument,
-    CaseNote,
-    ChangeReport,
-    ConsumerCase,
-    FollowUp,
-    Verification,
-)
+from consumers.models import AccessCode, CaseDocument, CaseNote, ChangeReport, ConsumerCase, FollowUp, Verification
 from delegations.models import ActingOnBehalf, Delegation
 from portal.changes import of_model, what_changed
 from portal.models import AuditEvent
@@ -162,8 +154,11 @@ def tiny_png(number: int, width: int = 48, height: int = 30) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
     )
 
 
@@ -172,9 +167,11 @@ def document_content(number: int, name: str, photo: bool, case_number: str) -> t
     if photo:
         return tiny_png(number), "image/png", ".png"
     title = name.rsplit(".", 1)[0]
-    return tiny_pdf([title, f"Case {case_number}", f"Demo document {number}", "Synthetic data for the demo."]), (
-        "application/pdf"
-    ), ".pdf"
+    return (
+        tiny_pdf([title, f"Case {case_number}", f"Demo document {number}", "Synthetic data for the demo."]),
+        ("application/pdf"),
+        ".pdf",
+    )
 
 
 # -- the history, in bulk ------------------------------------------------------------------------------------
@@ -300,7 +297,7 @@ class History:
             if held.origin != Delegation.Origin.ACCESS_CODE:
                 continue
             created = held.requested_at - datetime.timedelta(days=rng.randint(0, 9), minutes=rng.randint(20, 600))
-            checks = {name: True for name in [*IdentityCheckForm.REQUIRED, *rng.sample(optional, rng.choice([2, 3]))]}
+            checks = dict.fromkeys([*IdentityCheckForm.REQUIRED, *rng.sample(optional, rng.choice([2, 3]))], True)
             rows.append((held.case_id, code_hash, self.service_center[0], created,
                          created + datetime.timedelta(days=30), held.requested_at, json.dumps(checks)))  # fmt: skip
             label = f"case {held.case_number}"
@@ -356,7 +353,9 @@ class History:
             rows.append((held.case_id, kind, json.dumps(details), who[0], when))
             self.event(when, "case.change_reported", who, ConsumerCase, held.case_id, f"case {held.case_number}",
                        {"kind": kind, "changes": changes})  # fmt: skip
-        self.b.writer.write(ChangeReport._meta.db_table, "case_id kind details reported_by_id reported_at".split(), rows)
+        self.b.writer.write(
+            ChangeReport._meta.db_table, "case_id kind details reported_by_id reported_at".split(), rows
+        )
 
     def _notes_and_follow_ups(self, scope: list[Held]) -> None:
         """Notes on about one case in six and follow-ups on one in eight, kept with the case's holder (its agency, or
@@ -375,7 +374,9 @@ class History:
                 who = self.who(held, 0.25)
                 when = self.moment_between(held.started_at, latest)
                 notes = NOTES_ES if held.language == "es" and rng.random() < 0.5 else NOTES_EN
-                note_rows.append((note_id, held.case_id, held.agency_id, held.agent_id, who[0], rng.choice(notes), when))
+                note_rows.append(
+                    (note_id, held.case_id, held.agency_id, held.agent_id, who[0], rng.choice(notes), when)
+                )
                 self.event(when, "case.note_added", who, ConsumerCase, held.case_id, label, {"note": note_id})
                 note_id += 1
             holder_user = b.agent_user[held.agent_id][0]
@@ -492,7 +493,9 @@ class History:
                                f"case {held.case_number}", {"note": note_id}, on_behalf_of=agent_user)  # fmt: skip
                     note_id += 1
                 self.event(ended, "acting.stopped", manager, Agent, agent, f"agent {license}", {})
-        b.writer.write(ActingOnBehalf._meta.db_table, "manager_id agent_id agency_id started_at ended_at".split(), rows)
+        b.writer.write(
+            ActingOnBehalf._meta.db_table, "manager_id agent_id agency_id started_at ended_at".split(), rows
+        )
         b.writer.write(CaseNote._meta.db_table, "id case_id agency_id helper_id author_id body created_at".split(),
                        note_rows)  # fmt: skip
 
@@ -562,7 +565,9 @@ def play_today(*, domain: str, agency_id: int, independent_office: dict | None =
 
     def open_item(helper):
         return (
-            Verification.objects.filter(status=Verification.Status.OPEN, case__delegations__in=active.filter(agent=helper))
+            Verification.objects.filter(
+                status=Verification.Status.OPEN, case__delegations__in=active.filter(agent=helper)
+            )
             .select_related("case")
             .order_by("due_date", "pk")
             .first()
@@ -597,7 +602,9 @@ def play_today(*, domain: str, agency_id: int, independent_office: dict | None =
                                 details={"phone": f"{area_code}-555-01{case.pk % 100:02d}",
                                          "effective_on": today.isoformat()})  # fmt: skip
             cases.add_note(case=case, holder=mine, by=agent.user, body="The consumer has a new cell phone number.")
-            later = FollowUp.objects.filter(owner=agent.user, done_at__isnull=True).order_by("-due_date", "-pk").first()
+            later = (
+                FollowUp.objects.filter(owner=agent.user, done_at__isnull=True).order_by("-due_date", "-pk").first()
+            )
             if later is not None:
                 cases.mark_follow_up_done(follow_up=later, by=agent.user)
 
@@ -631,4 +638,3 @@ def play_today(*, domain: str, agency_id: int, independent_office: dict | None =
     code = _as(service_center, lambda: cases.generate_access_code(
         case=waiting, by=service_center, identity_checks=dict.fromkeys(IdentityCheckForm.CHECKS, True)))  # fmt: skip
     return {"access_code": (waiting.case_number, code)}
-
