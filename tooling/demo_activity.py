@@ -232,8 +232,8 @@ class History:
         builder keeps what they type in `independent_office`."""
         rng, b = self.rng, self.b
         alone = [agent for agent, agency, status in b.agents if agency is None and status == "certified"]
-        people = dict((pk, (first, last)) for pk, first, last in
-                      Agent.objects.filter(pk__in=alone).values_list("pk", "first_name", "last_name"))  # fmt: skip
+        people = {pk: (first, last) for pk, first, last in
+                  Agent.objects.filter(pk__in=alone).values_list("pk", "first_name", "last_name")}  # fmt: skip
         location_id = b.next_id(AgencyLocation)
         location_rows, hours_rows, subsite_rows = [], [], []
         for agent in alone:
@@ -426,8 +426,8 @@ class History:
         demo_agents = {agent for agent, (_user, email) in b.agent_user.items() if email.split("@")[0] in
                        ("manager", "agent", "independent")}  # fmt: skip
         chosen = []
-        for item_id, case_id, kind, status, due, resolved in items.values_list(
-            "pk", "case_id", "kind", "status", "due_date", "resolved_on"
+        for item_id, case_id, kind, due, resolved in items.values_list(
+            "pk", "case_id", "kind", "due_date", "resolved_on"
         ).iterator(chunk_size=5000):
             held = held_by_case.get(case_id)
             if held is not None and held.started_at < latest:

@@ -739,7 +739,7 @@ class DemoBuilder:
         expertise = list(ProductExpertise.objects.order_by("code").values_list("pk", flat=True))
         language_rows, expertise_rows, location_rows = [], [], []
         others = [code for code in sorted(languages) if code not in ("en", "es")]
-        for agent_id, agency_id, _ in self.agents:
+        for agent_id, _agency, _ in self.agents:
             spoken = {"en"} if rng.random() < 0.92 else set()
             if rng.random() < 0.45 or not spoken:
                 spoken.add("es")
