@@ -35,7 +35,7 @@ DOMAIN = "demo.agencyportal.test"
 @pytest.fixture
 def demo():
     out = io.StringIO()
-    call_command("seed_demo", agencies=6, agents=60, consumers=2000, seed=7, as_of=AS_OF, stdout=out)
+    call_command("seed_demo", agencies=5, agents=40, consumers=1200, seed=7, as_of=AS_OF, stdout=out)
     return out.getvalue()
 
 
