@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from consumers.models import ISSUERS, ConsumerCase, Enrollment
 from portal.choices import COUNTY_CHOICES
 from portal.choices import Language as LanguageCode
+from portal.collation import name_sort_key
 from portal.widgets import DateInput, Select
 
 from .models import SavedView
@@ -53,7 +54,9 @@ class BookFilterForm(forms.Form):
                 )
             ]
         self.fields["issuer"].choices = ANY + [(name, name) for name in ISSUERS]
-        self.fields["language"].choices = ANY + sorted(LanguageCode.choices, key=lambda choice: str(choice[1]))
+        self.fields["language"].choices = ANY + sorted(
+            LanguageCode.choices, key=lambda choice: name_sort_key(str(choice[1]))
+        )
 
     @property
     def searched(self) -> bool:

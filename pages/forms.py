@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import COUNTY_CHOICES
 from portal.choices import Language as LanguageCode
+from portal.collation import name_sort_key
 from portal.widgets import Select
 
 ANY = [("", _("Any"))]
@@ -34,7 +35,9 @@ class QueueFilterForm(forms.Form):
                 "pk", "first_name", "last_name", "license_number"
             )
         ]
-        self.fields["language"].choices = ANY + sorted(LanguageCode.choices, key=lambda choice: str(choice[1]))
+        self.fields["language"].choices = ANY + sorted(
+            LanguageCode.choices, key=lambda choice: name_sort_key(str(choice[1]))
+        )
 
 
 # A search needs this many characters: a name word shorter than three letters gives the trigram indexes nothing to
