@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from consumers.models import ISSUERS, ConsumerCase, Enrollment
 from portal.choices import COUNTY_CHOICES
@@ -71,6 +72,14 @@ class BookFilterForm(forms.Form):
         return data
 
 
+def too_many_views() -> str:
+    return ngettext(
+        "You have %(n)d saved view, the most one person may keep. Delete it first.",
+        "You have %(n)d saved views, the most one person may keep. Delete one first.",
+        SavedView.MAX_PER_PERSON,
+    ) % {"n": SavedView.MAX_PER_PERSON}
+
+
 class SavedViewForm(forms.ModelForm):
     """Save the Book of Business as it is shown now (filters, sort, columns, rows per page) under a name."""
 
@@ -104,8 +113,7 @@ class SavedViewForm(forms.ModelForm):
         if views.filter(name__iexact=name.strip()).exists():
             return _("You already have a view with this name. Choose another name.")
         if views.count() >= SavedView.MAX_PER_PERSON:
-            return _("You have %(n)d saved views, the most one person may keep. Delete one first.") % {
-                "n": SavedView.MAX_PER_PERSON}  # fmt: skip
+            return too_many_views()
         return None
 
     def clean(self):
@@ -114,6 +122,5 @@ class SavedViewForm(forms.ModelForm):
         if name and saved_views_for(self.instance.owner).filter(name__iexact=name).exists():
             self.add_error("name", _("You already have a view with this name. Choose another name."))
         elif not self.instance.pk and saved_views_for(self.instance.owner).count() >= SavedView.MAX_PER_PERSON:
-            self.add_error("name", _("You have %(n)d saved views, the most one person may keep. Delete one first.")
-                           % {"n": SavedView.MAX_PER_PERSON})  # fmt: skip
+            self.add_error("name", too_many_views())
         return data

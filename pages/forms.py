@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.choices import COUNTY_CHOICES
 from portal.choices import Language as LanguageCode
@@ -63,7 +64,11 @@ class SearchForm(forms.Form):
             long_enough = any(len(word) >= SEARCH_MIN_LENGTH for word in query.split())
         if not long_enough:
             raise forms.ValidationError(
-                _("Type at least %(n)d letters of a name, or %(n)d digits of a case number."),
+                ngettext(
+                    "Type at least %(n)d letter of a name, or %(n)d digit of a case number.",
+                    "Type at least %(n)d letters of a name, or %(n)d digits of a case number.",
+                    SEARCH_MIN_LENGTH,
+                ),
                 code="too_short",
                 params={"n": SEARCH_MIN_LENGTH},
             )
