@@ -311,7 +311,7 @@ def dashboard_for(user, *, agent=None) -> dict:
         "issuers": labelled(counts["issuers"], {}, lambda value: book + urlencode({"issuer": value})),
         "tiers": labelled(counts["tiers"], dict(Enrollment.MetalTier.choices),
                           lambda value: book + urlencode({"metal_tier": value})),
-        "due": [(date_format(week, "SHORT_DATE_FORMAT"), n, book + urlencode({"due_week": week.isoformat()}))
+        "due": [(date_format(week, "SHORT_MONTH_DAY_FORMAT"), n, book + urlencode({"due_week": week.isoformat()}))
                 for week, n in counts["due"]],
         "renewals": labelled(counts["renewals"], dict(ConsumerCase.RenewalStatus.choices),
                              lambda value: book + urlencode({"renewal_status": value})),
