@@ -49,12 +49,12 @@ class OpeningHoursInline(admin.TabularInline):
 
 @admin.register(AgencyLocation)
 class AgencyLocationAdmin(admin.ModelAdmin):
-    list_display = ["name", "agency", "city", "zip_code", "county", "phone", "is_listed"]
+    list_display = ["name", "agency", "owner", "city", "zip_code", "county", "phone", "is_listed"]
     list_filter = ["is_listed", "county"]
-    search_fields = ["name", "agency__public_name", "city", "zip_code"]
-    raw_id_fields = ["agency"]
+    search_fields = ["name", "agency__public_name", "owner__email", "city", "zip_code"]
+    raw_id_fields = ["agency", "owner"]
     inlines = [OpeningHoursInline]
-    list_select_related = ["agency"]
+    list_select_related = ["agency", "owner"]
     show_full_result_count = False
 
 

@@ -78,9 +78,22 @@ class Agency(Certifiable, TimeStampedModel):
 
 
 class AgencyLocation(Address):
-    """A subsite: a place where the agency meets consumers, listed in Find Local Help."""
+    """A subsite: a place where the agency meets consumers, listed in Find Local Help. Or, with no agency, the own
+    office of an agent in no agency (`owner`, at most one each), where Find Local Help finds them while they are in
+    none."""
 
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="locations")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="locations", null=True, blank=True
+    )
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("independent agent"),
+        on_delete=models.CASCADE,
+        related_name="own_office",
+        null=True,
+        blank=True,
+        help_text=_("For the own office of an agent in no agency; leave empty for an agency's location."),
+    )
     name = models.CharField(_("location name"), max_length=120)
     phone = PhoneField(_("phone"))
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
@@ -94,6 +107,13 @@ class AgencyLocation(Address):
         verbose_name_plural = _("agency locations")
         ordering = ["agency", "name"]
         indexes = [models.Index(fields=["zip_code"], name="agencylocation_zip")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agency__isnull=False, owner__isnull=True) | Q(agency__isnull=True, owner__isnull=False),
+                name="agencylocation_agency_or_owner",
+                violation_error_message=_("A location belongs either to an agency or to one independent agent."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.city})"

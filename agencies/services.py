@@ -46,15 +46,18 @@ def update_agency_account(*, agency: Agency, by, data: dict) -> Agency:
 
 
 def save_location(
-    *, agency: Agency, by, location: AgencyLocation | None, data: dict, hours: list[dict]
+    *, agency: Agency | None, by, location: AgencyLocation | None, data: dict, hours: list[dict], owner=None
 ) -> AgencyLocation:
     """Add a subsite (`location` None) or change one, and set its opening hours to exactly `hours`
-    ({weekday, opens_at, closes_at} each), together."""
+    ({weekday, opens_at, closes_at} each), together. With `owner` (a user) and no agency: that independent agent's
+    own office (agents.services.save_own_office checks they are in no agency)."""
     with transaction.atomic():
-        location = location or AgencyLocation(agency=agency)
+        location = location or AgencyLocation(agency=agency, owner=owner)
         for field in LOCATION_FIELDS:
             if field in data:
                 setattr(location, field, data[field])
+        # Placed at its ZIP code's centre, again whenever it is saved: a changed ZIP code moves it.
+        location.latitude = location.longitude = None
         location.clean()
         location.save()
         location.hours.all().delete()

@@ -70,7 +70,16 @@ class AgentAdmin(admin.ModelAdmin):
         (_("License"), {"fields": ("license_number", "license_expires_on")}),
         (
             _("Find Local Help"),
-            {"fields": ("is_listed", "languages", "product_expertise", "biography", "subsite_locations")},
+            {
+                "fields": (
+                    "is_listed",
+                    "languages",
+                    "product_expertise",
+                    "biography",
+                    "biography_es",
+                    "subsite_locations",
+                )
+            },
         ),
         (
             _("Certification"),

@@ -13,8 +13,8 @@ from .models import BIOGRAPHY_MAX_LENGTH, Agent, Language, ProductExpertise
 # The agency keeps these. The agent's e-mail (their sign-in and where extranet links go) is set once, when the
 # agency adds a new agent, and after that changes only by the agent, confirmed at the new address.
 PROFILE_FIELDS = [
-    "first_name", "last_name", "phone", "languages", "product_expertise", "biography", "subsite_locations",
-    "is_listed",
+    "first_name", "last_name", "phone", "languages", "product_expertise", "biography", "biography_es",
+    "subsite_locations", "is_listed",
 ]  # fmt: skip
 
 
@@ -28,8 +28,12 @@ class AgentProfileForm(forms.ModelForm):
             "languages": forms.CheckboxSelectMultiple,
             "product_expertise": forms.CheckboxSelectMultiple,
             "subsite_locations": forms.CheckboxSelectMultiple,
-            "biography": forms.Textarea(attrs={"rows": 4, "maxlength": BIOGRAPHY_MAX_LENGTH}),
+            # Each in its own language, so spelling checkers and screen readers read it right.
+            "biography": forms.Textarea(attrs={"rows": 4, "maxlength": BIOGRAPHY_MAX_LENGTH, "lang": "en"}),
+            "biography_es": forms.Textarea(attrs={"rows": 4, "maxlength": BIOGRAPHY_MAX_LENGTH, "lang": "es"}),
         }
+        # Whether consumers can find the agent also takes certification and a location: the page says so.
+        labels = {"is_listed": _("Show in Find Local Help")}
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,7 +70,10 @@ class MyProfileForm(AgentProfileForm):
     """What an agent keeps up to date themselves."""
 
     class Meta(AgentProfileForm.Meta):
-        fields = ["phone", "languages", "product_expertise", "biography", "subsite_locations", "is_listed"]
+        fields = [
+            "phone", "languages", "product_expertise", "biography", "biography_es", "subsite_locations", "is_listed",
+        ]  # fmt: skip
+        labels = {"is_listed": _("Show me in Find Local Help")}
 
 
 class ChangeEmailForm(forms.Form):

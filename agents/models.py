@@ -1,9 +1,11 @@
 """Licensed agents and enrollment helpers, their profile for Find Local Help, and their certification."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import CertificationStatus
@@ -13,6 +15,13 @@ from portal.fields import LicenseNumberField, PersonNameField, PhoneField
 from portal.models import Certifiable, TimeStampedModel
 
 BIOGRAPHY_MAX_LENGTH = 500
+
+
+class Biography(NamedTuple):
+    """A biography to show a reader: its text and the language it is written in (for the `lang` attribute)."""
+
+    text: str
+    language: str
 
 
 class LanguageQuerySet(models.QuerySet):
@@ -84,10 +93,19 @@ class Agent(Certifiable, TimeStampedModel):
         ProductExpertise, verbose_name=_("product expertise"), related_name="agents", blank=True
     )
     biography = models.CharField(
-        _("biography"),
+        _("biography (English)"),
         max_length=BIOGRAPHY_MAX_LENGTH,
         blank=True,
-        help_text=_("A short introduction for consumers, at most 500 characters."),
+        help_text=_("A short introduction for consumers, in English, at most 500 characters."),
+    )
+    biography_es = models.CharField(
+        _("biography (Spanish)"),
+        max_length=BIOGRAPHY_MAX_LENGTH,
+        blank=True,
+        help_text=_(
+            "The same introduction in Spanish, at most 500 characters, for consumers who read Find Local Help in "
+            "Spanish. Without it they read the English one."
+        ),
     )
     subsite_locations = models.ManyToManyField(
         "agencies.AgencyLocation",
@@ -131,6 +149,22 @@ class Agent(Certifiable, TimeStampedModel):
     @property
     def is_certified(self) -> bool:
         return self.certification_status == CertificationStatus.CERTIFIED
+
+    def biography_for(self, language: str | None) -> Biography | None:
+        """The biography a reader of `language` sees: the Spanish one for Spanish, the English one otherwise; when
+        that one is not written, the other (said by its `language`, for the page's `lang` attribute). None when
+        neither is written."""
+        written = {"en": self.biography.strip(), "es": self.biography_es.strip()}
+        first = "es" if (language or "").split("-")[0] == "es" else "en"
+        for code in (first, "en" if first == "es" else "es"):
+            if written[code]:
+                return Biography(written[code], code)
+        return None
+
+    @property
+    def public_biography(self) -> Biography | None:
+        """The biography in the language of the page being made (see biography_for)."""
+        return self.biography_for(translation.get_language())
 
 
 class CertificationChange(models.Model):

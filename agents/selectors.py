@@ -1,10 +1,11 @@
 """What agents a user may see. The roster and every agent page start here; Find Local Help too."""
 
 import math
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
-from agencies.models import Membership
+from agencies.models import AgencyLocation, Membership
 from delegations.selectors import delegation_counts_per_agent
 from portal.choices import AGENT_ROLES, CertificationStatus
 from portal.permissions import Capability, permissions_for
@@ -78,33 +79,42 @@ def roster_for(user) -> QuerySet[Agent]:
     )
 
 
-def find_local_help(
-    *, latitude: float, longitude: float, miles: int, language: str = "", kind: str = "", expertise: str = ""
-) -> QuerySet:
-    """Find Local Help: certified, listed helpers active in a certified agency, at each listed subsite
-    within `miles` of a point, nearest first. One row per helper and subsite, with `distance_squared`
-    in square miles (an equirectangular approximation, exact enough at these distances)."""
-    from django.db.models import ExpressionWrapper, FloatField
-    from django.db.models.functions import Cast
-
-    listing = Agent.subsite_locations.through
-    miles_per_degree = 69.0
-    cos_latitude = math.cos(math.radians(latitude))
-    lat_span, lon_span = miles / miles_per_degree, miles / (miles_per_degree * max(cos_latitude, 0.01))
+def _listings() -> QuerySet:
+    """Every (helper, location) pair Find Local Help shows, anywhere: a certified, listed helper at a listed location
+    that is either a subsite of a certified agency the helper is Active in, or the helper's own office while they are
+    in no agency. Rows of the subsite link (Agent.subsite_locations.through)."""
     active_here = Membership.objects.filter(
         user_id=OuterRef("agent__user_id"),
         agency_id=OuterRef("agencylocation__agency_id"),
         role__in=AGENT_ROLES,
         status=Membership.Status.ACTIVE,
     )
-    dy = (Cast("agencylocation__latitude", FloatField()) - latitude) * miles_per_degree
-    dx = (Cast("agencylocation__longitude", FloatField()) - longitude) * (miles_per_degree * cos_latitude)
-    rows = listing.objects.filter(
-        Exists(active_here),
+    in_an_agency = Membership.objects.filter(user_id=OuterRef("agent__user_id"), status=Membership.Status.ACTIVE)
+    agency_subsite = Q(Exists(active_here), agencylocation__agency__certification_status=CertificationStatus.CERTIFIED)
+    own_office = Q(agencylocation__owner_id=F("agent__user_id")) & ~Q(Exists(in_an_agency))
+    return Agent.subsite_locations.through.objects.filter(
+        agency_subsite | own_office,
         agent__is_listed=True,
         agent__certification_status=CertificationStatus.CERTIFIED,
         agencylocation__is_listed=True,
-        agencylocation__agency__certification_status=CertificationStatus.CERTIFIED,
+    )
+
+
+def find_local_help(
+    *, latitude: float, longitude: float, miles: int, language: str = "", kind: str = "", expertise: str = ""
+) -> QuerySet:
+    """Find Local Help: the listings (see _listings) within `miles` of a point, nearest first. One row per helper
+    and location, with `distance_squared` in square miles (an equirectangular approximation, exact enough at these
+    distances)."""
+    from django.db.models import ExpressionWrapper, FloatField
+    from django.db.models.functions import Cast
+
+    miles_per_degree = 69.0
+    cos_latitude = math.cos(math.radians(latitude))
+    lat_span, lon_span = miles / miles_per_degree, miles / (miles_per_degree * max(cos_latitude, 0.01))
+    dy = (Cast("agencylocation__latitude", FloatField()) - latitude) * miles_per_degree
+    dx = (Cast("agencylocation__longitude", FloatField()) - longitude) * (miles_per_degree * cos_latitude)
+    rows = _listings().filter(
         agencylocation__latitude__range=(latitude - lat_span, latitude + lat_span),
         agencylocation__longitude__range=(longitude - lon_span, longitude + lon_span),
     )
@@ -125,14 +135,34 @@ def find_local_help(
 
 def find_local_help_agents() -> QuerySet[Agent]:
     """The helpers a consumer may ask for help: those Find Local Help lists somewhere."""
-    listed_at = Agent.subsite_locations.through.objects.filter(
-        agent_id=OuterRef("pk"),
-        agencylocation__is_listed=True,
-        agencylocation__agency__certification_status=CertificationStatus.CERTIFIED,
-    )
-    active = Membership.objects.filter(
-        user_id=OuterRef("user_id"), role__in=AGENT_ROLES, status=Membership.Status.ACTIVE
-    )
-    return Agent.objects.filter(
-        Exists(listed_at), Exists(active), is_listed=True, certification_status=CertificationStatus.CERTIFIED
-    )
+    return Agent.objects.filter(Exists(_listings().filter(agent_id=OuterRef("pk"))))
+
+
+@dataclass(frozen=True)
+class FindLocalHelpListing:
+    """Where consumers find an agent in Find Local Help, or, when nowhere, why (`reason`): "not_certified",
+    "hidden" (the agent chose not to be shown), "no_subsite" (in an agency, at none of its listed locations) or
+    "no_office" (in no agency, with no listed office of their own). `office` is the own office of an agent in no
+    agency, listed or not; `in_agency` whether they are in one."""
+
+    locations: list
+    reason: str
+    in_agency: bool
+    office: object | None
+
+
+def find_local_help_listing(agent: Agent) -> FindLocalHelpListing:
+    """For the agent's own profile: where Find Local Help shows them, with the same rules as its search."""
+    rows = _listings().filter(agent=agent).select_related("agencylocation", "agencylocation__agency")
+    locations = [row.agencylocation for row in rows.order_by("agencylocation__name", "pk")]
+    in_agency = Membership.objects.filter(user_id=agent.user_id, status=Membership.Status.ACTIVE).exists()
+    office = None if in_agency else AgencyLocation.objects.filter(owner_id=agent.user_id).first()
+    reason = ""
+    if not locations:
+        if not agent.is_certified:
+            reason = "not_certified"
+        elif not agent.is_listed:
+            reason = "hidden"
+        else:
+            reason = "no_subsite" if in_agency else "no_office"
+    return FindLocalHelpListing(locations=locations, reason=reason, in_agency=in_agency, office=office)

@@ -13,8 +13,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from agencies.models import AgencyInvitation, Membership
+from agencies.models import AgencyInvitation, AgencyLocation, Membership
 from agencies.selectors import people_to_tell
+from agencies.services import save_location
 from delegations.models import Delegation
 from portal import audit, lockout
 from portal.choices import CertificationStatus
@@ -137,7 +138,7 @@ class AgentError(Exception):
 
 KIND_FOR_AGENCY = {"insurance_agency": "agent", "enrollment_entity": "cec", "plan_based_enroller": "pbe"}
 # What the agency may change of an agent's profile; the e-mail is the agent's own (request_email_change).
-PROFILE_FIELDS = ("first_name", "last_name", "phone", "biography", "is_listed", "license_expires_on")
+PROFILE_FIELDS = ("first_name", "last_name", "phone", "biography", "biography_es", "is_listed", "license_expires_on")
 
 
 def add_agent_to_agency(*, agency, by, data: dict) -> tuple[Agent, bool]:
@@ -373,12 +374,35 @@ def update_agent_profile(*, agent: Agent, by, data: dict) -> Agent:
         agent.save()
         for relation in relations:
             if relation in data:
+                wanted = list(data[relation])
+                if relation == "subsite_locations":
+                    # The agent's own office is not the agency's to choose: it stays theirs, listed again if
+                    # they are ever in no agency.
+                    wanted += [
+                        loc for loc in AgencyLocation.objects.filter(owner_id=agent.user_id) if loc not in wanted
+                    ]
                 before = set(getattr(agent, relation).values_list("pk", flat=True))
-                if before != {item.pk for item in data[relation]}:
-                    getattr(agent, relation).set(data[relation])
+                if before != {item.pk for item in wanted}:
+                    getattr(agent, relation).set(wanted)
                     changed.append(relation)
         audit.record("agent.profile_changed", actor=by, obj=agent, details={"fields": changed})
     return agent
+
+
+def save_own_office(*, agent: Agent, by, data: dict, hours: list[dict]) -> AgencyLocation:
+    """An agent in no agency adds or changes their own office (the fields of agencies.services.LOCATION_FIELDS,
+    placed at its ZIP code as agency locations are) with its opening hours: Find Local Help then finds them there
+    like at any subsite. An agent in an agency is found at its locations instead."""
+    with transaction.atomic():
+        agent = Agent.objects.select_for_update().get(pk=agent.pk)
+        if Membership.objects.filter(user_id=agent.user_id).current() is not None:
+            raise AgentError(
+                _("You are in an agency: consumers find you at the agency's locations you choose on your profile.")
+            )
+        office = AgencyLocation.objects.filter(owner_id=agent.user_id).first()
+        office = save_location(agency=None, owner=agent.user, by=by, location=office, data=data, hours=hours)
+        agent.subsite_locations.add(office)
+    return office
 
 
 def set_agent_status(*, agent: Agent, agency, by, active: bool):

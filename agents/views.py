@@ -11,12 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from agencies.forms import AgencyLocationForm, OpeningHoursFormSet
+from agencies.models import AgencyLocation, Membership
 from agencies.selectors import invitations_received_by
 from portal import audit
 from portal.permissions import permissions_for
 
 from .forms import ChangeEmailForm, FindLocalHelpForm, MyProfileForm
-from .selectors import agents_for
+from .selectors import agents_for, find_local_help_listing
 from .selectors import find_local_help as find_local_help_rows
 from .services import (
     EMAIL_CHANGE_HOURS,
@@ -30,6 +32,7 @@ from .services import (
     masked_email,
     pending_email_change,
     request_email_change,
+    save_own_office,
     update_agent_profile,
 )
 
@@ -58,8 +61,37 @@ def my_profile(request):
     return render(
         request,
         "agents/my_profile.html",
-        {"agent": agent, "form": form, "invitations": invitations_received_by(request.user)},
+        {
+            "agent": agent,
+            "form": form,
+            "invitations": invitations_received_by(request.user),
+            "listing": find_local_help_listing(agent),
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def own_office(request):
+    """An agent in no agency adds or changes their own office, where Find Local Help finds them. An agent in an
+    agency has none to keep (404): consumers find them at the agency's locations."""
+    agent = _own_agent(request)
+    if Membership.objects.filter(user_id=agent.user_id).current() is not None:
+        raise Http404
+    office = AgencyLocation.objects.filter(owner_id=agent.user_id).prefetch_related("hours").first()
+    data = request.POST if request.method == "POST" else None
+    form = AgencyLocationForm(data, instance=office)
+    hours = OpeningHoursFormSet(data, instance=office, prefix="hours")
+    if request.method == "POST" and form.is_valid() and hours.is_valid():
+        days = [day for day in hours.cleaned_data if day and not day.get("DELETE")]
+        try:
+            save_own_office(agent=agent, by=request.user, data=form.cleaned_data, hours=days)
+        except AgentError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, _("Your office location was saved."))
+            return redirect("agents:my_profile")
+    return render(request, "agents/own_office.html", {"agent": agent, "form": form, "hours": hours, "office": office})
 
 
 def _own_agent(request):

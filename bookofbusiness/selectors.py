@@ -203,7 +203,7 @@ def filter_book(rows: QuerySet[Delegation], filters: dict, *, me=None) -> QueryS
         rows = rows.filter(Exists(in_week))
     if filters.get("overdue"):
         late = Verification.objects.filter(
-            case_id=OuterRef("case_id"), status__in=Verification.OPEN_STATUSES, due_date__lt=timezone.localdate()
+            case_id=OuterRef("case_id"), status=Verification.AWAITING_DOCUMENTS, due_date__lt=timezone.localdate()
         )
         rows = rows.filter(Exists(late))
     follow_up = filters.get("follow_up")
@@ -592,7 +592,8 @@ def today_for(user, *, listed: int = 10) -> Today:
     counts = cache.get(key) if key else None
     if counts is None:
         counts = open_items.aggregate(
-            overdue=Count("pk", filter=Q(due_date__lt=today)), due_soon=Count("pk", filter=Q(due_date__gte=today))
+            overdue=Count("pk", filter=Q(due_date__lt=today, status=Verification.AWAITING_DOCUMENTS)),
+            due_soon=Count("pk", filter=Q(due_date__gte=today)),
         )
         counts |= delegations.filter(status=Delegation.Status.PENDING).aggregate(
             pending=Count("pk"), stale=Count("pk", filter=Q(requested_at__lt=stale_before))
@@ -609,7 +610,7 @@ def today_for(user, *, listed: int = 10) -> Today:
             counts["as_of"] = now
             cache.set(key, counts, settings.DASHBOARD_CACHE_SECONDS)
     overdue_items = list(
-        open_items.filter(due_date__lt=today)
+        open_items.filter(due_date__lt=today, status=Verification.AWAITING_DOCUMENTS)
         .select_related("case")
         .order_by("due_date", "case__case_number", "pk")[:listed]
     )

@@ -1,7 +1,7 @@
 """The Book of Business online, and its exports."""
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,12 +47,14 @@ class Book:
     form: BookFilterForm
     sort: str
     agent: object | None
+    ignored: list = field(default_factory=list)
 
 
-def _book(request, params=None) -> Book:
+def _book(request, params=None, *, lenient: bool = False) -> Book:
     """The book the request asks for (`params`: its query string, or the one a bulk action carries): whose (from
-    its scope, 403 if none, 404 for another agency's agent), then the filter form validated here; filters that do
-    not validate show nothing and say why beside them."""
+    its scope, 403 if none, 404 for another agency's agent), then the filter form validated here. Filters that do
+    not validate say why beside them; the page (`lenient`) then shows the book without them and names them in
+    `ignored`, while an export or a bulk action takes nothing rather than more than was asked."""
     params = request.GET if params is None else params
     scope = book_scope(request.scope_user, acting=request.acting is not None, agent_id=params.get("agent"),
                        mine=bool(params.get("mine")))  # fmt: skip
@@ -61,18 +63,26 @@ def _book(request, params=None) -> Book:
     if scope.agent_missing:
         raise Http404
     form = BookFilterForm(params or None, agents=scope.agents)
-    filters = form.cleaned_data if form.is_valid() else (None if form.is_bound else {})
+    ignored = []
+    if form.is_valid() or not form.is_bound:
+        filters = form.cleaned_data if form.is_bound else {}
+    elif lenient:
+        filters = form.cleaned_data  # the fields that validated
+        ignored = [(form.fields[name].label or _("Sort"), params.get(name, "")) for name in form.errors]
+    else:
+        filters = None
     rows = filtered_book(request.scope_user, agent=scope.agent, filters=filters, searched=form.searched)
-    return Book(rows=rows, form=form, sort=(filters or {}).get("sort") or "name", agent=scope.agent)
+    return Book(rows=rows, form=form, sort=(filters or {}).get("sort") or "name", agent=scope.agent,
+                ignored=ignored)  # fmt: skip
 
 
 @login_required
 def book(request):
     """The Book of Business: filters, sort on every column, search, paging, chosen columns and saved views; the
     export of what it shows. A POST saves the view as it is shown, under a name."""
-    book = _book(request)
+    book = _book(request, lenient=True)
     rows, form, sort, agent = book.rows, book.form, book.sort, book.agent
-    per_page = (form.cleaned_data.get("per") if form.is_valid() else None) or PAGE_SIZE
+    per_page = (form.cleaned_data.get("per") if form.is_bound else None) or PAGE_SIZE
     query = request.GET.copy()
     query.pop("page", None)
     save_form = SavedViewForm(request.POST or None, owner=request.user, query=query.urlencode())
@@ -84,6 +94,7 @@ def book(request):
     audit.record_case_list(request, view="book_of_business", page=page)
     can_export = permissions_for(request.scope_user).allows(Capability.EXPORT_BOOK)
     columns = book_columns(request.GET)
+    in_use = sum(1 for name in form.fields if name not in ("sort", "per") and request.GET.get(name))
     return render(
         request,
         "bookofbusiness/book.html",
@@ -91,7 +102,8 @@ def book(request):
          "query": query.urlencode(), "chooser": _chooser(request, can_export),
          "columns": [(key, BOOK_COLUMNS[key], key in NUMERIC_COLUMNS) for key in columns],
          "column_choices": _column_choices(columns), "save_form": save_form,
-         "saved_views": saved_views_for(request.user)},
+         "saved_views": saved_views_for(request.user), "ignored": book.ignored,
+         "filters_in_use": in_use},
         status=400 if save_form.errors else 200,
     )  # fmt: skip
 

@@ -225,6 +225,9 @@ class Verification(models.Model):
         EXPIRED = "expired", _("Expired")
 
     OPEN_STATUSES = (Status.OPEN, Status.SUBMITTED)
+    # Overdue is an item still waiting for its documents past its due date: one whose documents are submitted
+    # waits for the marketplace's review, not for the helper, and is never called overdue.
+    AWAITING_DOCUMENTS = Status.OPEN
 
     case = models.ForeignKey(
         ConsumerCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="verifications"

@@ -267,6 +267,8 @@ def send_verification_digests(*, today: datetime.date | None = None) -> int:
         Verification.objects.filter(
             status__in=Verification.OPEN_STATUSES, due_date__lte=today + datetime.timedelta(days=DIGEST_DUE_DAYS)
         )
+        # Past its date, an item whose documents are submitted awaits the review: not the helper's to chase.
+        .exclude(status=Verification.Status.SUBMITTED, due_date__lt=today)
         .annotate(helper_user_id=Subquery(holder.values("agent__user_id")[:1]))
         .filter(helper_user_id__isnull=False)
         .select_related("case")

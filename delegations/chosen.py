@@ -35,12 +35,15 @@ class MoveReview:
         return bool(self.problem or (self.form.is_bound and self.form.errors))
 
 
-def review_move(data, rows: QuerySet[Delegation], *, receivers, limit: int | None = None) -> MoveReview:
-    """Review moving the chosen `rows` (already scoped and filtered) to the agent `data` names among `receivers`.
-    `confirmed` is True only on the confirming step, for the same agent and the same count the person was shown."""
+def review_move(data, rows: QuerySet[Delegation], *, receivers, limit: int | None = None, label=None) -> MoveReview:
+    """Review moving the chosen `rows` (already scoped and filtered) to the agent `data` names among `receivers`
+    (`label`: the agent field's, when it is not "Transfer to"). `confirmed` is True only on the confirming step,
+    for the same agent and the same count the person was shown."""
     limit = settings.BULK_TRANSFER_LIMIT if limit is None else limit
     confirming = data.get("step") == "confirm"
     form = TransferForm(data if confirming or data.get("to_agent") else None, agents=receivers)
+    if label is not None:
+        form.fields["to_agent"].label = label
     to_agent = form.cleaned_data["to_agent"] if form.is_bound and form.is_valid() else None
     ids = list(rows.order_by().values_list("pk", flat=True)[: limit + 1])
     too_many = len(ids) > limit

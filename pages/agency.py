@@ -306,7 +306,7 @@ def give_chosen(request):
                                   "all the requests matching the filter."))  # fmt: skip
         return redirect(back)
     chosen = selection.apply(_queue(request, selection.filters).rows.filter(status=Delegation.Status.PENDING))
-    review = review_move(request.POST, chosen, receivers=_receivers(request))
+    review = review_move(request.POST, chosen, receivers=_receivers(request), label=_("Give to"))
     return confirm_move(
         request, review, selection=selection, back=back, kind="give",
         move=lambda ids, to_agent: give_requests(by=request.user, agency=membership.agency, delegation_ids=ids,

@@ -32,5 +32,6 @@ def today(request):
             "due_soon_days": settings.TODAY_DUE_SOON_DAYS,
             "expiring_days": settings.TODAY_EXPIRING_DAYS,
             "may_view_book": may.allows(Capability.VIEW_BOOK) or may.allows(Capability.VIEW_OWN_CASES),
+            "agent": may.agent,  # an agent who is not certified is told what happens next
         },
     )

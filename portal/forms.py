@@ -22,6 +22,11 @@ class PasswordResetByTaskForm(ResetPasswordForm):
     request checks the address's form and queues a task with it; the task looks the account up, makes the link
     and sends it (portal.services.send_password_reset). Both answers do the same work, in the same time."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")  # the sign-in page's words
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "placeholder": ""})
+
     def clean_email(self) -> str:
         self.users = []  # looked up by the task, not here
         return get_adapter().clean_email(self.cleaned_data["email"].lower())

@@ -100,6 +100,15 @@ def _clock(request):
 
 
 @pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request in Spanish leaves Spanish active in the thread; the next test starts in the default language."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is right for people and slow for factories; the hasher itself is Django's to test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

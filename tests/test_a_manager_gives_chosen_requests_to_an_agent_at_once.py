@@ -118,3 +118,10 @@ def test_an_agent_accepting_while_the_manager_gives_keeps_one_outcome(queue):
         assert results["give"] == 0 and (final.status, final.agent) == ("active", queue["rosa"])
     else:
         assert results["give"] == 1 and (final.status, final.agent) == ("pending", queue["li"])
+
+
+def test_the_review_asks_whom_to_give_them_to_not_whom_to_transfer_them_to(queue):
+    """Giving requests is not a transfer (the cases are not active): the agent field says "Give to"."""
+    client = sign_in(Client(), queue["manager"].user)
+    shown = review(client, GIVE, {"all": "1", "filters": "status=pending"}).content.decode()
+    assert '<label for="id_to_agent">Give to' in shown and "Transfer to" not in shown

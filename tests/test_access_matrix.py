@@ -122,6 +122,8 @@ RULES = {
     "agencies:assign_request": only({"manager"}, otherwise=FORBIDDEN),
     "today": only(AGENTS | AGENCY_OFFICE | {"staff_all_grants"}, otherwise=NOT_FOUND),
     "agents:change_email": only(AGENTS, otherwise=NOT_FOUND),
+    # An agent in no agency keeps their own office; one in an agency is found at its locations.
+    "agents:own_office": only({"unaffiliated_agent", "deactivated_agent"}, otherwise=NOT_FOUND),
     # "1" is no confirmation link: an agent is told it is not valid; anyone else has no e-mail to change here.
     "agents:confirm_email": {
         role: LOGIN if role == "anonymous" else (400 if role in AGENTS else NOT_FOUND) for role in ROLES

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from portal.models import OutageNotice
 
+from .factories import agency_with_manager, sign_in
+
 pytestmark = pytest.mark.django_db
 
 START = timezone.make_aware(datetime.datetime(2027, 2, 13, 18, 30))
@@ -33,6 +35,7 @@ def outage():
 )
 def test_the_banner_shows_a_week_before_and_during_the_outage(client, outage, moment, shown, under_way):
     with time_machine.travel(moment, tick=False):
+        sign_in(client, agency_with_manager()[1].user)
         page = client.get("/find-local-help/").content.decode()
     assert ("CalHEERS outage" in page) is shown
     assert ("Under way until" in page) is under_way
@@ -40,9 +43,19 @@ def test_the_banner_shows_a_week_before_and_during_the_outage(client, outage, mo
         assert "Applications cannot be submitted." in page and 'aria-label="Scheduled outage"' in page
 
 
-def test_the_banner_speaks_the_readers_language(client, outage):
-    client.post("/i18n/setlang/", {"language": "es", "next": "/help/"})
+def test_the_public_is_told_of_the_outage_without_the_portals_own_details(client, outage):
+    """What will not work is written for agents and staff ("your Book of Business"); a consumer reads the
+    outage's name and times only."""
     with time_machine.travel(START - datetime.timedelta(days=1), tick=False):
+        page = client.get("/find-local-help/").content.decode()
+    assert "CalHEERS outage" in page and 'aria-label="Scheduled outage"' in page
+    assert "Applications cannot be submitted." not in page
+
+
+def test_the_banner_speaks_the_readers_language(client, outage):
+    with time_machine.travel(START - datetime.timedelta(days=1), tick=False):
+        sign_in(client, agency_with_manager()[1].user)
+        client.cookies["django_language"] = "es"
         page = client.get("/help/").content.decode()
     assert "Interrupción de CalHEERS" in page and "No se pueden enviar solicitudes." in page
 

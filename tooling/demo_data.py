@@ -448,7 +448,7 @@ class DemoBuilder:
                     license_expires,
                     email,
                     self._phone(),
-                    self._biography(first, agency_id),
+                    *self._biography(first, agency_id, agent_id),
                     True,
                     certification,
                     certified_on if certification != "pending" else None,
@@ -571,7 +571,7 @@ class DemoBuilder:
         w.write(_table(OpeningHours), ["location_id", "weekday", "opens_at", "closes_at"], hours_rows)
         w.write(
             _table(Agent),
-            "id user_id kind first_name last_name license_number license_expires_on email phone biography is_listed certification_status certified_on certification_expires_on preferred_language created_at updated_at".split(),
+            "id user_id kind first_name last_name license_number license_expires_on email phone biography biography_es is_listed certification_status certified_on certification_expires_on preferred_language created_at updated_at".split(),
             agent_rows,
         )
         w.write(
@@ -586,22 +586,31 @@ class DemoBuilder:
         )
         self._agent_links()
 
-    def _biography(self, first: str, agency_id: int | None) -> str:
+    def _biography(self, first: str, agency_id: int | None, agent_id: int) -> tuple[str, str]:
+        """The English biography and, for about two agents in five, the Spanish one (drawn apart, so the rest of
+        the demo stays the same)."""
         years = self.rng.randint(2, 30)
-        focus = self.rng.choice(
+        focus, focus_es = self.rng.choice(
             [
-                "families",
-                "small businesses",
-                "self-employed Californians",
-                "early retirees",
-                "farm workers and their families",
-                "students",
+                ("families", "familias"),
+                ("small businesses", "pequeñas empresas"),
+                ("self-employed Californians", "californianos que trabajan por su cuenta"),
+                ("early retirees", "personas jubiladas antes de tiempo"),
+                ("farm workers and their families", "trabajadores del campo y sus familias"),
+                ("students", "estudiantes"),
             ]
         )
-        return (
+        english = (
             f"{first} has helped {focus} find coverage for {years} years and explains every option "
             "in plain language, from eligibility for financial help to choosing a plan."
         )
+        spanish = ""
+        if random.Random(f"{self.seed}-biography-es-{agent_id}").random() < 0.4:
+            spanish = (
+                f"{first} ayuda a {focus_es} a encontrar cobertura desde hace {years} años y explica cada opción "
+                "con palabras sencillas, desde la ayuda financiera hasta la elección de un plan."
+            )
+        return english, spanish
 
     def _agent_links(self) -> None:
         rng = self.rng
