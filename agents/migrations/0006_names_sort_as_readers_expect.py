@@ -6,7 +6,7 @@ import portal.fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [("agents", "0004_expiry_reminders"), ("portal", "0009_names_sort_as_readers_expect")]
+    dependencies = [("agents", "0005_agent_biography_es"), ("portal", "0009_names_sort_as_readers_expect")]
 
     operations = [
         migrations.AlterField(
