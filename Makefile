@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEMO ?= --agencies 12 --agents 150 --consumers 3000 --seed 2026
+DEMO ?= --agencies 12 --agents 300 --consumers 10000 --largest-agency-agents 120 --largest-agency-cases 6500 --seed 2026
 PYTEST_ARGS ?=
 
 BENCH_ARGS ?=

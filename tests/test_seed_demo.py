@@ -12,7 +12,7 @@ from agents.models import Agent, CertificationChange
 from consumers.models import ConsumerCase, Enrollment, HouseholdMember, Verification
 from delegations.models import Delegation
 from portal.validators import california_zip_codes
-from tooling.demo_data import DEMO_PASSWORD, demo_sign_ins
+from tooling.demo_data import DEMO_PASSWORD, DemoBuilder, ascii_email_part, demo_sign_ins
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,11 @@ def test_seed_demo_builds_the_counts_it_was_asked_for_and_says_so():
     assert DEMO_PASSWORD in output
 
 
+def seed_without_history(seed: int) -> None:
+    """The world alone, without the history (whose audit records, which nobody deletes, would keep its people)."""
+    DemoBuilder(agencies=6, agents=60, consumers=2000, seed=seed, as_of=AS_OF, history=False).build()
+
+
 def wipe():
     from portal.models import User
 
@@ -60,18 +65,18 @@ def wipe():
 
 
 def test_seed_demo_is_deterministic_for_a_seed():
-    seed()
+    seed_without_history(7)
     first = fingerprint()
     wipe()
-    seed()
+    seed_without_history(7)
     assert fingerprint() == first
 
 
 def test_another_seed_makes_another_world():
-    seed(seed=7)
+    seed_without_history(7)
     first = fingerprint()
     wipe()
-    seed(seed=8)
+    seed_without_history(8)
     assert fingerprint()[0] != first[0]
 
 
@@ -134,3 +139,83 @@ def test_seed_demo_refuses_to_load_twice_without_if_empty():
     seed()
     with pytest.raises(CommandError, match="already has cases"):
         seed()
+
+
+def demo_options_of_make_run() -> dict:
+    """The sizes `make run` asks seed_demo for (the Makefile's DEMO)."""
+    import re
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    make = shutil.which("make")
+    commands = subprocess.run([make, "-n", "run"], cwd=Path(__file__).resolve().parent.parent, capture_output=True,
+                              text=True, check=True).stdout  # fmt: skip
+    line = next(line for line in commands.splitlines() if "seed_demo" in line)
+    return {name.replace("-", "_"): int(value) for name, value in re.findall(r"--([a-z-]+) (\d+)", line)}
+
+
+def test_make_run_asks_for_an_agency_of_a_hundred_agents_and_five_thousand_cases():
+    options = demo_options_of_make_run()
+    assert options["largest_agency_agents"] >= 100 and options["largest_agency_cases"] >= 5000
+    assert options["consumers"] > options["largest_agency_cases"], "among the others"
+    assert options["agencies"] > 1
+
+
+def test_the_largest_agency_has_the_agents_and_cases_asked_for():
+    seed(agents=80, consumers=3000, largest_agency_agents=40, largest_agency_cases=1500)
+    manager = Agent.objects.get(user__email="manager@demo.agencyportal.test")
+    agency = manager.user.memberships.get().agency
+    people = Membership.objects.filter(agency=agency, status="active", role__in=["agent", "manager"])
+    assert people.count() == 40
+    held = Delegation.objects.filter(agency=agency, status="active").values("case").distinct().count()
+    assert 1300 <= held <= 1700, held
+    others = Delegation.objects.filter(status="active").exclude(agency=agency).values("case").distinct().count()
+    assert others > 500, "the other agencies and independent agents have books too"
+
+
+def test_names_are_written_as_people_write_them_and_e_mail_addresses_are_ascii():
+    from portal.models import User
+
+    seed()
+    last_names = set(ConsumerCase.objects.values_list("last_name", flat=True)) | set(
+        Agent.objects.values_list("last_name", flat=True)
+    )
+    assert {"O'Brien", "O'Connor", "D'Angelo", "McDaniel", "De la Cruz", "Núñez", "Ávila"} & last_names
+    assert any("'" in name for name in last_names) and any(name.startswith("Mc") for name in last_names)
+    assert any(not name.isascii() for name in last_names), "accents and ñ kept in names"
+    assert not {"Obrien", "Mcdaniel", "Delacruz", "Dangelo", "Oconnor"} & last_names, "census spellings"
+    assert all(name[:1].isupper() for name in last_names), "no name starts with a lower-case particle"
+    emails = [*ConsumerCase.objects.exclude(email="").values_list("email", flat=True),
+              *User.objects.values_list("email", flat=True), *Agent.objects.values_list("email", flat=True)]  # fmt: skip
+    assert emails and all(email.isascii() and "'" not in email and " " not in email for email in emails)
+    accented = ConsumerCase.objects.filter(last_name__in=["Núñez", "Ávila", "Peña", "Ibáñez"]).exclude(email="")
+    assert accented.exists()
+    for case in accented[:20]:
+        assert case.email.startswith(ascii_email_part(case.first_name, case.last_name)), case.email
+    assert (
+        ascii_email_part("José", "De la Cruz") == "jose.delacruz" and ascii_email_part("Ana", "Núñez") == "ana.nunez"
+    )
+    assert ascii_email_part("Liam", "O'Brien") == "liam.obrien"
+
+
+def test_telephone_numbers_have_the_area_codes_of_their_place():
+    seed()
+    california = california_zip_codes()
+
+    def local(phone: str, zip_code: str) -> bool:
+        return phone[:3] in california[zip_code]["area_codes"]
+
+    locations = AgencyLocation.objects.all()
+    assert locations.exists()
+    assert all(local(location.phone, location.zip_code) for location in locations)
+    cases = ConsumerCase.objects.exclude(phone="")
+    assert cases.count() > 1000 and all(local(case.phone, case.zip_code) for case in cases)
+    for agency in Agency.objects.all():
+        main = agency.locations.order_by("pk").first()
+        assert local(agency.phone, main.zip_code), (agency.phone, main.city)
+    # Agents at an office are called on one of that city's numbers.
+    for agent in Agent.objects.prefetch_related("subsite_locations"):
+        offices = list(agent.subsite_locations.all())
+        if offices:
+            assert any(local(agent.phone, office.zip_code) for office in offices), agent.phone

@@ -24,11 +24,22 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyLocation, Membership, OpeningHours
 from agents.models import Agent, CertificationChange, Language, ProductExpertise
-from consumers.models import ConsumerCase, Enrollment, HouseholdMember, Verification
-from delegations.models import Delegation
+from consumers.models import (
+    AccessCode,
+    CaseDocument,
+    CaseNote,
+    ChangeReport,
+    ConsumerCase,
+    Enrollment,
+    FollowUp,
+    HouseholdMember,
+    Verification,
+)
+from delegations.models import ActingOnBehalf, Delegation
 from portal.models import MailboxMessage, User
 from portal.staff_groups import ensure_staff_groups
 from portal.validators import INVALID_FEIN_PREFIXES, california_zip_codes
+from tooling.demo_activity import History, play_today
 
 DEMO_DOMAIN = "demo.agencyportal.test"
 DEMO_PASSWORD = "Portal-Demo-2026!"  # noqa: S105 - printed for the demo; never a real account
@@ -89,6 +100,7 @@ class DemoResult:
     seconds: float = 0.0
     sign_ins: list[DemoSignIn] = field(default_factory=list)
     rows_by_table: dict[str, int] = field(default_factory=dict)
+    access_code: tuple[str, str] | None = None  # (case number, code) a consumer could ask for help with
 
 
 def demo_sign_ins() -> list[DemoSignIn]:
@@ -151,6 +163,43 @@ class RowWriter:
         return value
 
 
+# Faker's en_US surnames come from census tables that dropped apostrophes and inner capitals ("Obrien",
+# "Mcdaniel", "Delacruz"); its es_MX ones start with a lower-case particle ("de la Garza"). Written as people write
+# them, and a few more that a Californian book holds.
+SURNAMES_AS_WRITTEN = {
+    "Obrien": "O'Brien", "Oconnell": "O'Connell", "Oconnor": "O'Connor", "Odonnell": "O'Donnell",
+    "Oneal": "O'Neal", "Oneill": "O'Neill", "Ohara": "O'Hara", "Okeefe": "O'Keefe", "Orourke": "O'Rourke",
+    "Oshea": "O'Shea", "Otoole": "O'Toole", "Dangelo": "D'Angelo", "Damico": "D'Amico",
+    "Macdonald": "MacDonald", "Leblanc": "LeBlanc", "Delacruz": "De la Cruz", "Deleon": "De León",
+    "Delarosa": "De la Rosa", "Dejesus": "De Jesús", "Delossantos": "De los Santos", "de la Crúz": "De la Cruz",
+}  # fmt: skip
+MORE_SURNAMES = (
+    "O'Brien", "O'Connor", "McDaniel", "D'Angelo", "De la Cruz", "Ávila", "Núñez", "Peña", "Ibáñez", "St. John",
+    "Nguyen", "Tran", "Kim", "Park", "Wong", "Chen", "Singh", "Patel", "Sarkissian", "Petrosyan",
+)  # fmt: skip
+
+
+def as_written(name: str) -> str:
+    """A name as people write it: O'Brien, McDaniel, De la Cruz (one space between words)."""
+    name = " ".join(name.split())
+    name = SURNAMES_AS_WRITTEN.get(name, name)
+    if len(name) > 2 and name.startswith("Mc") and name[2].islower():
+        name = "Mc" + name[2].upper() + name[3:]
+    return name[:1].upper() + name[1:]
+
+
+def ascii_email_part(*words: str) -> str:
+    """Words as the local part of an e-mail address people use: accents transliterated (Núñez → nunez), spaces,
+    apostrophes and other punctuation dropped, lower case."""
+    import unicodedata
+
+    parts = []
+    for word in words:
+        plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
+        parts.append("".join(char for char in plain.lower() if char.isalnum()))
+    return ".".join(part for part in parts if part)
+
+
 @lru_cache(maxsize=4)
 def _name_pools(seed: int) -> tuple[tuple[str, ...], ...]:
     """Names and streets from Faker, drawn once per seed (Faker is slow per call; pools are fast)."""
@@ -158,17 +207,27 @@ def _name_pools(seed: int) -> tuple[tuple[str, ...], ...]:
 
     fake = Faker(["en_US", "es_MX"])
     fake.seed_instance(seed)
+    last_names = {as_written(fake.last_name()) for _ in range(6000)} | set(MORE_SURNAMES)
     return (
-        tuple(sorted({fake.first_name() for _ in range(3000)})),
-        tuple(sorted({fake.last_name() for _ in range(6000)})),
+        tuple(sorted({as_written(fake.first_name()) for _ in range(3000)})),
+        # The names a Californian book holds often (MORE_SURNAMES) drawn about four times as often as another.
+        tuple(sorted(last_names)) + MORE_SURNAMES * 3,
         tuple(sorted({fake.street_name() for _ in range(1500)})),
-        tuple(sorted({fake.last_name() for _ in range(800)})),
+        tuple(sorted({as_written(fake.last_name()) for _ in range(800)})),
     )
+
+
+# Area codes of California (those the ZIP data gives for places near Nevada, Oregon or Arizona are left out).
+CALIFORNIA_AREA_CODES = frozenset(
+    "209 213 279 310 323 341 350 408 415 424 442 510 530 559 562 619 626 628 650 657 661 669 707 714 747 760 "
+    "805 818 820 831 840 858 909 916 925 949 951".split()
+)
 
 
 @lru_cache(maxsize=1)
 def _places() -> tuple[tuple, ...]:
-    """Street-address ZIP codes of California with city, county and centroid."""
+    """Street-address ZIP codes of California with city, county, centroid and the area codes of telephones there
+    (of those the offline ZIP data gives, the Californian ones)."""
     places = sorted(
         (
             z
@@ -184,8 +243,10 @@ def _places() -> tuple[tuple, ...]:
             z["county"].removesuffix(" County"),
             Decimal(z["lat"]).quantize(Decimal("0.00001")),
             Decimal(z["long"]).quantize(Decimal("0.00001")),
+            tuple(code for code in z["area_codes"] if code in CALIFORNIA_AREA_CODES),
         )
         for z in places
+        if any(code in CALIFORNIA_AREA_CODES for code in z["area_codes"])
     )
 
 
@@ -214,11 +275,23 @@ class DemoBuilder:
         consumers: int,
         seed: int,
         as_of: datetime.date,
+        largest_agency_agents: int | None = None,
+        largest_agency_cases: int | None = None,
+        play_today: bool = True,
+        history: bool = True,
         verbose: Callable[[str], None] | None = None,
     ):
         if agencies < 1 or agents < agencies + 2 or consumers < 1:
             raise ValueError("Need at least one agency, two more agents than agencies, and one consumer.")
         self.n_agencies, self.n_agents, self.n_consumers = agencies, agents, consumers
+        # By default the largest agency has about 5% of the agents and a tenth of the cases (DESIGN.md's sizes);
+        # a demo may ask for more (an agency of 100 agents and 5,000 cases in a world of a few thousand).
+        self.largest_agency_agents, self.largest_agency_cases = largest_agency_agents, largest_agency_cases
+        # Without history nor today's work the world's people have no audit records (which nobody deletes): a test
+        # may then build a world again in the same database.
+        self.play_today, self.history = play_today and history, history
+        self.domain = DEMO_DOMAIN
+        self.independent_office: dict | None = None  # what the independent agent types for their office today
         self.rng = random.Random(seed)
         self.seed = seed
         self.as_of = as_of
@@ -227,11 +300,14 @@ class DemoBuilder:
         self.say = verbose or (lambda message: None)
         self._build_pools()
 
+    next_id = staticmethod(_next_id)
+
     # -- pools ------------------------------------------------------------------------------
 
     def _build_pools(self) -> None:
         self.first_names, self.last_names, self.street_names, self.company_words = _name_pools(self.seed)
         self.places = _places()
+        self.exchanges = [n for n in range(200, 1000) if n % 100 != 11 and n != 555]
         self.plans = [
             (issuer, f"{issuer.split()[0]} {tier_label} {network}", tier)
             for issuer, networks in ISSUERS.items()
@@ -246,9 +322,12 @@ class DemoBuilder:
         self.language_codes = [code for code, _ in CONSUMER_LANGUAGES]
         self.language_weights = [weight for _, weight in CONSUMER_LANGUAGES]
 
-    def _phone(self) -> str:
+    def _phone(self, place: tuple) -> str:
+        """A telephone number of the place (a row of _places): one of its area codes, an exchange that is not
+        N11 or 555."""
         rng = self.rng
-        return f"{rng.choice(['213', '310', '415', '510', '559', '619', '626', '714', '818', '916', '951'])}-{rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
+        exchange = rng.choice(self.exchanges)
+        return f"{rng.choice(place[5])}-{exchange}-{rng.randint(0, 9999):04d}"
 
     def _street(self) -> str:
         return f"{self.rng.randint(10, 19999)} {self.rng.choice(self.street_names)}"
@@ -272,7 +351,20 @@ class DemoBuilder:
             self._users_agencies_agents()
             self._cases()
             self._mailbox()
+            cases_done = time.monotonic()
+            if self.history:
+                History(self).write()
             self._reset_sequences()
+            history_done = time.monotonic()
+            today = (
+                play_today(domain=DEMO_DOMAIN, agency_id=self.first_agency, independent_office=self.independent_office)
+                if self.play_today
+                else {}
+            )
+            self.say(
+                f"  world {cases_done - started:.1f}s, history {history_done - cases_done:.1f}s, "
+                f"today's work through the services {time.monotonic() - history_done:.1f}s"
+            )
         if self.writer.postgres:
             with connection.cursor() as cursor:
                 # ANALYZE as the tables' owner: the portal's role owns none (portal/migrations/0006_...).
@@ -287,6 +379,7 @@ class DemoBuilder:
             seconds=time.monotonic() - started,
             sign_ins=demo_sign_ins(),
             rows_by_table=dict(self.writer.counts),
+            access_code=today.get("access_code"),
         )
 
     def _ensure_reference_data(self) -> None:
@@ -316,7 +409,7 @@ class DemoBuilder:
         fein_suffixes = rng.sample(range(10_000_000), n_agencies)
         agency_rows, location_rows, hours_rows = [], [], []
         self.agency_kind: dict[int, str] = {}
-        self.agency_locations: dict[int, list[int]] = {}
+        self.agency_locations: dict[int, list[tuple[int, tuple]]] = {}  # (location id, place), main office first
         location_id = first_location
         for i in range(n_agencies):
             agency_id = first_agency + i
@@ -338,6 +431,10 @@ class DemoBuilder:
             certified_on = (
                 self.as_of - datetime.timedelta(days=rng.randint(30, 2000)) if status == "certified" else None
             )
+            # The main office's place first: the agency's telephone is one of that city's.
+            places = [
+                rng.choice(self.places) for _n in range(3 if i == 0 else rng.choices([1, 2, 3], [60, 30, 10])[0])
+            ]
             agency_rows.append(
                 (
                     agency_id,
@@ -346,7 +443,7 @@ class DemoBuilder:
                     public,
                     f"{valid_prefixes[i % len(valid_prefixes)]}{fein_suffixes[i]:07d}",
                     agency_licenses[i] if kind == "insurance_agency" else "",
-                    self._phone(),
+                    self._phone(places[0]),
                     f"office{agency_id}@{DEMO_DOMAIN}",
                     status,
                     certified_on,
@@ -357,8 +454,8 @@ class DemoBuilder:
                 )
             )
             locations = []
-            for n in range(3 if i == 0 else rng.choices([1, 2, 3], [60, 30, 10])[0]):
-                zip_code, city, county, lat, lon = rng.choice(self.places)
+            for n, place in enumerate(places):
+                zip_code, city, county, lat, lon, _codes = place
                 location_rows.append(
                     (
                         location_id,
@@ -368,7 +465,7 @@ class DemoBuilder:
                         city,
                         zip_code,
                         county,
-                        self._phone(),
+                        self._phone(place),
                         lat,
                         lon,
                         True,
@@ -376,16 +473,26 @@ class DemoBuilder:
                 )
                 for weekday, opens, closes in HOURS_WEEKDAYS + ([(5, 10, 14)] if rng.random() < 0.3 else []):
                     hours_rows.append((location_id, weekday, datetime.time(opens), datetime.time(closes)))
-                locations.append(location_id)
+                locations.append((location_id, place))
                 location_id += 1
             self.agency_locations[agency_id] = locations
 
         # People: one user per agent, one Admin Staff per agency, service-center staff.
         user_rows, agent_rows, membership_rows, history_rows = [], [], [], []
         self.agents: list[tuple[int, int | None, str]] = []  # (agent id, agency id, certification)
+        self.licenses: dict[int, str] = {}
+        self.agent_user: dict[int, tuple[int, str]] = {}  # agent id -> (user id, e-mail)
+        self.manager_of: dict[int, tuple[int, str]] = {}  # agency id -> its manager's (user id, e-mail)
         user_id = first_user
         unusable = "!" + "".join(rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=40))
         n_unaffiliated = max(1, n_agents // 10)
+        # The largest agency's agents: about one in twenty of the others and its share of the rest, or as many as
+        # asked for (the demo's 100-agent agency), chosen among the agents who are not managers nor unaffiliated.
+        in_largest: set[int] = set()
+        if self.largest_agency_agents is not None:
+            others = range(n_agencies + 1, n_agents - n_unaffiliated)
+            in_largest = set(rng.sample(others, max(0, min(len(others), self.largest_agency_agents - 2))))
+        self.agent_place: dict[int, tuple[int | None, tuple]] = {}  # agent id -> (the location they work at, place)
         for i in range(n_agents):
             agent_id = first_agent + i
             # Agent 0 manages agency 0, agent 1 has the biggest book there, the last is unaffiliated.
@@ -395,8 +502,19 @@ class DemoBuilder:
                 agency_id = first_agency
             elif i >= n_agents - n_unaffiliated:
                 agency_id = None
+            elif self.largest_agency_agents is not None:
+                agency_id = (
+                    first_agency if i in in_largest else first_agency + 1 + rng.randrange(max(1, n_agencies - 1))
+                )
+                agency_id = min(agency_id, first_agency + n_agencies - 1)
             else:
                 agency_id = first_agency if rng.random() < 0.05 else first_agency + rng.randrange(n_agencies)
+            location_id, place = (
+                rng.choice(self.agency_locations[agency_id])
+                if agency_id is not None
+                else (None, rng.choice(self.places))
+            )
+            self.agent_place[agent_id] = (location_id, place)
             manager = i < n_agencies
             first, last = rng.choice(self.first_names), rng.choice(self.last_names)
             email = {
@@ -447,7 +565,7 @@ class DemoBuilder:
                     agent_licenses[i],
                     license_expires,
                     email,
-                    self._phone(),
+                    self._phone(place),
                     *self._biography(first, agency_id, agent_id),
                     True,
                     certification,
@@ -495,6 +613,9 @@ class DemoBuilder:
                     )
                 )
             self.agents.append((agent_id, agency_id, certification))
+            self.licenses[agent_id], self.agent_user[agent_id] = agent_licenses[i], (user_id, email)
+            if manager:
+                self.manager_of[agency_id] = (user_id, email)
             user_id += 1
         for i in range(n_agencies):
             agency_id = first_agency + i
@@ -618,7 +739,7 @@ class DemoBuilder:
         expertise = list(ProductExpertise.objects.order_by("code").values_list("pk", flat=True))
         language_rows, expertise_rows, location_rows = [], [], []
         others = [code for code in sorted(languages) if code not in ("en", "es")]
-        for agent_id, agency_id, _ in self.agents:
+        for agent_id, _agency, _ in self.agents:
             spoken = {"en"} if rng.random() < 0.92 else set()
             if rng.random() < 0.45 or not spoken:
                 spoken.add("es")
@@ -626,8 +747,9 @@ class DemoBuilder:
                 spoken.add(rng.choice(others))
             language_rows.extend((agent_id, languages[code]) for code in sorted(spoken) if code in languages)
             expertise_rows.extend((agent_id, pk) for pk in rng.sample(expertise, rng.randint(1, 3)))
-            if agency_id is not None:
-                location_rows.append((agent_id, rng.choice(self.agency_locations[agency_id])))
+            location_id = self.agent_place[agent_id][0]
+            if location_id is not None:
+                location_rows.append((agent_id, location_id))
         w = self.writer
         for field_name, rows in (
             ("languages", language_rows),
@@ -640,12 +762,25 @@ class DemoBuilder:
     def _cases(self) -> None:
         rng = self.rng
         n = self.n_consumers
-        first_case = _next_id(ConsumerCase)
+        first_case = self.first_case = _next_id(ConsumerCase)
         first_member = _next_id(HouseholdMember)
         first_enrollment = _next_id(Enrollment)
-        first_agency = min(agency for _, agency, _ in self.agents if agency is not None)
+        self.next_verification, self.next_delegation = _next_id(Verification), _next_id(Delegation)
+        self.transfers: list[tuple] = []  # (when, agency, from agent, to agent, case number): audited afterwards
+        first_agency = self.first_agency = min(agency for _, agency, _ in self.agents if agency is not None)
         certified = [(a, agency) for a, agency, status in self.agents if status == "certified"]
         big_agency = [(a, agency) for a, agency in certified if agency == first_agency]
+        self.certified_in: dict[int, list[int]] = {}  # agency -> its certified agents, for transfers within it
+        for a, agency in certified:
+            if agency is not None:
+                self.certified_in.setdefault(agency, []).append(a)
+        # Of the cases not given to the biggest agent, the share routed to the largest agency: a tenth (every tenth
+        # case), or what makes about `largest_agency_cases` of them its, counting those its agents draw at random.
+        self.routed_share = None
+        if self.largest_agency_cases is not None and big_agency:
+            drawn = len(big_agency) / len(certified)
+            wanted = min(1.0, self.largest_agency_cases / n)
+            self.routed_share = max(0.0, min(1.0, (wanted - drawn) / (1 - drawn))) if drawn < 1 else 1.0
         big_agent = next(a for a in self.agents if a[1] == first_agency and a[0] != self.agents[0][0])
         big_agent = (big_agent[0], big_agent[1])
         case_numbers = rng.sample(range(1_000_000_000, 10_000_000_000), n)
@@ -668,7 +803,8 @@ class DemoBuilder:
                 first, last = rng.choice(self.first_names), rng.choice(self.last_names)
                 age = rng.randint(19, 64)
                 born = self.as_of - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
-                zip_code, city, county, _, _ = rng.choice(self.places)
+                place = rng.choice(self.places)
+                zip_code, city, county, _, _, _ = place
                 language = rng.choices(self.language_codes, self.language_weights)[0]
                 household = rng.choices([0, 1, 2, 3, 4], [38, 27, 18, 12, 5])[0]
                 aptc_max = Decimal(rng.choice([0, 0, 0, rng.randint(50, 1400)])).quantize(Decimal("0.01"))
@@ -680,10 +816,10 @@ class DemoBuilder:
                         first,
                         last,
                         born,
-                        f"{first.lower()}.{last.lower().replace(' ', '')}{rng.randint(1, 999)}@example.com"
+                        f"{ascii_email_part(first, last)}{rng.randint(1, 999)}@example.com"
                         if rng.random() < 0.85
                         else "",
-                        self._phone(),
+                        self._phone(place),
                         self._street(),
                         city,
                         zip_code,
@@ -752,9 +888,13 @@ class DemoBuilder:
                             due - datetime.timedelta(days=rng.randint(1, 20)) if v_status == "verified" else None
                         )
                         verification_rows.append(
-                            (case_id, None, rng.choice(VERIFICATION_KINDS), v_status, due, resolved)
-                        )
-                self._delegations_for(case_id, i, delegation_rows, certified, big_agency, big_agent)
+                            (self.next_verification, case_id, None, rng.choice(VERIFICATION_KINDS), v_status, due,
+                             resolved)
+                        )  # fmt: skip
+                        self.next_verification += 1
+                self._delegations_for(
+                    case_id, f"{case_numbers[i]:010d}", i, delegation_rows, certified, big_agency, big_agent
+                )
                 if i % 10_000 == 9_999:
                     yield
 
@@ -784,63 +924,72 @@ class DemoBuilder:
             )
             w.write(
                 _table(Verification),
-                "case_id household_member_id kind status due_date resolved_on".split(),
+                "id case_id household_member_id kind status due_date resolved_on".split(),
                 verification_rows,
             )
             w.write(
                 _table(Delegation),
-                "case_id agent_id agency_id status origin requested_at started_at ended_at end_reason decline_reason note".split(),
+                "id case_id agent_id agency_id status origin requested_at started_at ended_at end_reason decline_reason note transferred_from_id".split(),
                 delegation_rows,
             )
             for batch in (case_rows, member_rows, enrollment_rows, verification_rows, delegation_rows):
                 batch.clear()
 
-    def _delegations_for(self, case_id, i, out, certified, big_agency, big_agent) -> None:
-        """A case's delegations: sometimes an earlier helper or a declined request, then the present one."""
+    def _delegations_for(self, case_id, case_number, i, out, certified, big_agency, big_agent) -> None:
+        """A case's delegations: sometimes an earlier helper (who gave the case to a colleague of their agency, as
+        a transfer does, or whom the consumer asked to remove) or a declined request, then the present one."""
         rng, now = self.rng, self.now
         hours, days = datetime.timedelta(hours=1), datetime.timedelta(days=1)
 
-        def row(agent_id, agency_id, status, origin, requested, started=None, ended=None, end_reason="", declined=""):
-            out.append(
-                (case_id, agent_id, agency_id, status, origin, requested, started, ended, end_reason, declined, "")
-            )
+        def row(agent_id, agency_id, status, origin, requested, started=None, ended=None, end_reason="", declined="",
+                transferred_from=None) -> int:  # fmt: skip
+            delegation_id = self.next_delegation
+            self.next_delegation += 1
+            out.append((delegation_id, case_id, agent_id, agency_id, status, origin, requested, started, ended,
+                        end_reason, declined, "", transferred_from))  # fmt: skip
+            return delegation_id
 
-        # The biggest agent holds one case in 200 (5,000 of 1,000,000), their agency a tenth.
+        # The biggest agent holds one case in 200 (5,000 of 1,000,000), their agency a tenth (or its asked share).
+        routed = (
+            i % 10 == 1 if self.routed_share is None else int((i + 1) * self.routed_share) > int(i * self.routed_share)
+        )
         if i % 200 == 0:
             agent_id, agency_id = big_agent
-        elif i % 10 == 1 and big_agency:
+        elif routed and big_agency:
             agent_id, agency_id = big_agency[(i // 10) % len(big_agency)]
         else:
             agent_id, agency_id = certified[rng.randrange(len(certified))]
         requested = now - rng.randint(1, 1500) * days - rng.randint(0, 600) * datetime.timedelta(minutes=1)
         started = min(requested + rng.randint(0, 96) * hours, now)
+        origin = rng.choices(["find_local_help", "new_business", "access_code", "staff"], [45, 35, 12, 2])[0]
+        transferred_from = None
         if rng.random() < 0.10:
-            # An earlier helper: transferred away, or the consumer asked to remove them.
-            earlier_agent, earlier_agency = certified[rng.randrange(len(certified))]
-            earlier = requested - rng.randint(30, 700) * days
-            origin = rng.choice(["find_local_help", "new_business"])
-            reason = rng.choice(["consumer_request", "transferred"])
-            row(
-                earlier_agent,
-                earlier_agency,
-                "ended",
-                origin,
-                earlier,
-                earlier + rng.randint(1, 72) * hours,
-                requested,
-                reason,
-            )
-        if rng.random() < 0.04:
+            earlier_origin = rng.choice(["find_local_help", "new_business"])
+            colleagues = [a for a in self.certified_in.get(agency_id, ()) if a != agent_id]
+            if colleagues and rng.random() < 0.6:
+                # Transferred within the agency by its manager: the earlier delegation ended as the present began.
+                giver = rng.choice(colleagues)
+                moved = requested
+                requested = moved - rng.randint(30, 700) * days
+                transferred_from = row(giver, agency_id, "ended", earlier_origin, requested,
+                                       requested + rng.randint(1, 72) * hours, moved, "transferred")  # fmt: skip
+                requested = started = moved
+                origin = "transfer"
+                self.transfers.append((moved, agency_id, giver, agent_id, case_number))
+            else:
+                # The consumer asked to remove the earlier helper, then found this one.
+                earlier_agent, earlier_agency = certified[rng.randrange(len(certified))]
+                earlier = requested - rng.randint(30, 700) * days
+                row(earlier_agent, earlier_agency, "ended", earlier_origin, earlier,
+                    earlier + rng.randint(1, 72) * hours, requested, "consumer_request")  # fmt: skip
+        if rng.random() < 0.04 and transferred_from is None:
             declined_agent, declined_agency = certified[rng.randrange(len(certified))]
             declined_at = requested - rng.randint(1, 20) * days
             row(declined_agent, declined_agency, "declined", "find_local_help", declined_at - 2 * days, None, declined_at,
                 declined="Outside the area I serve")  # fmt: skip
         roll = rng.random() if i % 200 else 0.0
-        origin = rng.choices(
-            ["find_local_help", "new_business", "access_code", "transfer", "staff"], [45, 35, 12, 6, 2]
-        )[0]
-        if roll < 0.82:
-            row(agent_id, agency_id, "active", origin, requested, started)
+        if roll < 0.82 or (transferred_from is not None and roll < 0.88):
+            row(agent_id, agency_id, "active", origin, requested, started, transferred_from=transferred_from)
         elif roll < 0.88:
             row(
                 agent_id,
@@ -852,7 +1001,8 @@ class DemoBuilder:
         else:
             # The consumer removed their helper; the case waits for a new one.
             ended = min(started + rng.randint(30, 400) * days, now - hours)
-            row(agent_id, agency_id, "ended", origin, requested, started, max(ended, started), "consumer_request")
+            row(agent_id, agency_id, "ended", origin, requested, started, max(ended, started), "consumer_request",
+                transferred_from=transferred_from)  # fmt: skip
 
     def _mailbox(self) -> None:
         manager_id = User.objects.get(email=f"manager@{DEMO_DOMAIN}").pk
@@ -900,6 +1050,13 @@ class DemoBuilder:
                 Verification,
                 Delegation,
                 MailboxMessage,
+                AccessCode,
+                ActingOnBehalf,
+                CaseDocument,
+                CaseNote,
+                ChangeReport,
+                FollowUp,
+                # Not the audit log: its rows take their ids from its sequence, which the portal may not set back.
             ],
         )
         with connection.cursor() as cursor:

@@ -17,7 +17,7 @@ from consumers.models import ConsumerCase
 from delegations.models import ActingOnBehalf, Delegation
 from extranet import services
 from extranet.models import ExtranetAccount
-from portal.models import OutageNotice, User
+from portal.models import AuditEvent, OutageNotice, User
 from tooling.demo_data import DEMO_DOMAIN, DEMO_PASSWORD, DemoBuilder, demo_sign_ins
 
 
@@ -39,6 +39,18 @@ class Command(BaseCommand):
         parser.add_argument("--agents", type=int, default=150)
         parser.add_argument("--consumers", type=int, default=3000)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--largest-agency-agents",
+            type=int,
+            default=None,
+            help="Agents of the largest agency (by default about one in twenty and its share of the rest).",
+        )
+        parser.add_argument(
+            "--largest-agency-cases",
+            type=int,
+            default=None,
+            help="About how many cases are delegated to the largest agency (by default a tenth).",
+        )
         parser.add_argument(
             "--as-of",
             type=datetime.date.fromisoformat,
@@ -73,6 +85,8 @@ class Command(BaseCommand):
             consumers=options["consumers"],
             seed=options["seed"],
             as_of=options["as_of"] or timezone.localdate(),
+            largest_agency_agents=options["largest_agency_agents"],
+            largest_agency_cases=options["largest_agency_cases"],
             verbose=self.stdout.write if options["verbosity"] > 1 else None,
         )
         self.stdout.write(
@@ -90,6 +104,12 @@ class Command(BaseCommand):
             )
         )
         self._print_sign_ins()
+        if result.access_code:
+            number, code = result.access_code
+            self.stdout.write(
+                f"A consumer waiting for a helper: case {number}, access code {code} (shown once; ask for help with "
+                "it from a helper's Find Local Help listing)."
+            )
 
     def _print_sign_ins(self):
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
@@ -137,6 +157,15 @@ class Command(BaseCommand):
 
     def _reset(self):
         OutageNotice.objects.all().delete()
+        if AuditEvent.objects.filter(actor__email__endswith=f"@{DEMO_DOMAIN}").exists():
+            if connection.vendor != "sqlite":
+                raise CommandError(
+                    "The audit log names the demo's people and is append-only here: drop and create the database "
+                    "to start again."
+                )
+            # The development database only (DEBUG): the audit log of a demo that is thrown away goes with it.
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(AuditEvent._meta.db_table)}")  # noqa: S608
         ActingOnBehalf.objects.all().delete()
         Delegation.objects.all().delete()
         ConsumerCase.objects.all().delete()
