@@ -15,7 +15,8 @@ from .services import ACCOUNT_FIELDS, LOCATION_FIELDS, REMINDERS_FIELD
 
 ROSTER_SORTS = {
     "name": ("last_name", "first_name", "pk"),
-    "consumers": ("consumers_delegated", "last_name", "pk"),
+    "consumers": ("active_delegations", "last_name", "pk"),  # the key of older links and saved sorts
+    "pending": ("pending_requests", "last_name", "pk"),
     "license": ("license_number",),
     "certification": ("certification_status", "last_name", "pk"),
     "since": ("agency_started_on", "last_name", "pk"),

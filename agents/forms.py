@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Language as LanguageCode
+from portal.collation import name_sort_key
 from portal.validators import california_zip_codes, normalize_zip_code, validate_california_zip_code
 from portal.widgets import DateInput
 
@@ -109,7 +110,10 @@ class FindLocalHelpForm(forms.Form):
     def __init__(self, *args, **kwargs):
 
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", _("Any")), *sorted(LanguageCode.choices, key=lambda c: str(c[1]))]
+        self.fields["language"].choices = [
+            ("", _("Any")),
+            *sorted(LanguageCode.choices, key=lambda c: name_sort_key(str(c[1]))),
+        ]
         self.fields["expertise"].choices = [("", _("Anything"))] + [
             (item.code, item.name) for item in ProductExpertise.objects.order_by("name")
         ]

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import CertificationStatus
 from portal.choices import Language as LanguageCode
-from portal.fields import LicenseNumberField, PhoneField
+from portal.collation import name_sort_key
+from portal.fields import LicenseNumberField, PersonNameField, PhoneField
 from portal.models import Certifiable, TimeStampedModel
 
 BIOGRAPHY_MAX_LENGTH = 500
@@ -26,7 +27,7 @@ class Biography(NamedTuple):
 class LanguageQuerySet(models.QuerySet):
     def by_name(self):
         """In the alphabetical order of the names people read."""
-        names = sorted(LanguageCode.choices, key=lambda choice: str(choice[1]))
+        names = sorted(LanguageCode.choices, key=lambda choice: name_sort_key(str(choice[1])))
         return self.order_by(models.Case(*[models.When(code=code, then=i) for i, (code, _name) in enumerate(names)]))
 
 
@@ -77,8 +78,8 @@ class Agent(Certifiable, TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("sign-in"), on_delete=models.PROTECT, related_name="agent"
     )
     kind = models.CharField(_("kind"), max_length=6, choices=Kind, default=Kind.AGENT)
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = PersonNameField(_("first name"), max_length=100)
+    last_name = PersonNameField(_("last name"), max_length=100)
     license_number = LicenseNumberField(
         _("license number"),
         unique=True,

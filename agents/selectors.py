@@ -3,11 +3,10 @@
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from agencies.models import AgencyLocation, Membership
-from delegations.models import Delegation
+from delegations.selectors import delegation_counts_per_agent
 from portal.choices import AGENT_ROLES, CertificationStatus
 from portal.permissions import Capability, permissions_for
 
@@ -66,24 +65,17 @@ def agents_matching(agents: QuerySet[Agent], query: str) -> QuerySet[Agent]:
 
 
 def roster_for(user) -> QuerySet[Agent]:
-    """The agency roster: each agent with their role and status in the agency and the number of
-    consumers delegated to them, all in one query."""
+    """The agency roster: each agent with their role and status in the agency and their delegation counts
+    (`active_delegations`, `pending_requests`: see delegations.selectors.delegation_counts), all in one query."""
     permissions = permissions_for(user)
     if not permissions.allows(Capability.VIEW_ROSTER):
         return Agent.objects.none()
     agency_id = permissions.agency_id
     in_agency = _in_agency(agency_id)
-    delegated = (
-        Delegation.objects.filter(agent_id=OuterRef("pk"), agency_id=agency_id, status=Delegation.Status.ACTIVE)
-        .order_by()
-        .values("agent_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
     return Agent.objects.filter(Exists(in_agency)).annotate(
         agency_started_on=Subquery(in_agency.values("started_on")[:1]),
         agency_role=Subquery(in_agency.values("role")[:1]),
-        consumers_delegated=Coalesce(Subquery(delegated), Value(0), output_field=IntegerField()),
+        **delegation_counts_per_agent(agency_id),
     )
 
 

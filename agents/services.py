@@ -480,7 +480,8 @@ def request_email_change(*, agent: Agent, new_email: str) -> None:
             created_at__gt=timezone.now() - datetime.timedelta(hours=1),
         ).count()  # fmt: skip
         if asked >= EMAIL_CHANGES_PER_HOUR:
-            raise AgentError(_("You asked for this %(count)d times in the last hour. Try again later.")
+            raise AgentError(ngettext("You asked for this %(count)d time in the last hour. Try again later.",
+                                      "You asked for this %(count)d times in the last hour. Try again later.", asked)
                              % {"count": asked}, field="email")  # fmt: skip
         taken = User.objects.filter(email__iexact=new_email).exclude(pk=agent.user_id).exists()
         request = audit.record("agent.email_change_requested", actor=agent.user, obj=agent,

@@ -2,10 +2,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from consumers.models import ISSUERS, ConsumerCase, Enrollment
 from portal.choices import COUNTY_CHOICES
 from portal.choices import Language as LanguageCode
+from portal.collation import name_sort_key
 from portal.widgets import DateInput, Select
 
 from .models import SavedView
@@ -53,7 +55,9 @@ class BookFilterForm(forms.Form):
                 )
             ]
         self.fields["issuer"].choices = ANY + [(name, name) for name in ISSUERS]
-        self.fields["language"].choices = ANY + sorted(LanguageCode.choices, key=lambda choice: str(choice[1]))
+        self.fields["language"].choices = ANY + sorted(
+            LanguageCode.choices, key=lambda choice: name_sort_key(str(choice[1]))
+        )
 
     @property
     def searched(self) -> bool:
@@ -66,6 +70,14 @@ class BookFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("delegated_to", _("The end of the range is before its start."))
         return data
+
+
+def too_many_views() -> str:
+    return ngettext(
+        "You have %(n)d saved view, the most one person may keep. Delete it first.",
+        "You have %(n)d saved views, the most one person may keep. Delete one first.",
+        SavedView.MAX_PER_PERSON,
+    ) % {"n": SavedView.MAX_PER_PERSON}
 
 
 class SavedViewForm(forms.ModelForm):
@@ -101,8 +113,7 @@ class SavedViewForm(forms.ModelForm):
         if views.filter(name__iexact=name.strip()).exists():
             return _("You already have a view with this name. Choose another name.")
         if views.count() >= SavedView.MAX_PER_PERSON:
-            return _("You have %(n)d saved views, the most one person may keep. Delete one first.") % {
-                "n": SavedView.MAX_PER_PERSON}  # fmt: skip
+            return too_many_views()
         return None
 
     def clean(self):
@@ -111,6 +122,5 @@ class SavedViewForm(forms.ModelForm):
         if name and saved_views_for(self.instance.owner).filter(name__iexact=name).exists():
             self.add_error("name", _("You already have a view with this name. Choose another name."))
         elif not self.instance.pk and saved_views_for(self.instance.owner).count() >= SavedView.MAX_PER_PERSON:
-            self.add_error("name", _("You have %(n)d saved views, the most one person may keep. Delete one first.")
-                           % {"n": SavedView.MAX_PER_PERSON})  # fmt: skip
+            self.add_error("name", too_many_views())
         return data

@@ -22,7 +22,13 @@ from agents.selectors import agency_agents_for
 from consumers.models import ConsumerCase, Enrollment, FollowUp, HouseholdMember, Verification
 from consumers.selectors import held_by_the_row, held_now
 from delegations.models import Delegation
-from delegations.selectors import case_number_digits, delegations_for, matching_consumer
+from delegations.selectors import (
+    DELEGATION_COUNT_LABELS,
+    case_number_digits,
+    delegation_counts,
+    delegations_for,
+    matching_consumer,
+)
 from portal.choices import CertificationStatus
 from portal.permissions import Capability, permissions_for
 from portal.selection import as_id
@@ -306,12 +312,12 @@ def dashboard_for(user, *, agent=None) -> dict:
         return [(str(labels.get(value, value)), n, link(value)) for value, n in rows]
 
     charts = {
-        "delegations": labelled(counts["delegations"], dict(Delegation.Status.choices),
+        "delegations": labelled(counts["delegations"], DELEGATION_COUNT_LABELS,
                                 lambda value: f"{delegations_list}?{urlencode({'status': value})}"),
         "issuers": labelled(counts["issuers"], {}, lambda value: book + urlencode({"issuer": value})),
         "tiers": labelled(counts["tiers"], dict(Enrollment.MetalTier.choices),
                           lambda value: book + urlencode({"metal_tier": value})),
-        "due": [(date_format(week, "SHORT_DATE_FORMAT"), n, book + urlencode({"due_week": week.isoformat()}))
+        "due": [(date_format(week, "SHORT_MONTH_DAY_FORMAT"), n, book + urlencode({"due_week": week.isoformat()}))
                 for week, n in counts["due"]],
         "renewals": labelled(counts["renewals"], dict(ConsumerCase.RenewalStatus.choices),
                              lambda value: book + urlencode({"renewal_status": value})),
@@ -366,7 +372,7 @@ def _dashboard_counts(user, delegations: QuerySet[Delegation], *, with_roster: b
         .annotate(n=Count("*"))
         .order_by("week")
     )
-    statuses = grouped(delegations.filter(status__in=Delegation.OPEN_STATUSES), "status")
+    statuses = largest_first({status: n for status, n in delegation_counts(delegations).items() if n})
     return {
         "size": dict(statuses).get(Delegation.Status.ACTIVE, 0),
         "delegations": statuses,

@@ -122,7 +122,8 @@ def write_export(job: BookOfBusinessExport) -> BookOfBusinessExport:
         notify(
             user=job.requested_by,
             subject=_("Your Book of Business export is ready"),
-            body=_("Your export of %(rows)d rows is ready until %(date)s: %(url)s")
+            body=ngettext("Your export of %(rows)d row is ready until %(date)s: %(url)s",
+                          "Your export of %(rows)d rows is ready until %(date)s: %(url)s", count)
             % {"rows": count, "date": job.expires_at.date().isoformat(),
                "url": reverse("bookofbusiness:export_download", args=[job.pk])},
         )  # fmt: skip

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Language
-from portal.fields import CaseNumberField, PhoneField
+from portal.fields import CaseNumberField, PersonNameField, PhoneField
 from portal.models import Address, PrivateFile, TimeStampedModel
 
 MONEY = {"max_digits": 9, "decimal_places": 2}
@@ -43,8 +43,8 @@ class ConsumerCase(Address, TimeStampedModel):
     case_number = CaseNumberField(
         _("case number"), unique=True, error_messages={"unique": _("A case with this case number already exists.")}
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = PersonNameField(_("first name"), max_length=100)
+    last_name = PersonNameField(_("last name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))
     email = models.EmailField(_("e-mail"), blank=True)
     phone = PhoneField(_("phone"), blank=True)

@@ -303,7 +303,11 @@ def _digest(overdue: list, due: list, today: datetime.date) -> tuple[str, str]:
             len(overdue),
         ) % {"n": len(overdue)}
     else:
-        subject = _("%(n)d conditional-eligibility items are due within 10 days") % {"n": len(due)}
+        subject = ngettext(
+            "%(n)d conditional-eligibility item is due within 10 days",
+            "%(n)d conditional-eligibility items are due within 10 days",
+            len(due),
+        ) % {"n": len(due)}
     sections = []
     if overdue:
         sections.append(
@@ -325,7 +329,11 @@ def _digest(overdue: list, due: list, today: datetime.date) -> tuple[str, str]:
         )
     if due:
         lines = [
-            _("Case %(case)s: %(kind)s due %(date)s (%(days)d days left)")
+            ngettext(
+                "Case %(case)s: %(kind)s due %(date)s (%(days)d day left)",
+                "Case %(case)s: %(kind)s due %(date)s (%(days)d days left)",
+                (item.due_date - today).days,
+            )
             % {
                 "case": item.case.case_number,
                 "kind": item.get_kind_display(),

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import ActingOnBehalf, Delegation
 from .services import DelegationError, end_delegation
@@ -43,7 +44,11 @@ class DelegationAdmin(admin.ModelAdmin):
                 self.message_user(request, str(error), messages.ERROR)
             else:
                 ended += 1
-        self.message_user(request, _("Ended %(n)d delegations.") % {"n": ended}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Ended %(n)d delegation.", "Ended %(n)d delegations.", ended) % {"n": ended},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(ActingOnBehalf)

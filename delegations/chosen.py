@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db.models import Count, QuerySet
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .forms import TransferForm
 from .models import Delegation
@@ -65,8 +66,10 @@ def review_move(data, rows: QuerySet[Delegation], *, receivers, limit: int | Non
         if str(moving) == data.get("expected") and fingerprint == data.get("expected_ids"):
             confirmed = True
         else:
-            problem = _("What you chose changed since you looked: %(count)s would move now. Check and confirm "
-                        "again.") % {"count": f"{moving:,}"}  # fmt: skip
+            problem = ngettext("What you chose changed since you looked: %(count)s would move now. Check and "
+                               "confirm again.",
+                               "What you chose changed since you looked: %(count)s would move now. Check and "
+                               "confirm again.", moving) % {"count": f"{moving:,}"}  # fmt: skip
     givers = [] if too_many else list(
         movable.values("agent__first_name", "agent__last_name", "agent__license_number")
         .annotate(n=Count("pk")).order_by("-n", "agent__last_name")[:50]

@@ -1,6 +1,8 @@
 """What delegations a user may see."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from portal.permissions import Capability, Permissions, permissions_for
 
@@ -18,6 +20,47 @@ def delegations_for(user) -> QuerySet[Delegation]:
     if permissions.allows(Capability.VIEW_OWN_CASES):  # a certified agent: no consumer's data otherwise
         return Delegation.objects.filter(agent_id=permissions.agent_id, **own_agency_filter(permissions))
     return Delegation.objects.none()
+
+
+# What each count of `delegation_counts` is called on every page (the templates say the same msgids).
+DELEGATION_COUNT_LABELS = {
+    Delegation.Status.ACTIVE: _("Active delegations"),
+    Delegation.Status.PENDING: _("Pending requests"),
+}
+
+
+def delegation_counts(rows: QuerySet[Delegation]) -> dict[str, int]:
+    """The two counts of delegations the portal shows, each always under its own label: "active" (shown as
+    "Active delegations": cases an agent holds) and "pending" (shown as "Pending requests": consumers' requests
+    waiting for an answer). Ended delegations are never counted. The roster, an agent's page, the transfer page,
+    My Delegations and the agency home all count through this (or `delegation_counts_per_agent`)."""
+    return rows.aggregate(
+        active=Count("pk", filter=Q(status=Delegation.Status.ACTIVE)),
+        pending=Count("pk", filter=Q(status=Delegation.Status.PENDING)),
+    )
+
+
+def delegation_counts_per_agent(agency_id) -> dict:
+    """`delegation_counts` of each agent within an agency, as annotations for a query of agents:
+    `active_delegations` and `pending_requests`."""
+
+    def counted(status):
+        return Coalesce(
+            Subquery(
+                Delegation.objects.filter(agent_id=OuterRef("pk"), agency_id=agency_id, status=status)
+                .order_by()
+                .values("agent_id")
+                .annotate(n=Count("*"))
+                .values("n")
+            ),
+            Value(0),
+            output_field=IntegerField(),
+        )
+
+    return {
+        "active_delegations": counted(Delegation.Status.ACTIVE),
+        "pending_requests": counted(Delegation.Status.PENDING),
+    }
 
 
 def own_agency_filter(permissions: Permissions) -> dict:

@@ -11,6 +11,7 @@ from agencies.models import Membership
 from agencies.selectors import people_to_tell
 from portal import audit
 from portal.changes import what_changed
+from portal.collation import name_sort_key
 from portal.notifications import notify
 from portal.permissions import may_act_on_behalf, may_hold_agency_cases, permissions_for
 
@@ -127,7 +128,9 @@ def move_delegations(*, by, agency, delegation_ids, to_agent, from_agent=None) -
                     % {"name": to_agent.full_name},
                 )
         count = len(moving)
-        names = ", ".join(givers[agent_id].full_name for agent_id in sorted(givers, key=lambda k: givers[k].last_name))
+        names = ", ".join(
+            givers[agent_id].full_name for agent_id in sorted(givers, key=lambda k: name_sort_key(givers[k].last_name))
+        )
         with translation.override(to_agent.user.preferred_language):  # in the reader's language
             notify(
                 user=to_agent.user,

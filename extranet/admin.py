@@ -23,8 +23,10 @@ def report_not_sent(model_admin, request, count: int) -> None:
     if count:
         model_admin.message_user(
             request,
-            _("Not sent to %(count)d accounts: each was sent a password link less than %(minutes)d minutes ago, "
-              "or %(links)d in the last hour. Try again later.")
+            ngettext("Not sent to %(count)d account: it was sent a password link less than %(minutes)d minutes "
+                     "ago, or %(links)d in the last hour. Try again later.",
+                     "Not sent to %(count)d accounts: each was sent a password link less than %(minutes)d minutes "
+                     "ago, or %(links)d in the last hour. Try again later.", count)
             % {"count": count, "minutes": settings.EXTRANET_LINK_INTERVAL_MINUTES, "links": settings.EXTRANET_LINKS_PER_HOUR},
             messages.WARNING,
         )  # fmt: skip
@@ -84,7 +86,11 @@ class ExtranetAccountAdmin(admin.ModelAdmin):
     @admin.action(description=_("Unlock the selected accounts"), permissions=["change"])
     def unlock(self, request, queryset):
         unlocked = sum(services.unlock(account, by=request.user) for account in queryset)
-        self.message_user(request, _("%(count)d accounts unlocked.") % {"count": unlocked}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", unlocked) % {"count": unlocked},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Resend the onboarding e-mails (earlier links stop working)"), permissions=["change"])
     def resend_onboarding(self, request, queryset):
@@ -94,7 +100,12 @@ class ExtranetAccountAdmin(admin.ModelAdmin):
                 sent += 1
             else:
                 not_sent += 1
-        self.message_user(request, _("Onboarding sent to %(count)d accounts.") % {"count": sent}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Onboarding sent to %(count)d account.", "Onboarding sent to %(count)d accounts.", sent)
+            % {"count": sent},
+            messages.SUCCESS,
+        )
         report_not_sent(self, request, not_sent)
 
     @admin.action(description=_("Deactivate the selected accounts"), permissions=["change"])
@@ -102,7 +113,12 @@ class ExtranetAccountAdmin(admin.ModelAdmin):
         accounts = list(queryset.filter(is_active=True))
         for account in accounts:
             services.deactivate(account, by=request.user)
-        self.message_user(request, _("%(count)d accounts deactivated.") % {"count": len(accounts)}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d account deactivated.", "%(count)d accounts deactivated.", len(accounts))
+            % {"count": len(accounts)},
+            messages.SUCCESS,
+        )
 
 
 class AgentAdminWithExtranet(AgentAdmin):
@@ -124,7 +140,13 @@ class AgentAdminWithExtranet(AgentAdmin):
                 sent += 1
             else:
                 not_sent += 1
-        self.message_user(request, _("Extranet onboarding sent to %(count)d agents.") % {"count": sent})
+        self.message_user(
+            request,
+            ngettext(
+                "Extranet onboarding sent to %(count)d agent.", "Extranet onboarding sent to %(count)d agents.", sent
+            )
+            % {"count": sent},
+        )
         report_not_sent(self, request, not_sent)
 
 

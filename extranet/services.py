@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from agents.models import Agent
 from portal import audit, lockout
@@ -242,7 +242,11 @@ def check_new_password(account: ExtranetAccount, raw_password: str, *, change: b
     if any(check_password(raw_password, old.password) for old in history):
         problems.append(
             ValidationError(
-                _("Choose a password you have not used before: the last %(count)d may not be used again.")
+                ngettext(
+                    "Choose a password you have not used before: the last one may not be used again.",
+                    "Choose a password you have not used before: the last %(count)d may not be used again.",
+                    settings.EXTRANET_PASSWORD_HISTORY,
+                )
                 % {"count": settings.EXTRANET_PASSWORD_HISTORY},
                 code="password_reused",
             )
@@ -333,7 +337,11 @@ def authenticate(*, username: str, password: str, client_ip: str | None) -> Extr
     if account.password_expired():
         audit.record("extranet.password_expired", obj=account, actor_label=username)
         raise SignInRefused(
-            _("Your password expired %(days)d days after it was set. Choose a new one with the reset page.")
+            ngettext(
+                "Your password expired %(days)d day after it was set. Choose a new one with the reset page.",
+                "Your password expired %(days)d days after it was set. Choose a new one with the reset page.",
+                settings.EXTRANET_PASSWORD_DAYS,
+            )
             % {"days": settings.EXTRANET_PASSWORD_DAYS},
             code="expired",
         )

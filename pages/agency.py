@@ -34,7 +34,7 @@ from agents.services import update_agent_profile as save_agent_profile
 from bookofbusiness.selectors import business_days_before, dashboard_for
 from delegations.chosen import confirm_move, review_move
 from delegations.models import Delegation
-from delegations.selectors import delegations_for, matching_consumer
+from delegations.selectors import delegation_counts, delegations_for, matching_consumer
 from delegations.services import DelegationError, give_requests, reassign_request
 from portal import audit
 from portal.permissions import Capability, permissions_for
@@ -49,14 +49,7 @@ PAGE_SIZE = 50
 def agency_home(request):
     membership = membership_allowing(request)
     may = permissions_for(request.user)
-    counts = (
-        delegations_for(request.user).aggregate(
-            active=Count("pk", filter=Q(status=Delegation.Status.ACTIVE)),
-            pending=Count("pk", filter=Q(status=Delegation.Status.PENDING)),
-        )
-        if may.allows(Capability.VIEW_BOOK)
-        else None
-    )
+    counts = delegation_counts(delegations_for(request.user)) if may.allows(Capability.VIEW_BOOK) else None
     roster_counts = (
         roster_for(request.user).aggregate(
             total=Count("pk"), certified=Count("pk", filter=Q(certification_status="certified"))
@@ -166,9 +159,7 @@ def agent_detail(request, agent_id: int):
             save_agent_profile(agent=agent, by=request.user, data=form.cleaned_data)
             messages.success(request, _("The profile of %(name)s was saved.") % {"name": agent.full_name})
             return redirect("agencies:agent", agent_id=agent.pk)
-    open_delegations = Delegation.objects.filter(
-        agent=agent, agency=membership.agency, status__in=Delegation.OPEN_STATUSES
-    ).count()
+    delegations = delegation_counts(Delegation.objects.filter(agent=agent, agency=membership.agency))
     return render(
         request,
         "agencies/agent_detail.html",
@@ -177,7 +168,7 @@ def agent_detail(request, agent_id: int):
             "agent": agent,
             "form": form,
             "can_edit": can_edit,
-            "open_delegations": open_delegations,
+            "delegations": delegations,
             "history": agent.certification_changes.all()[:20],
         },
     )

@@ -4,7 +4,6 @@ Manager's transfers and acting on behalf, which start from the agency's roster."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from delegations import services
 from delegations.forms import TransferForm
 from delegations.middleware import ACTING_SESSION_KEY
 from delegations.models import Delegation
-from delegations.selectors import delegations_for
+from delegations.selectors import delegation_counts, delegations_for
 from portal import audit
 from portal.permissions import Capability
 
@@ -33,10 +32,7 @@ def my_delegations(request):
     if agent is None:
         raise Http404
     mine = delegations_for(user).filter(agent=agent)
-    counts = mine.aggregate(
-        active=Count("pk", filter=Q(status=Delegation.Status.ACTIVE)),
-        pending=Count("pk", filter=Q(status=Delegation.Status.PENDING)),
-    )
+    counts = delegation_counts(mine)
     status = request.GET.get("status") or Delegation.Status.ACTIVE
     if status not in Delegation.OPEN_STATUSES:
         status = Delegation.Status.ACTIVE
@@ -65,7 +61,7 @@ def transfer(request, agent_id: int):
     membership = membership_allowing(request, Capability.TRANSFER)
     from_agent = get_object_or_404(roster_for(request.user), pk=agent_id)
     held = Delegation.objects.filter(agent=from_agent, agency=membership.agency, status=Delegation.Status.ACTIVE)
-    pending = Delegation.objects.filter(agent=from_agent, agency=membership.agency, status=Delegation.Status.PENDING)
+    counts = delegation_counts(Delegation.objects.filter(agent=from_agent, agency=membership.agency))
     receivers = receivers_for(request.user).exclude(pk=from_agent.pk)
     cases = Paginator(held.select_related("case").order_by("case__last_name", "pk"), 200).get_page(
         request.GET.get("page")
@@ -74,7 +70,7 @@ def transfer(request, agent_id: int):
     return render(
         request,
         "delegations/transfer.html",
-        {"from_agent": from_agent, "held": held.count(), "pending": pending.count(), "cases": cases,
+        {"from_agent": from_agent, "held": counts["active"], "pending": counts["pending"], "counts": counts, "cases": cases,
          "form": TransferForm(agents=receivers), "filters": QueryDict(f"agent={from_agent.pk}").urlencode()},
     )  # fmt: skip
 

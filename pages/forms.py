@@ -2,9 +2,11 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.choices import COUNTY_CHOICES
 from portal.choices import Language as LanguageCode
+from portal.collation import name_sort_key
 from portal.widgets import Select
 
 ANY = [("", _("Any"))]
@@ -34,7 +36,9 @@ class QueueFilterForm(forms.Form):
                 "pk", "first_name", "last_name", "license_number"
             )
         ]
-        self.fields["language"].choices = ANY + sorted(LanguageCode.choices, key=lambda choice: str(choice[1]))
+        self.fields["language"].choices = ANY + sorted(
+            LanguageCode.choices, key=lambda choice: name_sort_key(str(choice[1]))
+        )
 
 
 # A search needs this many characters: a name word shorter than three letters gives the trigram indexes nothing to
@@ -60,7 +64,11 @@ class SearchForm(forms.Form):
             long_enough = any(len(word) >= SEARCH_MIN_LENGTH for word in query.split())
         if not long_enough:
             raise forms.ValidationError(
-                _("Type at least %(n)d letters of a name, or %(n)d digits of a case number."),
+                ngettext(
+                    "Type at least %(n)d letter of a name, or %(n)d digit of a case number.",
+                    "Type at least %(n)d letters of a name, or %(n)d digits of a case number.",
+                    SEARCH_MIN_LENGTH,
+                ),
                 code="too_short",
                 params={"n": SEARCH_MIN_LENGTH},
             )

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import lockout
 from .audit import describe
@@ -82,7 +83,9 @@ class SignInLockAdmin(admin.ModelAdmin):
         for lock in queryset.filter(lifted_at__isnull=True):
             lockout.lift_lock(lock=lock, by=request.user)
             lifted += 1
-        self.message_user(request, _("Lifted %(n)d locks.") % {"n": lifted}, messages.SUCCESS)
+        self.message_user(
+            request, ngettext("Lifted %(n)d lock.", "Lifted %(n)d locks.", lifted) % {"n": lifted}, messages.SUCCESS
+        )
 
     def has_add_permission(self, request):
         return False

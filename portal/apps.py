@@ -30,12 +30,15 @@ class PortalConfig(AppConfig):
     }
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from . import signals  # noqa: F401  (connects the receivers)
+        from .collation import register_on_sqlite
         from .database_grants import grant_the_portals_role
         from .staff_groups import ensure_staff_groups  # imports auth models: only once the apps are ready
 
+        connection_created.connect(register_on_sqlite)
         post_migrate.connect(ensure_staff_groups)
         # Once per migrate (post_migrate goes to each app, after all the migrations): every table exists by then.
         post_migrate.connect(grant_the_portals_role, sender=self)

@@ -9,6 +9,7 @@ from django import forms
 from django.db import models
 
 from . import validators
+from .collation import NAMES_COLLATION
 
 
 class NormalizingCharField(forms.CharField):
@@ -95,3 +96,14 @@ class CaseNumberField(_NormalizedCharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 10)
         super().__init__(*args, **kwargs)
+
+
+class PersonNameField(models.CharField):
+    """A person's first or last name, which sorts as a reader of Spanish or English expects (portal.collation):
+    the column is declared with the names collation, so every ORDER BY on it, and every index on it, use it."""
+
+    def db_parameters(self, connection):
+        params = super().db_parameters(connection)
+        if connection.vendor in ("postgresql", "sqlite") and not self.db_collation:
+            params["collation"] = NAMES_COLLATION
+        return params

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import COUNTY_CHOICES, CertificationStatus
-from .fields import ZipCodeField
+from .fields import PersonNameField, ZipCodeField
 from .uploads import download_name
 
 
@@ -47,6 +47,8 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
+    first_name = PersonNameField(_("first name"), max_length=150, blank=True)
+    last_name = PersonNameField(_("last name"), max_length=150, blank=True)
     preferred_language = models.CharField(_("portal language"), max_length=8, choices=settings.LANGUAGES, default="en")
 
     USERNAME_FIELD = "email"

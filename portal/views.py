@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 
@@ -143,10 +143,15 @@ def two_factor_verify(request):
             form.add_error("code", str(refused))
         else:
             if device.name == two_factor.RECOVERY_NAME:
+                left = two_factor.recovery_codes_left(request.user)
                 messages.warning(
                     request,
-                    _("You signed in with a recovery code; %(n)d are left. Make new ones in My Security Profile.")
-                    % {"n": two_factor.recovery_codes_left(request.user)},
+                    ngettext(
+                        "You signed in with a recovery code; %(n)d is left. Make new ones in My Security Profile.",
+                        "You signed in with a recovery code; %(n)d are left. Make new ones in My Security Profile.",
+                        left,
+                    )
+                    % {"n": left},
                 )
             return redirect(_next_url(request))
     return render(request, "portal/two_factor_verify.html", {"form": form, "next": _next_url(request)})

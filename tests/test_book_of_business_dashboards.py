@@ -16,7 +16,7 @@ def test_agency_home_shows_a_dashboard_with_a_list_for_each_chart(client, book, 
     assert "<figcaption>Enrollments by issuer</figcaption>" in page
     assert ">Kaiser Permanente: 1</a>" in page
     assert ">Blue Shield of California: 2</a>" in page
-    assert ">Active: 3</a>" in page
+    assert ">Active delegations: 3</a>" in page
     assert "Outsider" not in page
 
 
@@ -32,10 +32,10 @@ def test_a_large_books_dashboard_is_counted_once_and_says_when(client, book, set
     client.get("/agency/")  # the page frame's own once-a-minute reads
     settings.BOOK_COUNT_CACHE_FROM = 4
     small = client.get("/agency/").content.decode()
-    assert "Counted at" not in small and ">Active: 3</a>" in small
+    assert "Counted at" not in small and ">Active delegations: 3</a>" in small
     case_for(book["rosa"], book["agency"], first_name="Dee")
     first = client.get("/agency/").content.decode()
-    assert "Counted at" in first and ">Active: 4</a>" in first, "small books: counted afresh"
+    assert "Counted at" in first and ">Active delegations: 4</a>" in first, "small books: counted afresh"
     case_for(book["rosa"], book["agency"], first_name="Eve")
     with django_assert_max_num_queries(11):  # the page's own; none of the dashboard's four grouped queries
         again = client.get("/agency/").content.decode()

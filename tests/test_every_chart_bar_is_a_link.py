@@ -33,9 +33,9 @@ def test_the_agency_dashboards_bars_open_the_lists_they_count(book):
         count, link = found[label]
         assert link.startswith("/book/?"), link
         assert cases_in(client.get(link).content.decode()) == count, label
-    count, link = found["Active"]
+    count, link = found["Active delegations"]
     assert link == "/agency/delegations/?status=active" and count == 3
-    [(week_count, week_link)] = [value for label, value in found.items() if re.fullmatch(r"\d\d/\d\d/\d{4}", label)]
+    [(week_count, week_link)] = [value for label, value in found.items() if re.fullmatch(r"\d\d/\d\d", label)]
     assert "due_week=" in week_link and cases_in(client.get(week_link).content.decode()) == week_count == 1
     count, link = found["Certified"]
     assert link == "/agency/agents/?certification=certified"
@@ -48,7 +48,7 @@ def test_an_agents_bars_open_their_own_book(book):
     count, link = found["Kaiser Permanente"]
     assert link.startswith("/book/?") and "mine" not in link
     assert cases_in(client.get(link).content.decode()) == count == 1
-    assert found["Active"][1] == "/delegations/mine/?status=active"
+    assert found["Active delegations"][1] == "/delegations/mine/?status=active"
 
 
 def test_a_managers_own_dashboard_opens_their_own_book_not_the_agencys(book):

@@ -100,7 +100,7 @@ def test_staff_lift_a_lock_in_admin_and_sign_in_works_again(client, manager_user
         response = client.post(
             "/admin/portal/signinlock/", {"action": "lift", "_selected_action": [lock.pk]}, follow=True
         )
-        assert "Lifted 1 locks." in response.content.decode()
+        assert "Lifted 1 lock." in response.content.decode()
         client.post("/accounts/logout/")
         assert attempt(client, manager_user.email, PASSWORD).status_code == 302
     lock.refresh_from_db()

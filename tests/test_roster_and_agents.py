@@ -61,7 +61,7 @@ def test_roster_sorts_filters_searches_and_pages(client, agency):
     assert (
         pending.license_number in client.get("/agency/agents/", {"q": pending.license_number.lower()}).content.decode()
     )
-    assert "1 agents match" in client.get("/agency/agents/", {"q": "busy"}).content.decode()
+    assert "1 agent matches" in client.get("/agency/agents/", {"q": "busy"}).content.decode()
     assert "No agent matches" in client.get("/agency/agents/", {"q": "nobody-here"}).content.decode()
 
 

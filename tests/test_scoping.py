@@ -93,7 +93,7 @@ def test_person_with_no_role_sees_nothing():
     assert not agencies_for(user).exists()
 
 
-def test_roster_shows_each_agents_consumers_delegated_in_one_query(client, django_assert_max_num_queries):
+def test_roster_shows_each_agents_delegation_counts_in_one_query(client, django_assert_max_num_queries):
     agency, manager = agency_with_manager()
     for n in range(30):
         agent = agent_in(agency)
@@ -103,8 +103,8 @@ def test_roster_shows_each_agents_consumers_delegated_in_one_query(client, djang
     for _ in range(7):
         delegate(agent=busiest, agency=agency)
     delegate(agent=busiest, agency=agency, status=Delegation.Status.PENDING)
-    rows = {a.pk: a.consumers_delegated for a in roster_for(manager.user)}
-    assert rows[busiest.pk] == 7
+    rows = {a.pk: (a.active_delegations, a.pending_requests) for a in roster_for(manager.user)}
+    assert rows[busiest.pk] == (7, 1)
     sign_in(client, manager.user)
     with django_assert_max_num_queries(13):  # the page, its counts, and the invitations waiting
         page = client.get("/agency/agents/")
