@@ -1,17 +1,18 @@
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import CertificationStatus
 
-from .models import Agent, CertificationChange, ExpiryReminder, Language, ProductExpertise
+from .models import Agent, CertificationChange, CertificationReason, ExpiryReminder, Language, ProductExpertise
 from .services import record_new_agent, set_certification
 
 
 class CertificationChangeInline(admin.TabularInline):
     model = CertificationChange
     extra = 0
-    fields = ["changed_at", "from_status", "to_status", "reason", "changed_by"]
+    fields = ["changed_at", "from_status", "to_status", "reason", "note", "changed_by"]
     readonly_fields = fields
     can_delete = False
 
@@ -27,8 +28,14 @@ class AgentAdminForm(forms.ModelForm):
         choices=[("", _("— no change —")), *CertificationStatus.choices],
         required=False,
     )
-    certification_reason = forms.CharField(
-        label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    certification_reason = forms.ChoiceField(
+        label=_("Reason for the change"), choices=[("", "—"), *CertificationReason.choices], required=False
+    )
+    certification_note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Anything the reason does not say. Needed when the reason is Other."),
     )
 
     class Meta:
@@ -36,13 +43,21 @@ class AgentAdminForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 - the admin chooses the fields through its fieldsets
 
     def clean(self):
+        """A change of certification says why; certifying says until when (after today), so that the reminder
+        before it expires can be sent."""
         data = super().clean()
         status = data.get("change_certification_to")
-        if (
-            status in (CertificationStatus.DECERTIFIED, CertificationStatus.SUSPENDED)
-            and not (data.get("certification_reason") or "").strip()
-        ):
-            self.add_error("certification_reason", _("Give the reason for decertifying or suspending the agent."))
+        if not status or (self.instance.pk and status == self.instance.certification_status):
+            return data
+        reason = data.get("certification_reason")
+        if not reason:
+            self.add_error("certification_reason", _("Choose the reason for the change."))
+        elif reason == CertificationReason.OTHER and not (data.get("certification_note") or "").strip():
+            self.add_error("certification_note", _("Say the reason in the note."))
+        if status == CertificationStatus.CERTIFIED:
+            expires_on = data.get("certification_expires_on")
+            if expires_on is None or expires_on <= timezone.localdate():
+                self.add_error("certification_expires_on", _("Give the date the certification expires, after today."))
         return data
 
 
@@ -90,6 +105,7 @@ class AgentAdmin(admin.ModelAdmin):
                     "certification_expires_on",
                     "change_certification_to",
                     "certification_reason",
+                    "certification_note",
                 )
             },
         ),
@@ -100,18 +116,20 @@ class AgentAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         status = form.cleaned_data.get("change_certification_to")
         reason = form.cleaned_data.get("certification_reason", "")
+        note = form.cleaned_data.get("certification_note", "")
         if not change:
             record_new_agent(agent=obj, by=request.user)
         if status and status != obj.certification_status:
-            set_certification(agent=obj, status=status, by=request.user, reason=reason)
+            set_certification(agent=obj, status=status, by=request.user, reason=reason, note=note,
+                              expires_on=obj.certification_expires_on)  # fmt: skip
             obj.refresh_from_db()
 
 
 @admin.register(CertificationChange)
 class CertificationChangeAdmin(admin.ModelAdmin):
-    list_display = ["agent", "from_status", "to_status", "changed_by", "changed_at"]
-    list_filter = ["to_status", "changed_at"]
-    search_fields = ["agent__license_number", "agent__last_name", "reason"]
+    list_display = ["agent", "from_status", "to_status", "reason", "changed_by", "changed_at"]
+    list_filter = ["to_status", "reason", "changed_at"]
+    search_fields = ["agent__license_number", "agent__last_name", "note"]
     raw_id_fields = ["agent", "changed_by"]
     list_select_related = ["agent", "changed_by"]
     show_full_result_count = False
@@ -130,8 +148,7 @@ class LanguageAdmin(admin.ModelAdmin):
 
 @admin.register(ProductExpertise)
 class ProductExpertiseAdmin(admin.ModelAdmin):
-    list_display = ["name", "code"]
-    prepopulated_fields = {"code": ["name"]}
+    list_display = ["__str__", "code"]
 
 
 @admin.register(ExpiryReminder)

@@ -38,6 +38,7 @@ class AgentProfileForm(forms.ModelForm):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["languages"].queryset = Language.objects.by_name()
+        self.fields["product_expertise"].queryset = ProductExpertise.objects.by_name()
         if "subsite_locations" not in self.fields:
             return
         if agency is None:
@@ -115,7 +116,7 @@ class FindLocalHelpForm(forms.Form):
             *sorted(LanguageCode.choices, key=lambda c: name_sort_key(str(c[1]))),
         ]
         self.fields["expertise"].choices = [("", _("Anything"))] + [
-            (item.code, item.name) for item in ProductExpertise.objects.order_by("name")
+            (item.code, str(item)) for item in ProductExpertise.objects.by_name()
         ]
 
     def clean_zip_code(self):

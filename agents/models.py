@@ -47,19 +47,39 @@ class Language(models.Model):
         return str(self.get_code_display())
 
 
-class ProductExpertise(models.Model):
-    """A line of business a helper knows (individual and family plans, small business, dental ...)."""
+class Expertise(models.TextChoices):
+    """The lines of business a helper can know: kept as codes, said in the reader's language."""
 
-    code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=80)
+    INDIVIDUAL_FAMILY = "individual-family", _("Individual and family plans")
+    SMALL_BUSINESS = "small-business", _("Small business (CCSB)")
+    MEDI_CAL = "medi-cal", _("Medi-Cal")
+    DENTAL = "dental", _("Dental")
+    VISION = "vision", _("Vision")
+    MEDICARE = "medicare", _("Medicare")
+
+
+class ProductExpertiseQuerySet(models.QuerySet):
+    def by_name(self):
+        """In the alphabetical order of the names people read, in the active language."""
+        names = sorted(Expertise.choices, key=lambda choice: name_sort_key(str(choice[1])))
+        return self.order_by(models.Case(*[models.When(code=code, then=i) for i, (code, _name) in enumerate(names)]))
+
+
+class ProductExpertise(models.Model):
+    """A line of business a helper knows (individual and family plans, small business, dental ...): one row per
+    code of Expertise, so agents' choices are kept by code and shown through the catalogue."""
+
+    code = models.CharField(_("code"), max_length=32, choices=Expertise, unique=True)
+
+    objects = ProductExpertiseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("product expertise")
         verbose_name_plural = _("product expertise")
-        ordering = ["name"]
+        ordering = ["code"]
 
     def __str__(self):
-        return self.name
+        return str(self.get_code_display())
 
 
 class Agent(Certifiable, TimeStampedModel):
@@ -167,15 +187,34 @@ class Agent(Certifiable, TimeStampedModel):
         return self.biography_for(translation.get_language())
 
 
+class CertificationReason(models.TextChoices):
+    """Why an agent's certification changed: kept as a code, so the history reads in every language."""
+
+    ADDED = "added", _("Added to the portal")
+    TRAINING_VERIFIED = "training_verified", _("License and training verified")
+    RENEWED = "renewed", _("Certification renewed")
+    REINSTATED = "reinstated", _("Reinstated after review")
+    LICENSE_UNDER_REVIEW = "license_under_review", _("License under review by the Department of Insurance")
+    LICENSE_LAPSED = "license_lapsed", _("License lapsed")
+    TRAINING_NOT_COMPLETED = "training_not_completed", _("Annual training not completed")
+    COMPLAINT = "complaint", _("Complaint under investigation")
+    AGREEMENT_TERMINATED = "agreement_terminated", _("Agreement terminated")
+    NOT_RENEWED = "not_renewed", _("Certification not renewed")
+    AGENT_REQUEST = "agent_request", _("At the agent's request")
+    OTHER = "other", _("Other (said in the note)")
+
+
 class CertificationChange(models.Model):
-    """One change of an agent's certification status: who, when, why. Never edited."""
+    """One change of an agent's certification status: who, when, why (a reason's code, and a note in the words of
+    the person who made it). Never edited."""
 
     agent = models.ForeignKey(
         Agent, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="certification_changes"
     )
     from_status = models.CharField(_("from"), max_length=12, choices=CertificationStatus, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=CertificationStatus)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.CharField(_("reason"), max_length=32, choices=CertificationReason, blank=True)
+    note = models.TextField(_("note"), blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),
@@ -193,6 +232,12 @@ class CertificationChange(models.Model):
 
     def __str__(self):
         return f"{self.agent}: {self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason in the reader's language, with the note after it."""
+        parts = [str(self.get_reason_display()) if self.reason else "", self.note.strip()]
+        return " — ".join(part for part in parts if part)
 
 
 class ExpiryReminder(models.Model):

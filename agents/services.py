@@ -23,8 +23,9 @@ from portal.invitations import send_invitation
 from portal.models import AuditEvent, User
 from portal.notifications import absolute_url, notify, send_email_after_commit
 from portal.permissions import ADMIN_STAFF_GRANTS
+from portal.words import label, lines, words
 
-from .models import Agent, CertificationChange, ExpiryReminder
+from .models import Agent, CertificationChange, CertificationReason, ExpiryReminder
 from .signals import delegations_joined_agency, email_changed
 
 
@@ -33,34 +34,41 @@ class CertificationError(Exception):
 
 
 def set_certification(
-    *, agent: Agent, status: str, by, reason: str = "", expires_on: datetime.date | None = None
+    *, agent: Agent, status: str, by, reason: str, note: str = "", expires_on: datetime.date | None = None
 ) -> CertificationChange:
-    """Move an agent to a new certification status and record who did it, when and why.
+    """Move an agent to a new certification status and record who did it, when and why (`reason`, a
+    CertificationReason code, and a `note` in the words of the person who made the change).
 
-    Decertifying and suspending need a reason. Returns the history entry.
+    Every change says its reason; "Other" says it in the note. Certifying sets the date it expires, after today,
+    so the expiry reminder can fire. Returns the history entry.
     """
+    note = note.strip()
     if status not in CertificationStatus.values:
         raise CertificationError(_("Unknown certification status."))
-    if status in (CertificationStatus.DECERTIFIED, CertificationStatus.SUSPENDED) and not reason.strip():
-        raise CertificationError(_("Give the reason for decertifying or suspending the agent."))
+    if reason not in CertificationReason.values:
+        raise CertificationError(_("Choose the reason for the change."))
+    if reason == CertificationReason.OTHER and not note:
+        raise CertificationError(_("Say the reason in the note."))
+    if status == CertificationStatus.CERTIFIED and (expires_on is None or expires_on <= timezone.localdate()):
+        raise CertificationError(_("Give the date the certification expires, after today."))
     with transaction.atomic():
         agent = Agent.objects.select_for_update().get(pk=agent.pk)
         previous = agent.certification_status
         agent.certification_status = status
         if status == CertificationStatus.CERTIFIED:
             agent.certified_on = timezone.localdate()
-            if expires_on is not None:
-                agent.certification_expires_on = expires_on
+            agent.certification_expires_on = expires_on
         agent.save(update_fields=["certification_status", "certified_on", "certification_expires_on", "updated_at"])
         change = CertificationChange.objects.create(
-            agent=agent, from_status=previous, to_status=status, reason=reason.strip(), changed_by=by
+            agent=agent, from_status=previous, to_status=status, reason=reason, note=note, changed_by=by
         )
         audit.record(
             "agent.certification_changed",
             actor=by,
             obj=agent,
-            details={"from": previous, "to": status, "reason": change.reason},
-        )
+            details={"from": previous, "to": status, "reason": reason, "note": note,
+                     "expires_on": expires_on.isoformat() if status == CertificationStatus.CERTIFIED else None},
+        )  # fmt: skip
         if previous != status:
             tell_about_certification(agent=agent, change=change)
         return change
@@ -68,18 +76,18 @@ def set_certification(
 
 def tell_about_certification(*, agent: Agent, change: CertificationChange) -> None:
     """Tell the agent and their Agency Manager, in the Secure Mailbox and by e-mail."""
-    status = CertificationStatus(change.to_status).label
+    status = label(CertificationStatus(change.to_status))
+    values = {"name": agent.full_name, "license": agent.license_number, "status": status}
+    body = [words("The certification of %(name)s (license %(license)s) is now %(status)s.", **values)]
+    if change.to_status == CertificationStatus.CERTIFIED and agent.certification_expires_on:
+        body.append(words("It expires on %(date)s.", date=agent.certification_expires_on))
+    if change.reason:
+        body.append(words("Reason: %(reason)s", reason=label(CertificationReason(change.reason))))
+    if change.note:
+        body.append(words("Note: %(note)s", note=change.note))
     for person in people_to_tell(agent):
-        with translation.override(person.preferred_language):
-            subject = _("Certification of %(name)s: %(status)s") % {"name": agent.full_name, "status": status}
-            body = _("The certification of %(name)s (license %(license)s) is now %(status)s.") % {
-                "name": agent.full_name,
-                "license": agent.license_number,
-                "status": status,
-            }
-            if change.reason:
-                body += "\n\n" + _("Reason: %(reason)s") % {"reason": change.reason}
-        notify(user=person, subject=str(subject), body=str(body))
+        notify(user=person, subject=words("Certification of %(name)s: %(status)s", **values),
+               body=lines(*body, separator="\n\n"))  # fmt: skip
 
 
 def send_expiry_reminders(*, today: datetime.date | None = None) -> int:
@@ -100,18 +108,13 @@ def send_expiry_reminders(*, today: datetime.date | None = None) -> int:
                 )
                 if not created:
                     continue
+                what = words("license") if kind == "license" else words("certification")
+                values = {"what": what, "name": agent.full_name, "license": agent.license_number, "date": expires_on}
                 for person in people_to_tell(agent):
-                    with translation.override(person.preferred_language):
-                        what = _("license") if kind == "license" else _("certification")
-                        subject = _("The %(what)s of %(name)s expires on %(date)s") % {
-                            "what": what, "name": agent.full_name, "date": date_format(expires_on),
-                        }  # fmt: skip
-                        body = _(
-                            "The %(what)s of %(name)s (license %(license)s) expires on %(date)s. Renew it before then "
-                            "so consumers keep their helper; call the Agent Service Center with any question."
-                        ) % {"what": what, "name": agent.full_name, "license": agent.license_number,
-                             "date": date_format(expires_on)}  # fmt: skip
-                    notify(user=person, subject=str(subject), body=str(body))
+                    notify(user=person, subject=words("The %(what)s of %(name)s expires on %(date)s", **values),
+                           body=words("The %(what)s of %(name)s (license %(license)s) expires on %(date)s. Renew it "
+                                      "before then so consumers keep their helper; call the Agent Service Center "
+                                      "with any question.", **values))  # fmt: skip
             sent += 1
     return sent
 
@@ -119,7 +122,11 @@ def send_expiry_reminders(*, today: datetime.date | None = None) -> int:
 def record_new_agent(*, agent: Agent, by) -> CertificationChange:
     """Open an agent's certification history with the status they were added in."""
     change = CertificationChange.objects.create(
-        agent=agent, from_status="", to_status=agent.certification_status, reason="Added", changed_by=by
+        agent=agent,
+        from_status="",
+        to_status=agent.certification_status,
+        reason=CertificationReason.ADDED,
+        changed_by=by,
     )
     audit.record(
         "agent.certification_changed", actor=by, obj=agent, details={"from": "", "to": agent.certification_status}
@@ -235,14 +242,12 @@ def invite_agent(*, agent: Agent, agency, by, last_name: str) -> AgencyInvitatio
     )  # fmt: skip
     audit.record("agent.invited", actor=by, obj=agent, details={"agency": agency.pk, "invitation": invitation.pk})
     user = agent.user
-    with translation.override(user.preferred_language):
-        subject = _("%(agency)s invites you to join it") % {"agency": agency.public_name}
-        body = _(
-            "%(agency)s invites you to join it as one of its agents, under its Agency Agreement. Nothing changes "
-            "until you accept: sign in to the Agency Portal and open My Delegations to read the invitation and "
-            "accept or decline it. It is valid until %(date)s. If you do not know this agency, decline it."
-        ) % {"agency": agency.public_name, "date": date_format(timezone.localdate(invitation.expires_at))}
-    notify(user=user, subject=str(subject), body=str(body))
+    notify(user=user, subject=words("%(agency)s invites you to join it", agency=agency.public_name),
+           body=words("%(agency)s invites you to join it as one of its agents, under its Agency Agreement. Nothing "
+                      "changes until you accept: sign in to the Agency Portal and open My Delegations to read the "
+                      "invitation and accept or decline it. It is valid until %(date)s. If you do not know this "
+                      "agency, decline it.", agency=agency.public_name,
+                      date=timezone.localdate(invitation.expires_at)))  # fmt: skip
     if not user.has_usable_password():
         send_invitation(user=user, agency=agency, role_label=str(_("an agent")))
     return invitation
@@ -349,15 +354,14 @@ def _tell_managers(invitation: AgencyInvitation, agent: Agent, *, accepted: bool
     ).select_related("user")
     for membership in managers:
         person = membership.user
-        with translation.override(person.preferred_language):
-            if accepted:
-                subject = _("%(name)s joined your agency") % {"name": agent.full_name}
-                body = _("%(name)s (license %(license)s) accepted your invitation and is on your roster.")
-            else:
-                subject = _("%(name)s declined your invitation") % {"name": agent.full_name}
-                body = _("%(name)s (license %(license)s) declined your invitation to join your agency.")
-            body = body % {"name": agent.full_name, "license": agent.license_number}
-        notify(user=person, subject=str(subject), body=str(body))
+        values = {"name": agent.full_name, "license": agent.license_number}
+        if accepted:
+            subject = words("%(name)s joined your agency", **values)
+            body = words("%(name)s (license %(license)s) accepted your invitation and is on your roster.", **values)
+        else:
+            subject = words("%(name)s declined your invitation", **values)
+            body = words("%(name)s (license %(license)s) declined your invitation to join your agency.", **values)
+        notify(user=person, subject=subject, body=body)
 
 
 def update_agent_profile(*, agent: Agent, by, data: dict) -> Agent:

@@ -8,9 +8,7 @@ from django.core.files import File
 from django.db import transaction
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils import timezone
 
 from agencies.models import Membership
 from portal import audit
@@ -19,6 +17,7 @@ from portal.notifications import absolute_url, notify
 from portal.permissions import permissions_for
 from portal.queueing import enqueue
 from portal.uploads import sha256_of
+from portal.words import Lines, Words, counted, lines, words
 
 from . import exports, tasks
 from .forms import BookFilterForm
@@ -118,15 +117,11 @@ def write_export(job: BookOfBusinessExport) -> BookOfBusinessExport:
     job.finished_at = timezone.now()
     job.expires_at = job.finished_at + datetime.timedelta(days=EXPORT_DAYS)
     job.save()
-    with translation.override(job.requested_by.preferred_language or settings.LANGUAGE_CODE):  # a task's is not theirs
-        notify(
-            user=job.requested_by,
-            subject=_("Your Book of Business export is ready"),
-            body=ngettext("Your export of %(rows)d row is ready until %(date)s: %(url)s",
-                          "Your export of %(rows)d rows is ready until %(date)s: %(url)s", count)
-            % {"rows": count, "date": job.expires_at.date().isoformat(),
-               "url": reverse("bookofbusiness:export_download", args=[job.pk])},
-        )  # fmt: skip
+    notify(user=job.requested_by, subject=words("Your Book of Business export is ready"),
+           body=counted("Your export of %(rows)d row is ready until %(date)s: %(url)s",
+                        "Your export of %(rows)d rows is ready until %(date)s: %(url)s", count,
+                        rows=count, date=job.expires_at.date().isoformat(),
+                        url=reverse("bookofbusiness:export_download", args=[job.pk])))  # fmt: skip
     return job
 
 
@@ -149,46 +144,29 @@ def send_at_risk_summaries() -> int:
         work = today_for(membership.user, listed=0)  # the counts alone: no rows behind them are read
         if not (work.overdue or work.stale or work.renewals_not_started):
             continue
-        with translation.override(membership.user.preferred_language or settings.LANGUAGE_CODE):
-            subject, body = _at_risk_summary(work, agency=membership.agency)
+        subject, body = _at_risk_summary(work, agency=membership.agency)
         notify(user=membership.user, subject=subject, body=body)
         sent += 1
     return sent
 
 
-def _at_risk_summary(work, *, agency) -> tuple[str, str]:
-    """The subject and body of one manager's summary, in the active language."""
+def _at_risk_summary(work, *, agency) -> tuple[Words, Lines]:
+    """The subject and body of one manager's summary, in the catalogue's words (said in the reader's language)."""
     total = work.overdue + work.stale + (work.renewals_not_started or 0)
-    subject = ngettext(
-        "This week: %(n)d case or request at risk in your agency",
-        "This week: %(n)d cases or requests at risk in your agency",
-        total,
-    ) % {"n": total}
+    subject = counted("This week: %(n)d case or request at risk in your agency",
+                      "This week: %(n)d cases or requests at risk in your agency", total, n=total)  # fmt: skip
     days = settings.TODAY_REQUEST_TARGET_BUSINESS_DAYS
-    lines = [
-        _("What is at risk at %(agency)s this week:") % {"agency": agency.public_name},
-        "- "
-        + ngettext(
-            "%(n)d conditional-eligibility item overdue", "%(n)d conditional-eligibility items overdue", work.overdue
-        )
-        % {"n": work.overdue},
-        "- "
-        + ngettext(
-            "%(n)d request waiting over %(days)d business days",
-            "%(n)d requests waiting over %(days)d business days",
-            work.stale,
-        )
-        % {"n": work.stale, "days": days},
-    ]
+    said = [
+        words("What is at risk at %(agency)s this week:", agency=agency.public_name),
+        lines("- ", counted("%(n)d conditional-eligibility item overdue", "%(n)d conditional-eligibility items overdue",
+                            work.overdue, n=work.overdue), separator=""),
+        lines("- ", counted("%(n)d request waiting over %(days)d business days",
+                            "%(n)d requests waiting over %(days)d business days", work.stale, n=work.stale, days=days),
+              separator=""),
+    ]  # fmt: skip
     if work.renewals_not_started is not None:
-        lines.append(
-            "- "
-            + ngettext(
-                "%(n)d renewal not started, and the renewal window is open",
-                "%(n)d renewals not started, and the renewal window is open",
-                work.renewals_not_started,
-            )
-            % {"n": work.renewals_not_started}
-        )
-    lines += ["", _("See each of them on Today: %(url)s") % {"url": absolute_url(reverse("today"))}]
-    return str(subject), "\n".join(str(line) for line in lines)
+        said.append(lines("- ", counted("%(n)d renewal not started, and the renewal window is open",
+                                        "%(n)d renewals not started, and the renewal window is open",
+                                        work.renewals_not_started, n=work.renewals_not_started), separator=""))  # fmt: skip
+    said += ["", words("See each of them on Today: %(url)s", url=absolute_url(reverse("today")))]
+    return subject, lines(*said)

@@ -18,6 +18,7 @@ from portal.changes import of_model, what_changed
 from portal.models import User
 from portal.notifications import notify, send_email_after_commit
 from portal.validators import normalize_case_number
+from portal.words import Lines, Words, counted, label, lines, words
 
 from .models import (
     AccessCode,
@@ -239,14 +240,10 @@ def request_help(*, agent, case_number: str, access_code: str) -> Delegation:
             ) from None
         audit.record("access_code.used", obj=case, details={"agent": agent.license_number})
         audit.record("delegation.requested", obj=delegation, details={"agent": agent.license_number})
-        with translation.override(
-            agent.user.preferred_language or settings.LANGUAGE_CODE
-        ):  # the agent's, not the consumer's
-            notify(
-                user=agent.user,
-                subject=_("A consumer asked for your help"),  # the subject is also the e-mail's: no consumer data
-                body=_("A consumer asked for your help through Find Local Help. Accept or decline in My Delegations."),
-            )
+        notify(user=agent.user,  # in the agent's language, not the consumer's
+               subject=words("A consumer asked for your help"),  # the subject is also the e-mail's: no consumer data
+               body=words("A consumer asked for your help through Find Local Help. Accept or decline in My "
+                          "Delegations."))  # fmt: skip
     return delegation
 
 
@@ -281,69 +278,44 @@ def send_verification_digests(*, today: datetime.date | None = None) -> int:
         group = list(group)  # one helper's open items overdue or due within 10 days
         overdue = [item for item in group if item.due_date < today]
         due = [item for item in group if item.due_date >= today]
-        with translation.override(helper.preferred_language or settings.LANGUAGE_CODE):
-            subject, body = _digest(overdue, due, today)
+        subject, body = _digest(overdue, due, today)
         notify(user=helper, subject=subject, body=body)
         sent += 1
     return sent
 
 
-def _digest(overdue: list, due: list, today: datetime.date) -> tuple[str, str]:
-    """The subject and body of one helper's digest, in the active language."""
+def _digest(overdue: list, due: list, today: datetime.date) -> tuple[Words, Lines]:
+    """The subject and body of one helper's digest, in the catalogue's words (said in the reader's language)."""
     if overdue and due:
-        subject = ngettext(
-            "%(overdue)d conditional-eligibility item is overdue, %(due)d due within 10 days",
-            "%(overdue)d conditional-eligibility items are overdue, %(due)d due within 10 days",
-            len(overdue),
-        ) % {"overdue": len(overdue), "due": len(due)}
+        subject = counted("%(overdue)d conditional-eligibility item is overdue, %(due)d due within 10 days",
+                          "%(overdue)d conditional-eligibility items are overdue, %(due)d due within 10 days",
+                          len(overdue), overdue=len(overdue), due=len(due))  # fmt: skip
     elif overdue:
-        subject = ngettext(
-            "%(n)d conditional-eligibility item is overdue",
-            "%(n)d conditional-eligibility items are overdue",
-            len(overdue),
-        ) % {"n": len(overdue)}
+        subject = counted("%(n)d conditional-eligibility item is overdue",
+                          "%(n)d conditional-eligibility items are overdue", len(overdue), n=len(overdue))  # fmt: skip
     else:
-        subject = ngettext(
-            "%(n)d conditional-eligibility item is due within 10 days",
-            "%(n)d conditional-eligibility items are due within 10 days",
-            len(due),
-        ) % {"n": len(due)}
+        subject = counted("%(n)d conditional-eligibility item is due within 10 days",
+                          "%(n)d conditional-eligibility items are due within 10 days", len(due), n=len(due))  # fmt: skip
     sections = []
     if overdue:
-        sections.append(
-            [_("Overdue:")]
-            + [
-                ngettext(
-                    "Case %(case)s: %(kind)s was due %(date)s (%(days)d day overdue)",
-                    "Case %(case)s: %(kind)s was due %(date)s (%(days)d days overdue)",
-                    (today - item.due_date).days,
-                )
-                % {
-                    "case": item.case.case_number,
-                    "kind": item.get_kind_display(),
-                    "date": item.due_date.isoformat(),
-                    "days": (today - item.due_date).days,
-                }
-                for item in overdue
-            ]
-        )
+        sections.append(lines(
+            words("Overdue:"),
+            *[counted("Case %(case)s: %(kind)s was due %(date)s (%(days)d day overdue)",
+                      "Case %(case)s: %(kind)s was due %(date)s (%(days)d days overdue)", (today - item.due_date).days,
+                      case=item.case.case_number, kind=label(Verification.Kind(item.kind)),
+                      date=item.due_date.isoformat(), days=(today - item.due_date).days)
+              for item in overdue],
+        ))  # fmt: skip
     if due:
-        lines = [
-            ngettext(
-                "Case %(case)s: %(kind)s due %(date)s (%(days)d day left)",
-                "Case %(case)s: %(kind)s due %(date)s (%(days)d days left)",
-                (item.due_date - today).days,
-            )
-            % {
-                "case": item.case.case_number,
-                "kind": item.get_kind_display(),
-                "date": item.due_date.isoformat(),
-                "days": (item.due_date - today).days,
-            }
+        items = [
+            counted("Case %(case)s: %(kind)s due %(date)s (%(days)d day left)",
+                    "Case %(case)s: %(kind)s due %(date)s (%(days)d days left)", (item.due_date - today).days,
+                    case=item.case.case_number, kind=label(Verification.Kind(item.kind)),
+                    date=item.due_date.isoformat(), days=(item.due_date - today).days)
             for item in due
-        ]
-        sections.append([_("Due within 10 days:"), *lines] if overdue else lines)
-    return str(subject), "\n\n".join("\n".join(str(line) for line in section) for section in sections)
+        ]  # fmt: skip
+        sections.append(lines(words("Due within 10 days:"), *items) if overdue else lines(*items))
+    return subject, lines(*sections, separator="\n\n")
 
 
 # -- deadline reminders to consumers -----------------------------------------------------------------

@@ -3,9 +3,8 @@
 from itertools import groupby
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from agencies.models import Membership
 from agencies.selectors import people_to_tell
@@ -14,6 +13,7 @@ from portal.changes import what_changed
 from portal.collation import name_sort_key
 from portal.notifications import notify
 from portal.permissions import may_act_on_behalf, may_hold_agency_cases, permissions_for
+from portal.words import Label, Text, Words, counted, lines, words
 
 from .models import ActingOnBehalf, Delegation
 
@@ -115,33 +115,38 @@ def move_delegations(*, by, agency, delegation_ids, to_agent, from_agent=None) -
                                   "cases": cases,
                                   "changes": what_changed(Delegation, {"agent": giver.license_number},
                                                           {"agent": to_agent.license_number})})  # fmt: skip
-            with translation.override(giver.user.preferred_language):  # in the reader's language
-                notify(
-                    user=giver.user,
-                    subject=ngettext(
-                        "%(count)d consumer was transferred to another agent",
-                        "%(count)d consumers were transferred to another agent",
-                        len(cases),
-                    )
-                    % {"count": len(cases)},
-                    body=_("Your Agency Manager transferred delegations from you to %(name)s.")
-                    % {"name": to_agent.full_name},
-                )
+            notify(user=giver.user,
+                   subject=counted("%(count)d consumer was transferred to another agent",
+                                   "%(count)d consumers were transferred to another agent", len(cases),
+                                   count=len(cases)),
+                   body=counted("Your Agency Manager transferred the delegation of case %(cases)s from you to %(name)s.",
+                                "Your Agency Manager transferred the delegations of cases %(cases)s from you to "
+                                "%(name)s.", len(cases), cases=case_list(cases), name=to_agent.full_name))  # fmt: skip
         count = len(moving)
         names = ", ".join(
             givers[agent_id].full_name for agent_id in sorted(givers, key=lambda k: name_sort_key(givers[k].last_name))
         )
-        with translation.override(to_agent.user.preferred_language):  # in the reader's language
-            notify(
-                user=to_agent.user,
-                subject=ngettext(
-                    "%(count)d consumer was transferred to you", "%(count)d consumers were transferred to you", count
-                )
-                % {"count": count},
-                body=_("Your Agency Manager transferred delegations from %(name)s to you. They are in My Delegations.")
-                % {"name": names},
-            )
+        cases = sorted(number for _pk, _case, _agent, number in moving)
+        notify(user=to_agent.user,
+               subject=counted("%(count)d consumer was transferred to you",
+                               "%(count)d consumers were transferred to you", count, count=count),
+               body=counted("Your Agency Manager transferred the delegation of case %(cases)s from %(name)s to you. "
+                            "It is in My Delegations.",
+                            "Your Agency Manager transferred the delegations of cases %(cases)s from %(name)s to you. "
+                            "They are in My Delegations.", count, cases=case_list(cases), name=names))  # fmt: skip
     return count
+
+
+CASES_LISTED = 20  # a message names at most this many cases, and says how many more
+
+
+def case_list(numbers: list[str]) -> Text:
+    """Case numbers for a message: all of them, or the first CASES_LISTED and how many others."""
+    if len(numbers) <= CASES_LISTED:
+        return lines(*numbers, separator=", ")
+    more = len(numbers) - CASES_LISTED
+    return counted("%(cases)s and %(more)d other", "%(cases)s and %(more)d others", more,
+                   cases=lines(*numbers[:CASES_LISTED], separator=", "), more=more)  # fmt: skip
 
 
 def give_requests(*, by, agency, delegation_ids, to_agent) -> int:
@@ -167,20 +172,18 @@ def give_requests(*, by, agency, delegation_ids, to_agent) -> int:
                                   "to_agent": to_agent.license_number})  # fmt: skip
         for _agent_id, rows in groupby(given, key=lambda delegation: delegation.agent_id):
             rows = list(rows)
-            with translation.override(rows[0].agent.user.preferred_language):  # in the reader's language
-                notify(user=rows[0].agent.user,
-                       subject=ngettext("%(count)d request for help was given to another agent",
-                                        "%(count)d requests for help were given to another agent", len(rows))
-                       % {"count": len(rows)},
-                       body=_("Your Agency Manager gave requests for help to %(name)s: cases %(cases)s.")
-                       % {"name": to_agent.full_name,
-                          "cases": ", ".join(d.case.case_number for d in rows)})  # fmt: skip
-        with translation.override(to_agent.user.preferred_language):  # in the reader's language
-            notify(user=to_agent.user,
-                   subject=ngettext("%(count)d request for help was given to you",
-                                    "%(count)d requests for help were given to you", len(given)) % {"count": len(given)},
-                   body=_("Your Agency Manager gave you requests for help with cases %(cases)s. Accept or decline them "
-                          "in My Delegations.") % {"cases": ", ".join(d.case.case_number for d in given)})  # fmt: skip
+            notify(user=rows[0].agent.user,
+                   subject=counted("%(count)d request for help was given to another agent",
+                                   "%(count)d requests for help were given to another agent", len(rows),
+                                   count=len(rows)),
+                   body=words("Your Agency Manager gave requests for help to %(name)s: cases %(cases)s.",
+                              name=to_agent.full_name,
+                              cases=case_list(sorted(d.case.case_number for d in rows))))  # fmt: skip
+        notify(user=to_agent.user,
+               subject=counted("%(count)d request for help was given to you",
+                               "%(count)d requests for help were given to you", len(given), count=len(given)),
+               body=words("Your Agency Manager gave you requests for help with cases %(cases)s. Accept or decline them "
+                          "in My Delegations.", cases=case_list(sorted(d.case.case_number for d in given))))  # fmt: skip
     return len(given)
 
 
@@ -196,10 +199,8 @@ def accept_delegation(*, delegation: Delegation, by) -> Delegation:
         audit.record("delegation.accepted", actor=by, obj=delegation)
         tell_managers(
             delegation,
-            gettext_lazy("%(name)s accepted a request for help"),
-            gettext_lazy(
-                "%(name)s accepted a request for help with case %(case)s; it is in the agency's Book of Business."
-            ),
+            words("%(name)s accepted a request for help"),
+            words("%(name)s accepted a request for help with case %(case)s; it is in the agency's Book of Business."),
         )
     return delegation
 
@@ -220,29 +221,28 @@ def reassign_request(*, delegation: Delegation, to_agent, by) -> Delegation:
         audit.record("delegation.reassigned", actor=by, obj=delegation,
                      details={"from_agent": before.license_number, "to_agent": to_agent.license_number})  # fmt: skip
         case = delegation.case.case_number
-        with translation.override(to_agent.user.preferred_language):  # in the reader's language
-            notify(user=to_agent.user, subject=_("A request for help was given to you"),
-                   body=_("Your Agency Manager gave you the request for help with case %(case)s. Accept or decline it in "
-                          "My Delegations.") % {"case": case})  # fmt: skip
-        with translation.override(before.user.preferred_language):  # in the reader's language
-            notify(user=before.user, subject=_("A request for help was given to another agent"),
-                   body=_("Your Agency Manager gave the request for help with case %(case)s to %(name)s.")
-                   % {"case": case, "name": to_agent.full_name})  # fmt: skip
+        notify(user=to_agent.user, subject=words("A request for help was given to you"),
+               body=words("Your Agency Manager gave you the request for help with case %(case)s. Accept or decline it "
+                          "in My Delegations.", case=case))  # fmt: skip
+        notify(user=before.user, subject=words("A request for help was given to another agent"),
+               body=words("Your Agency Manager gave the request for help with case %(case)s to %(name)s.",
+                          case=case, name=to_agent.full_name))  # fmt: skip
     return delegation
 
 
-def tell_managers(delegation: Delegation, subject, body) -> None:
+def tell_managers(delegation: Delegation, subject: Words, body: Words) -> None:
     """Tell the Agency Managers of the delegation's agency (not the agent) what became of a request, each in their
-    own language (`subject` and `body` are lazy, put into it for each).
+    own language (`subject` and `body` are given the request's values: name, case and reason).
     The case number stays in the Secure Mailbox: the subject is also the e-mail's."""
     names = {
         "name": delegation.agent.full_name,
         "case": delegation.case.case_number,
         "reason": delegation.decline_reason,
     }
+    subject = Words(subject.msgid, values={**names, **subject.values})
+    body = Words(body.msgid, values={**names, **body.values})
     for manager in people_to_tell(delegation.agent)[1:]:
-        with translation.override(manager.preferred_language):  # in the reader's language
-            notify(user=manager, subject=str(subject) % names, body=str(body) % names)
+        notify(user=manager, subject=subject, body=body)
 
 
 def decline_delegation(*, delegation: Delegation, by, reason: str) -> Delegation:
@@ -258,8 +258,8 @@ def decline_delegation(*, delegation: Delegation, by, reason: str) -> Delegation
         audit.record("delegation.declined", actor=by, obj=delegation, details={"reason": delegation.decline_reason})
         tell_managers(
             delegation,
-            gettext_lazy("%(name)s declined a request for help"),
-            gettext_lazy("%(name)s declined a request for help with case %(case)s: %(reason)s"),
+            words("%(name)s declined a request for help"),
+            words("%(name)s declined a request for help with case %(case)s: %(reason)s"),
         )
     return delegation
 
@@ -277,13 +277,9 @@ def end_delegation(*, delegation: Delegation, by, reason: str, note: str = "") -
         delegation.note = note
         delegation.save(update_fields=["status", "ended_at", "end_reason", "note"])
         audit.record("delegation.ended", actor=by, obj=delegation, details={"reason": reason})
-        with translation.override(delegation.agent.user.preferred_language):  # in the reader's language
-            notify(
-                user=delegation.agent.user,
-                subject=_("A delegation ended"),
-                body=_("A delegation of case %(case)s to you ended: %(reason)s.")
-                % {"case": delegation.case.case_number, "reason": delegation.get_end_reason_display()},
-            )
+        notify(user=delegation.agent.user, subject=words("A delegation ended"),
+               body=words("A delegation of case %(case)s to you ended: %(reason)s.", case=delegation.case.case_number,
+                          reason=Label(Delegation.EndReason, reason)))  # fmt: skip
     return delegation
 
 

@@ -164,6 +164,10 @@ class MailboxMessage(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
+    # The portal's own messages keep their words as the catalogue's (portal.words), so that each reading is in the
+    # reader's language; `subject` and `body` hold them as said in the recipient's language when sent (for the
+    # e-mail, the admin's search and messages written before).
+    words = models.JSONField(_("words"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -175,6 +179,21 @@ class MailboxMessage(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @property
+    def shown_subject(self) -> str:
+        """The subject in the language of the page being made."""
+        return self._shown("subject")
+
+    @property
+    def shown_body(self) -> str:
+        return self._shown("body")
+
+    def _shown(self, part: str) -> str:
+        from .words import from_json, say
+
+        kept = (self.words or {}).get(part)
+        return say(from_json(kept)) if kept is not None else getattr(self, part)
 
     @property
     def is_read(self) -> bool:

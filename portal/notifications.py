@@ -13,15 +13,22 @@ from django.utils import translation
 from .models import MailboxMessage, User
 from .queueing import enqueue
 from .tasks import send_email
+from .words import Text, say
 
 
 def absolute_url(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def notify(*, user: User, subject: str, body: str, email: bool = True) -> MailboxMessage:
-    """Put a message in the user's Secure Mailbox and e-mail them that it is there."""
-    message = MailboxMessage.objects.create(recipient=user, subject=subject, body=body)
+def notify(*, user: User, subject: Text | str, body: Text | str, email: bool = True) -> MailboxMessage:
+    """Put a message in the user's Secure Mailbox and e-mail them that it is there (in their language).
+
+    `subject` and `body` are best portal.words texts: the message is then read in whatever language its reader
+    reads the portal in. A plain string is kept as it is."""
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    kept = {part: text.to_json() for part, text in (("subject", subject), ("body", body)) if isinstance(text, Text)}
+    subject, body = say(subject, language)[:200], say(body, language)
+    message = MailboxMessage.objects.create(recipient=user, subject=subject, body=body, words=kept or None)
     if email and user.email:
         with translation.override(user.preferred_language):
             text = render_to_string(

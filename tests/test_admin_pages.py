@@ -121,19 +121,21 @@ def test_certifying_an_agent_in_admin_records_who_and_why(client, world):
         }
     )
     refused = client.post(reverse("admin:agents_agent_change", args=[agent.pk]), data)
-    assert "Give the reason for decertifying or suspending the agent." in refused.content.decode()
+    assert "Choose the reason for the change." in refused.content.decode()
     agent.refresh_from_db()
     assert agent.certification_status == "certified"
 
-    data["certification_reason"] = "License under review"
+    data["certification_reason"] = "license_under_review"
+    data["certification_note"] = "Complaint 2026-114"
     saved = client.post(reverse("admin:agents_agent_change", args=[agent.pk]), data)
     assert saved.status_code == 302
     agent.refresh_from_db()
     assert agent.certification_status == "suspended"
     change = agent.certification_changes.order_by("-changed_at", "-pk").first()
-    assert (change.from_status, change.to_status, change.reason, change.changed_by) == (
+    assert (change.from_status, change.to_status, change.reason, change.note, change.changed_by) == (
         "certified",
         "suspended",
-        "License under review",
+        "license_under_review",
+        "Complaint 2026-114",
         world,
     )

@@ -71,10 +71,11 @@ def test_sign_in_success_and_failure_are_recorded_with_the_address(client):
 def test_certification_changes_are_recorded_with_who_and_why():
     staff = UserFactory(is_staff=True)
     agent = AgentFactory()
-    set_certification(agent=agent, status="suspended", by=staff, reason="License under review")
+    set_certification(agent=agent, status="suspended", by=staff, reason="license_under_review", note="Case 44-1")
     event = AuditEvent.objects.get(action="agent.certification_changed")
     assert event.actor == staff
-    assert event.details == {"from": "certified", "to": "suspended", "reason": "License under review"}
+    assert event.details == {"from": "certified", "to": "suspended", "reason": "license_under_review", "note": "Case 44-1",
+                             "expires_on": None}  # fmt: skip
 
 
 def test_admin_changes_are_recorded_without_the_consumers_name(client):

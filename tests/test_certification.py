@@ -22,13 +22,15 @@ def test_decertifying_tells_the_agent_and_their_manager_in_the_mailbox_and_by_em
     agency, manager = agency_with_manager()
     agent = agent_in(agency, first_name="Rosa", last_name="Delgado")
     with django_capture_on_commit_callbacks(execute=True):
-        set_certification(agent=agent, status="decertified", by=UserFactory(is_staff=True), reason="Agreement ended")
+        set_certification(agent=agent, status="decertified", by=UserFactory(is_staff=True),
+                          reason="agreement_terminated", note="Agreement ended on 20 November")  # fmt: skip
     for user in (agent.user, manager.user):
         message = MailboxMessage.objects.get(recipient=user)
         assert message.subject == "Certification of Rosa Delgado: Decertified"
-        assert "Reason: Agreement ended" in message.body
+        assert "Reason: Agreement terminated" in message.body
+        assert "Note: Agreement ended on 20 November" in message.body
     assert sorted(m.to[0] for m in mail.outbox) == sorted([agent.user.email, manager.user.email])
-    assert all("Agreement ended" not in m.body for m in mail.outbox), "e-mails only say a message arrived"
+    assert all("Agreement" not in m.body for m in mail.outbox), "e-mails only say a message arrived"
 
 
 def test_reminders_go_30_days_before_expiry_once_per_date(django_capture_on_commit_callbacks):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
@@ -39,6 +40,7 @@ from delegations.models import ActingOnBehalf, Delegation
 from portal.models import MailboxMessage, User
 from portal.staff_groups import ensure_staff_groups
 from portal.validators import INVALID_FEIN_PREFIXES, california_zip_codes
+from portal.words import say, words
 from tooling.demo_activity import History, play_today
 
 DEMO_DOMAIN = "demo.agencyportal.test"
@@ -576,10 +578,10 @@ class DemoBuilder:
                     self.now,
                 )
             )
-            history_rows.append((agent_id, "", "pending", "Added to the roster", None, created))
+            history_rows.append((agent_id, "", "pending", "added", "", None, created))
             if certification != "pending":
                 moment = timezone.make_aware(datetime.datetime.combine(certified_on, datetime.time(10)))
-                history_rows.append((agent_id, "pending", "certified", "License and training verified", None, moment))
+                history_rows.append((agent_id, "pending", "certified", "training_verified", "", None, moment))
                 if certification != "certified":
                     history_rows.append(
                         (
@@ -587,10 +589,11 @@ class DemoBuilder:
                             "certified",
                             certification,
                             {
-                                "suspended": "License under review by the Department of Insurance",
-                                "decertified": "Agreement terminated",
-                                "expired": "Certification not renewed",
+                                "suspended": "license_under_review",
+                                "decertified": "agreement_terminated",
+                                "expired": "not_renewed",
                             }[certification],
+                            "",
                             None,
                             moment + datetime.timedelta(days=400),
                         )
@@ -697,7 +700,7 @@ class DemoBuilder:
         )
         w.write(
             _table(CertificationChange),
-            "agent_id from_status to_status reason changed_by_id changed_at".split(),
+            "agent_id from_status to_status reason note changed_by_id changed_at".split(),
             history_rows,
         )
         w.write(
@@ -1005,33 +1008,29 @@ class DemoBuilder:
                 transferred_from=transferred_from)  # fmt: skip
 
     def _mailbox(self) -> None:
+        """A few of the portal's own messages, kept in the catalogue's words as notify() keeps them (so they read
+        in Spanish to whoever reads the portal in Spanish)."""
         manager_id = User.objects.get(email=f"manager@{DEMO_DOMAIN}").pk
         agent_id = User.objects.get(email=f"agent@{DEMO_DOMAIN}").pk
-        rows = [
-            (
-                manager_id,
-                "Welcome to the Agency Portal",
-                "Your agency's roster, Book of Business and account are in the menu above. "
-                "Call the Agent Service Center at 877-453-9198 with any question.",
-                self.now,
-                None,
-            ),
-            (
-                manager_id,
-                "Scheduled maintenance this weekend",
-                "The portal is unavailable Saturday 6:30 p.m. through Monday 6:00 a.m. while it is updated.",
-                self.now - datetime.timedelta(days=3),
-                self.now - datetime.timedelta(days=2),
-            ),
-            (
-                agent_id,
-                "You have new delegation requests",
-                "Consumers asked for your help through Find Local Help. Review them under My Delegations.",
-                self.now,
-                None,
-            ),
-        ]
-        self.writer.write(_table(MailboxMessage), "recipient_id subject body created_at read_at".split(), rows)
+        day = datetime.timedelta(days=1)
+        messages = [
+            (manager_id, words("Welcome to the Agency Portal"),
+             words("Your agency's roster, Book of Business and account are in the menu above. Call the Agent Service "
+                   "Center at %(phone)s with any question.", phone=settings.PORTAL_AGENT_SERVICE_CENTER_PHONE),
+             self.now, None),
+            (manager_id, words("Scheduled maintenance this weekend"),
+             words("The portal is unavailable Saturday 6:30 p.m. through Monday 6:00 a.m. while it is updated."),
+             self.now - 3 * day, self.now - 2 * day),
+            (agent_id, words("You have new delegation requests"),
+             words("Consumers asked for your help through Find Local Help. Review them under My Delegations."),
+             self.now, None),
+        ]  # fmt: skip
+        MailboxMessage.objects.bulk_create(
+            MailboxMessage(recipient_id=recipient, subject=say(subject, "en"), body=say(body, "en"),
+                           words={"subject": subject.to_json(), "body": body.to_json()},
+                           created_at=created, read_at=read)
+            for recipient, subject, body, created, read in messages
+        )  # fmt: skip
 
     def _reset_sequences(self) -> None:
         sql = connection.ops.sequence_reset_sql(
