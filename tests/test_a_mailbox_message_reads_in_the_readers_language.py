@@ -6,9 +6,9 @@ import datetime
 import pytest
 
 from agents.services import set_certification
+from portal.choices import CertificationStatus
 from portal.models import MailboxMessage
 from portal.words import counted, from_json, label, lines, say, words
-from portal.choices import CertificationStatus
 
 from .factories import UserFactory, agency_with_manager, agent_in, sign_in
 

@@ -50,7 +50,9 @@ def pending(client):
 
 
 def post(client, agent, **changes):
-    return client.post(reverse("admin:agents_agent_change", args=[agent.pk]), change_page_data(client, agent, **changes))
+    return client.post(
+        reverse("admin:agents_agent_change", args=[agent.pk]), change_page_data(client, agent, **changes)
+    )
 
 
 def test_certifying_without_a_reason_or_an_expiry_date_is_refused_beside_each_field(client, pending):
@@ -79,7 +81,9 @@ def test_other_as_the_reason_needs_a_note(client, pending):
     assert refused.context["adminform"].form.errors["certification_note"] == ["Say the reason in the note."]
 
 
-def test_a_certification_with_its_expiry_date_is_reminded_30_days_before(client, pending, django_capture_on_commit_callbacks):
+def test_a_certification_with_its_expiry_date_is_reminded_30_days_before(
+    client, pending, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         saved = post(client, pending, change_certification_to="certified", certification_reason="training_verified",
                      certification_expires_on="2027-12-31", certification_note="Exam passed 28 November")  # fmt: skip

@@ -24,7 +24,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyLocation, Membership, OpeningHours
-from agents.models import Agent, CertificationChange, Language, ProductExpertise
+from agents.models import Agent, CertificationChange, Expertise, Language, ProductExpertise
 from consumers.models import (
     AccessCode,
     CaseDocument,
@@ -37,6 +37,7 @@ from consumers.models import (
     Verification,
 )
 from delegations.models import ActingOnBehalf, Delegation
+from portal.choices import Language as LanguageCode
 from portal.models import MailboxMessage, User
 from portal.staff_groups import ensure_staff_groups
 from portal.validators import INVALID_FEIN_PREFIXES, california_zip_codes
@@ -386,12 +387,11 @@ class DemoBuilder:
 
     def _ensure_reference_data(self) -> None:
         """Languages and product expertise come from a data migration; a database emptied since (a test's
-        truncation, a hand reset) gets them back, from the same list."""
-        import importlib
-
-        from django.apps import apps
-
-        importlib.import_module("agents.migrations.0003_languages_and_expertise").add(apps, None)
+        truncation, a hand reset) gets them back, from the same codes."""
+        for code in LanguageCode.values:
+            Language.objects.get_or_create(code=code)
+        for code in Expertise.values:
+            ProductExpertise.objects.get_or_create(code=code)
 
     def _ensure_service_center_group(self) -> None:
         ensure_staff_groups()
