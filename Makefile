@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 BENCH_ENV := KEEP_DATA=1 SERVICES_DIR=/tmp/agency-portal-bench TEST_PG_PORT=54369 TEST_REDIS_PORT=63869 TEST_PG_SHARED_BUFFERS=1536MB
 
-.PHONY: install lock system-packages run serve demo test test-dates lint format bench loadtest clean
+.PHONY: install lock system-packages run serve demo test test-dates lint format bench pagebench loadtest clean
 
 # Every Python package comes from uv.lock (exact versions and hashes, Python 3.11 on Linux); uv itself is the
 # one tool installed by version here. `uv sync --locked` refuses a lock that no longer matches pyproject.toml.
@@ -68,6 +68,10 @@ loadtest: install system-packages
 ## make bench: the figures in BENCHMARKS.md, on a PostgreSQL kept between runs with 1,000,000 demo cases
 bench: install system-packages
 	$(BENCH_ENV) scripts/services.sh run -- sh -c 'DATABASE_URL=$$DATABASE_OWNER_URL $(BIN)/python manage.py migrate --noinput -v0 && $(BIN)/python manage.py bench $(BENCH_ARGS)'
+
+## make pagebench: pages' requests/s at saturation (gunicorn + wrk) beside floors measured in the same run
+pagebench: install system-packages
+	$(BENCH_ENV) scripts/services.sh run -- sh -c 'DATABASE_URL=$$DATABASE_OWNER_URL $(BIN)/python manage.py migrate --noinput -v0 && $(BIN)/python manage.py pagebench $(PAGEBENCH_ARGS)'
 
 lint: install
 	$(BIN)/ruff check .

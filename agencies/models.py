@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.choices import CertificationStatus, MembershipRole, MembershipStatus
 from portal.fields import FEINField, LicenseNumberField, PhoneField
 from portal.models import Address, Certifiable, PrivateFile, TimeStampedModel
+from portal.person import ChangesPeople
 from portal.validators import california_zip_codes, format_fein
 
 
@@ -183,7 +184,7 @@ class AgencyDocument(PrivateFile):
         ordering = ["agency", "-uploaded_at"]
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(ChangesPeople):  # a membership's changes change what is kept of its person
     def current(self):
         """The Active membership among these, with its agency: a person has at most one (by constraint)."""
         return self.filter(status=MembershipStatus.ACTIVE).select_related("agency").first()

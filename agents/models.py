@@ -13,6 +13,7 @@ from portal.choices import Language as LanguageCode
 from portal.collation import name_sort_key
 from portal.fields import LicenseNumberField, PersonNameField, PhoneField
 from portal.models import Certifiable, TimeStampedModel
+from portal.person import ChangesPeople
 
 BIOGRAPHY_MAX_LENGTH = 500
 
@@ -82,6 +83,10 @@ class ProductExpertise(models.Model):
         return str(self.get_code_display())
 
 
+class AgentQuerySet(ChangesPeople):
+    """An agent's profile and certification are among the facts kept of their person (portal.person)."""
+
+
 class Agent(Certifiable, TimeStampedModel):
     """A certified insurance agent, Certified Enrollment Counselor or Plan-Based Enroller.
 
@@ -138,6 +143,8 @@ class Agent(Certifiable, TimeStampedModel):
     preferred_language = models.CharField(
         _("language for e-mail"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+
+    objects = AgentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agent")

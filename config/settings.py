@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "portal.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.SessionTimeoutMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.OTPMiddleware",
     "portal.middleware.SecondFactorRequiredMiddleware",
     "delegations.middleware.ActingOnBehalfMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,8 +141,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading the session's user through portal.person (kept between requests).
+    "portal.backends.ModelBackend",
+    "portal.backends.AuthenticationBackend",
 ]
 
 PASSWORD_HASHERS = [
@@ -194,7 +195,13 @@ PORTAL_LOCKOUT_WINDOW_MINUTES = 120
 PORTAL_LOCKOUT_MINUTES = 60
 
 # Sessions: 15 minutes without activity, 12 hours at most; gone server-side on sign-out.
+# Sessions are read from the cache and written through to the database only when they change: a page that changes
+# nothing writes nothing (the idle timer is saved at most once a minute, portal.middleware).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_TIMEOUT", str(15 * 60)))
+SESSION_ACTIVITY_RESOLUTION = 60
+# What portal.person keeps of a signed-in person (user, device, facts, unread count), at most this long.
+PERSON_CACHE_SECONDS = 60
 SESSION_WARNING_SECONDS = 60
 SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT

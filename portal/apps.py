@@ -39,6 +39,25 @@ class PortalConfig(AppConfig):
         from .staff_groups import ensure_staff_groups  # imports auth models: only once the apps are ready
 
         connection_created.connect(register_on_sqlite)
+        self._keep_people_current()
         post_migrate.connect(ensure_staff_groups)
         # Once per migrate (post_migrate goes to each app, after all the migrations): every table exists by then.
         post_migrate.connect(grant_the_portals_role, sender=self)
+
+    @staticmethod
+    def _keep_people_current() -> None:
+        """What portal.person keeps of a signed-in person is not read again after any change to it: their user
+        row and groups, membership, agent profile, second-factor devices, agency (its name is on their pages) and
+        Secure Mailbox. Senders named by label: this base app imports no domain app."""
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import person
+
+        user_model = get_user_model()
+        for sender in (user_model, "agencies.Membership", "agents.Agent", "otp_totp.TOTPDevice",
+                       "otp_static.StaticDevice", "portal.MailboxMessage"):  # fmt: skip
+            post_save.connect(person.on_saved_or_deleted, sender=sender, weak=False)
+            post_delete.connect(person.on_saved_or_deleted, sender=sender, weak=False)
+        m2m_changed.connect(person.on_many_to_many, sender=user_model.groups.through, weak=False)
+        post_save.connect(person.on_agency_saved, sender="agencies.Agency", weak=False)

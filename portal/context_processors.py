@@ -6,8 +6,9 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .models import MailboxMessage, OutageNotice
+from .models import OutageNotice
 from .permissions import permissions_for
+from .person import unread_messages
 
 
 def portal(request):
@@ -15,7 +16,7 @@ def portal(request):
     permissions = permissions_for(user)
     unread = 0
     if user is not None and user.is_authenticated:
-        unread = MailboxMessage.objects.filter(recipient=user, read_at__isnull=True).count()
+        unread = unread_messages(user)
     return {
         "current_path": same_origin_path(request),
         "may": permissions.may,

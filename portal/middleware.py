@@ -11,8 +11,10 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as _OTPMiddleware
 
-from . import audit
+from . import audit, person
 
 # Pages a signed-in person may open before the second factor: signing in and out, resetting
 # a password, enrolling and verifying the second factor, help, and the language switch.
@@ -70,7 +72,14 @@ class SessionTimeoutMiddleware:
                 reason = "absolute"
             if reason:
                 return self._end(request, reason)
-            if _url_name(request) not in NOT_ACTIVITY:
+            # Saved at most once a SESSION_ACTIVITY_RESOLUTION (and on every POST, "Stay signed in" among
+            # them), so a page that changes nothing writes nothing; the idle timer may so end a session up to that
+            # much early, never late. session_status reports from the same saved moment.
+            if _url_name(request) not in NOT_ACTIVITY and (
+                request.method == "POST"
+                or now - last_activity >= settings.SESSION_ACTIVITY_RESOLUTION
+                or "last_activity" not in session
+            ):
                 session["last_activity"] = now
         return self.get_response(request)
 
@@ -148,3 +157,20 @@ class NoStoreWhenSignedInMiddleware:
             patch_cache_control(response, private=True, no_store=True)
             response.headers.pop("Expires", None)
         return response
+
+
+class OTPMiddleware(_OTPMiddleware):
+    """django-otp's, with the device that verified the session read through portal.person (kept between
+    requests, read again after any change to the person's devices)."""
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = None
+            if persistent_id:
+                device = person.kept(user).get(
+                    f"device:{persistent_id}", lambda: self._device_from_persistent_id(persistent_id)
+                )
+            user.otp_device = self._finalize_device(request, user, device)
+        return user

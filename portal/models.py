@@ -12,10 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import COUNTY_CHOICES, CertificationStatus
 from .fields import PersonNameField, ZipCodeField
+from .person import ChangesPeople
 from .uploads import download_name
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(ChangesPeople):
+    person_field = "pk"
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     """Users sign in by e-mail; there is no username."""
 
     use_in_migrations = True
@@ -55,6 +60,16 @@ class User(AbstractUser):
     REQUIRED_FIELDS: list[str] = []
 
     objects = UserManager()
+
+    # Attributes a request gives its user (portal.person, the permission layer, django-otp): never kept with it.
+    REQUEST_ONLY = ("_kept", "_permissions", "otp_device", "is_verified", "_perm_cache", "_user_perm_cache",
+                    "_group_perm_cache")  # fmt: skip
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        for name in self.REQUEST_ONLY:
+            state.pop(name, None)
+        return state
 
     class Meta:
         verbose_name = _("user")
@@ -153,6 +168,10 @@ class PrivateFile(models.Model):
         self.save()
 
 
+class MailboxQuerySet(ChangesPeople):
+    person_field = "recipient_id"  # their unread count is kept (portal.person)
+
+
 class MailboxMessage(models.Model):
     """A message in a user's Secure Mailbox. It never leaves the portal; e-mail only says one arrived."""
 
@@ -170,6 +189,8 @@ class MailboxMessage(models.Model):
     words = models.JSONField(_("words"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = MailboxQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Secure Mailbox message")

@@ -197,7 +197,12 @@ def permissions_for(user) -> Permissions:
         return NOBODY
     cached = getattr(user, "_permissions", None)
     if cached is None:
-        facts, membership, agent = facts_of(user)
+        kept = getattr(user, "_kept", None)  # the request's own user, read through portal.person
+        if kept is not None:
+            facts, membership, agent = kept.get("facts", lambda: facts_of(user))
+            user._state.fields_cache.setdefault("agent", agent)  # `user.agent` asks no query either
+        else:
+            facts, membership, agent = facts_of(user)
         cached = user._permissions = replace(decide(facts), membership=membership, agent=agent)
     return cached
 
@@ -205,5 +210,7 @@ def permissions_for(user) -> Permissions:
 def forget(user) -> None:
     """After a change to the user's own facts within a request (a grant, a status), read them again."""
     user.__dict__.pop("_permissions", None)
+    if getattr(user, "_kept", None) is not None:
+        user._kept.forget("facts")
     if hasattr(user, "_state"):
         user._state.fields_cache.pop("agent", None)

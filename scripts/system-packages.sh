@@ -2,7 +2,7 @@
 # Install the Debian packages the portal needs when they are missing:
 # PostgreSQL's server (tests, production), Redis (tests, production), gettext (translations),
 # Chromium (the browser tests drive Debian's headless Chromium; no browser is downloaded).
-# faketime (CI runs the suite again with the clock a year ahead).
+# faketime (CI runs the suite again with the clock a year ahead), wrk (make pagebench: pages at saturation).
 set -euo pipefail
 
 missing=()
@@ -13,6 +13,7 @@ command -v msgfmt >/dev/null || missing+=(gettext)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
 command -v faketime >/dev/null || missing+=(faketime)
+command -v wrk >/dev/null || missing+=(wrk)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -120,16 +120,24 @@ def test_asking_for_anything_but_a_capability_is_an_error_never_a_grant():
     assert Template("{% if may.view_book %}yes{% endif %}").render(Context({"may": permissions_for(manager).may}))
 
 
-def test_a_request_reads_the_persons_facts_once(client):
+def test_a_request_reads_the_persons_facts_once_and_the_next_ones_keep_them_until_they_change(client):
+    from portal import person
+
     agency, manager = agency_with_manager()
     agent_in(agency)
     sign_in(client, manager.user)
     client.get("/book/")  # once a minute the page frame reads the outage notices: not counted below
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/book/").status_code == 200
-    membership_reads = [q["sql"] for q in queries if 'FROM "agencies_membership"' in q["sql"] and "role" in q["sql"]
-                        and '"agencies_membership"."user_id" = ' in q["sql"]]  # fmt: skip
-    assert len(membership_reads) == 1, membership_reads
+
+    def membership_reads():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/book/").status_code == 200
+        return [q["sql"] for q in queries if 'FROM "agencies_membership"' in q["sql"] and "role" in q["sql"]
+                and '"agencies_membership"."user_id" = ' in q["sql"]]  # fmt: skip
+
+    assert membership_reads() == [], "kept from the request before"
+    person.changed([manager.user.pk])  # what a change to the membership, the agent or the user does
+    assert len(membership_reads()) == 1
+    assert membership_reads() == []
 
 
 def test_acting_on_behalf_needs_both_people_active_in_the_same_agency_now():
