@@ -312,6 +312,10 @@ else:
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+# In each process: fragments that depend only on the code, the catalogue and their key (the menu for a set of
+# permissions, the help pages in a language), and a few seconds' copy of what every page reads from Redis.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal-local",
+                   "OPTIONS": {"MAX_ENTRIES": 2000}}  # fmt: skip
 CELERY_TIMEZONE = TIME_ZONE
 # Publishing a task gives up quickly when the broker is away; callers then say so or fall back (e-mail is
 # sent directly, exports wait for the requeue task).

@@ -1,13 +1,17 @@
 """A Redis cache that a Redis outage cannot take down: reads miss and writes are dropped while Redis is away.
 
-The portal keeps nothing in the cache that it needs to be right (sessions are in the database; the cache
-holds rate-limit counters and a minute's copy of the outage notices), so pages keep serving without it.
+The portal keeps nothing in the cache that it needs to be right (sessions are in the database, the cache only
+holds their copies; it holds rate-limit counters, what portal.person keeps of signed-in people, a minute's copy of
+the outage notices), so pages keep serving without it.
+
+One Redis client per connection pool, made once: Django's backend makes a new client (with its table of reply
+callbacks) for every operation, which cost more than the round trip itself.
 """
 
 import functools
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -34,7 +38,24 @@ def _missing(key, default=None, *args, **kwargs):
     return default
 
 
+class _OneClientPerPool(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _OneClientPerPool
+
     get = _tolerant(_missing)(RedisCache.get)
     get_many = _tolerant({})(RedisCache.get_many)
     has_key = _tolerant(False)(RedisCache.has_key)

@@ -1,8 +1,11 @@
 """What every page's header needs: what the person may do (`may.view_book`), their agency, and the service
 numbers."""
 
+import contextlib
+import functools
+
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -28,7 +31,30 @@ def portal(request):
         "session_idle_seconds": settings.SESSION_IDLE_TIMEOUT,
         "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
         "outage_notices": outage_notices(),
+        "nav_key": nav_key(request, permissions),
     }
+
+
+# The menu's items (templates/includes/navigation.html): the page it marks as the current one is among these.
+NAV_URL_NAMES = ("today", "agencies:home", "agencies:roster", "agencies:admin_staff", "agencies:delegations",
+                 "bookofbusiness:book", "agencies:account", "delegations:mine", "agents:my_profile")  # fmt: skip
+
+
+@functools.cache
+def _nav_paths() -> frozenset[str]:
+    from django.urls import NoReverseMatch, reverse
+
+    paths = set()
+    for name in NAV_URL_NAMES:
+        with contextlib.suppress(NoReverseMatch):
+            paths.add(reverse(name))
+    return frozenset(paths)
+
+
+def nav_key(request, permissions) -> str:
+    """What the menu depends on, for its fragment cache: the permissions, and the page when it is a menu item."""
+    path = getattr(request, "path", "")
+    return ",".join(sorted(permissions.capabilities)) + "|" + (path if path in _nav_paths() else "")
 
 
 def same_origin_path(request) -> str:
@@ -47,14 +73,22 @@ def same_origin_path(request) -> str:
 OUTAGES_CACHE_KEY = "portal:outage-notices"
 
 
+OUTAGES_LOCAL_SECONDS = 5
+
+
 def outage_notices() -> list[dict]:
     """The scheduled outages to announce now, in the reader's language. Read from the cache (a minute at
-    most, and emptied whenever staff change a notice), so pages do not query for them."""
+    most, and emptied whenever staff change a notice), so pages do not query for them; each process keeps its
+    copy for OUTAGES_LOCAL_SECONDS, so pages do not ask Redis either."""
     now = timezone.now()
-    notices = cache.get(OUTAGES_CACHE_KEY)
+    local = caches["local"]
+    notices = local.get(OUTAGES_CACHE_KEY)
     if notices is None:
-        notices = list(OutageNotice.objects.filter(is_published=True, ends_at__gt=now).order_by("starts_at")[:5])
-        cache.set(OUTAGES_CACHE_KEY, notices, 60)
+        notices = cache.get(OUTAGES_CACHE_KEY)
+        if notices is None:
+            notices = list(OutageNotice.objects.filter(is_published=True, ends_at__gt=now).order_by("starts_at")[:5])
+            cache.set(OUTAGES_CACHE_KEY, notices, 60)
+        local.set(OUTAGES_CACHE_KEY, notices, OUTAGES_LOCAL_SECONDS)
     language = translation.get_language() or settings.LANGUAGE_CODE
     return [
         {"title": notice.title(language), "details": notice.details(language), "starts_at": notice.starts_at,

@@ -5,9 +5,9 @@ Every page needs these, and each was a query on every request. They are kept in 
 the person that every change to them replaces (portal/apps.py connects the models' signals, and the querysets that
 update rows in bulk call `changed` too), so a request never reads facts older than the last change: an agent made
 Inactive, decertified or removed is refused at their next request, exactly as when every request read the
-database. Readers read the version first and the facts second; a writer replaces the version after writing (in
-its transaction and again once it commits), so facts read before a change are never found under the version
-that follows it.
+database. The facts are kept with the version they were read under, and read together with the current version
+in one round trip; a writer replaces the version after writing (in its transaction and again once it commits), so
+facts read before a change never match the version that follows it.
 
 Entries also expire after PERSON_CACHE_SECONDS, which bounds how long anything could be stale if the cache lost a
 change (Redis away while the change was made: the cache layer swallows errors). With the cache away, every
@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 
 VERSION_KEY = "person:version:{}"
-ENTRY_KEY = "person:{}:{}"
+ENTRY_KEY = "person:{}"  # holds {"version": ..., "parts": {...}}: read with its version in one round trip
 _MISSING = object()
 
 
@@ -55,13 +55,16 @@ class Kept:
 
     def __init__(self, user_id: int):
         self.user_id = user_id
-        version = cache.get(VERSION_KEY.format(user_id))
+        version_key, self.key = VERSION_KEY.format(user_id), ENTRY_KEY.format(user_id)
+        found = cache.get_many([version_key, self.key])
+        version, entry = found.get(version_key), found.get(self.key) or {}
         if version is None:  # never changed since the cache started (or evicted): start a version
             version = secrets.token_hex(8)
-            if not cache.add(VERSION_KEY.format(user_id), version, None):
-                version = cache.get(VERSION_KEY.format(user_id)) or version
-        self.key = ENTRY_KEY.format(user_id, version)
-        self.parts: dict[str, bytes] = cache.get(self.key) or {}
+            if not cache.add(version_key, version, None):
+                version = cache.get(version_key) or version
+        self.version = version
+        # Kept under another version: read before the last change, so not to be used.
+        self.parts: dict[str, bytes] = entry.get("parts", {}) if entry.get("version") == version else {}
         self.values: dict[str, Any] = {}
 
     def get(self, part: str, load: Callable[[], Any]) -> Any:
@@ -73,7 +76,7 @@ class Kept:
         else:
             value = load()
             self.parts[part] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-            cache.set(self.key, self.parts, _seconds())
+            cache.set(self.key, {"version": self.version, "parts": self.parts}, _seconds())
         self.values[part] = value
         return value
 

@@ -76,7 +76,9 @@ def admin_change(sender, instance: LogEntry, created, **kwargs):
 @receiver(post_save, sender="portal.OutageNotice")
 @receiver(post_delete, sender="portal.OutageNotice")
 def forget_outage_notices(**kwargs):
-    """Staff changed a notice: every page shows the change at once."""
-    from django.core.cache import cache
+    """Staff changed a notice: pages show the change at once (within OUTAGES_LOCAL_SECONDS in other processes,
+    which keep their copy that long)."""
+    from django.core.cache import cache, caches
 
     cache.delete(OUTAGES_CACHE_KEY)
+    caches["local"].delete(OUTAGES_CACHE_KEY)

@@ -127,8 +127,9 @@ def _private_storage(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate limits live in the cache (Redis under `make test`); each test starts with none.
-    from django.core.cache import cache
+    # Rate limits live in the cache (Redis under `make test`); each test starts with none, and with no fragment or
+    # copy kept in the process's own cache either.
+    from django.core.cache import cache, caches
 
     def empty():
         prefix = os.environ.get("PYTEST_XDIST_WORKER")
@@ -142,8 +143,10 @@ def _empty_cache():
             cache.clear()
 
     empty()
+    caches["local"].clear()
     yield
     empty()
+    caches["local"].clear()
 
 
 @pytest.fixture(autouse=True)
