@@ -26,7 +26,11 @@ def current(nav: str) -> list[str]:
 def people():
     agency, manager = agency_with_manager()
     agent = agent_in(agency)
-    return {"manager": sign_in(Client(), manager.user), "agent": sign_in(Client(), agent.user), "manager_agent": manager}
+    return {
+        "manager": sign_in(Client(), manager.user),
+        "agent": sign_in(Client(), agent.user),
+        "manager_agent": manager,
+    }
 
 
 def test_each_person_sees_their_own_menu_whoever_came_first(people):
