@@ -49,7 +49,9 @@ PAGE_SIZE = 50
 def agency_home(request):
     membership = membership_allowing(request)
     may = permissions_for(request.user)
-    counts = delegation_counts(delegations_for(request.user)) if may.allows(Capability.VIEW_BOOK) else None
+    counts = (
+        delegation_counts(delegations_for(request.user), keep_large=True) if may.allows(Capability.VIEW_BOOK) else None
+    )
     roster_counts = (
         roster_for(request.user).aggregate(
             total=Count("pk"), certified=Count("pk", filter=Q(certification_status="certified"))
