@@ -76,8 +76,8 @@ class Command(BaseCommand):
             "transfer": self.transfer(agency),
             "weekly": self.weekly(options["workers"]),
         }
-        Path(options["output"]).write_text(self.report(results))
-        self.say(f"Wrote {options['output']}")
+        _write_own_sections(Path(options["output"]), self.report(results))
+        self.say(f"Wrote its sections of {options['output']}")
 
     def say(self, text):
         self.stdout.write(text)
@@ -407,6 +407,24 @@ class Command(BaseCommand):
 
 
 WORK_HEADING = "## Working from Today: Today's page and a bulk transfer (issue 17)"
+
+
+def _sections(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """A Markdown file as what comes before its first "## " heading and its (heading, whole section) pairs."""
+    parts = text.split("\n## ")
+    return parts[0], [(part.split("\n", 1)[0], "## " + part.rstrip("\n") + "\n") for part in parts[1:]]
+
+
+def _write_own_sections(path: Path, report: str) -> None:
+    """Write `report` (a title and this tool's sections) over the file, keeping the sections other tools wrote
+    there (make loadtest's "Load", make pagebench's, the work section): each tool owns its own sections."""
+    _title, ours = _sections(report)
+    mine = {heading for heading, _text in ours}
+    kept = []
+    if path.exists():
+        _old_title, theirs = _sections(path.read_text())
+        kept = [section for heading, section in theirs if heading not in mine]
+    path.write_text("\n".join([report.rstrip("\n") + "\n", *kept]))
 
 
 def _replace_section(path: Path, heading: str, lines: list[str]) -> None:
