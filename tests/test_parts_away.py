@@ -18,7 +18,8 @@ NOWHERE = "redis://127.0.0.1:9/0"  # the discard port: nothing answers
 
 @pytest.fixture
 def cache_away(settings):
-    settings.CACHES = {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": NOWHERE,
+    settings.CACHES = {**settings.CACHES,
+                       "default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": NOWHERE,
                                    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}  # fmt: skip
 
 
@@ -39,6 +40,7 @@ def forget_connections():
 
 
 def test_pages_and_sign_in_work_while_the_cache_is_away(client, cache_away):
+    """Sessions and what portal.person keeps are read from the database then."""
     assert client.get("/help/").status_code == 200
     assert client.get("/find-local-help/", {"zip_code": "95814"}).status_code == 200
     user = UserFactory()
@@ -47,6 +49,13 @@ def test_pages_and_sign_in_work_while_the_cache_is_away(client, cache_away):
     response = client.post("/accounts/login/", {"login": user.email, "password": "Sunny-Harbor-42"})
     assert response.status_code == 302
     assert "/security/two-factor/" in client.get(response["Location"])["Location"], "signed in; second factor next"
+
+
+def test_a_signed_in_person_keeps_working_while_the_cache_is_away(client, cache_away):
+    agency, manager = agency_with_manager()
+    sign_in(client, manager.user)
+    assert client.get("/agency/").status_code == 200
+    assert client.get("/book/").status_code == 200
 
 
 def test_e_mail_still_goes_out_while_the_broker_is_away(client, broker_away, mailoutbox,
