@@ -19,6 +19,9 @@ class Select(forms.Select):
     and the tests' parsers see no difference."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        choices = self.choices if isinstance(self.choices, (list, tuple)) else list(self.choices)
+        if not self.allow_multiple_selected and not any(isinstance(label, (list, tuple)) for _v, label in choices):
+            return self._render_flat(name, value, attrs, choices)
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
@@ -31,6 +34,21 @@ class Select(forms.Select):
             )
             if group_name:
                 parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # noqa: S308 - every value above is escaped
+
+    def _render_flat(self, name, value, attrs, choices) -> str:
+        """The same markup for a list without groups, straight from the choices: no option dict per choice."""
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        chosen = {str(v) for v in self.format_value(value)}
+        parts = [f'<select name="{_escape(name)}"{flatatt(final_attrs)}>']
+        found = False
+        for option_value, label in choices:
+            option_value = "" if option_value is None else str(getattr(option_value, "value", option_value))
+            selected = not found and option_value in chosen
+            found = found or selected
+            parts.append(f'<option value="{_escape(option_value)}"{" selected" if selected else ""}>'
+                         f"{_escape(label)}</option>")  # fmt: skip
         parts.append("</select>")
         return mark_safe("\n".join(parts))  # noqa: S308 - every value above is escaped
 

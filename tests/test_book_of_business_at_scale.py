@@ -80,6 +80,11 @@ def test_the_portals_select_writes_the_same_html_as_djangos():
         djangos = forms.Select(choices=choices).render("agent", value, attrs=attrs)
         assert parse_html(ours) == parse_html(djangos), (ours, djangos)
     assert "&lt;Ana&gt; &amp; &quot;Co&quot;" in Select(choices=choices).render("agent", "")
+    flat = [("", "All agents"), (7, 'O\'Brien, <Ana> & "Co"'), (8, "Li, Wei"), (7, "the same value again")]
+    for value in ["", 7, "7", 8, None, "nobody"]:
+        ours = Select(choices=flat).render("agent", value, attrs=attrs)
+        djangos = forms.Select(choices=flat).render("agent", value, attrs=attrs)
+        assert parse_html(ours) == parse_html(djangos), (ours, djangos)
 
 
 @pytest.mark.parametrize("sort", ["issuer", "-tier", "premium", "-premium", "net", "-net", "status", "-status"])
