@@ -26,6 +26,15 @@ def agents_who_may_hold_cases(agency_id: int) -> QuerySet[Agent]:
     return Agent.objects.filter(Exists(_in_agency(agency_id)), certification_status=CertificationStatus.CERTIFIED)
 
 
+def user_ids_who_may_hold_cases(agency_id: int) -> QuerySet:
+    """The sign-ins of agents_who_may_hold_cases, read from the agency's memberships (by its index) rather than
+    by testing every agent: for lists of the agency's people on hot pages."""
+    certified = Agent.objects.filter(user_id=OuterRef("user_id"), certification_status=CertificationStatus.CERTIFIED)
+    return Membership.objects.filter(
+        Exists(certified), agency_id=agency_id, role__in=AGENT_ROLES, status=Membership.Status.ACTIVE
+    ).order_by().values_list("user_id", flat=True)
+
+
 def agents_for(user) -> QuerySet[Agent]:
     """Service-center staff see every agent; a manager (or Admin Staff allowed to view the roster)
     sees the agency's Active agents; anyone else only their own profile."""

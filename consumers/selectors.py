@@ -8,7 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import IsNull
 from django.utils.translation import gettext as _
 
-from agents.selectors import agents_who_may_hold_cases
+from agents.selectors import user_ids_who_may_hold_cases
 from delegations.models import Delegation
 from delegations.selectors import own_agency_filter
 from portal.changes import Change, describe_changes
@@ -126,10 +126,11 @@ def follow_up_owners(holder: Delegation | None, author) -> QuerySet[User]:
     if holder is None:
         return User.objects.filter(pk=author.pk)
     if holder.agency_id is not None:
-        agents = agents_who_may_hold_cases(holder.agency_id).values("user_id")
+        # Read from the agency's memberships (an index), not by testing every user and agent: one list of ids.
+        agents = list(user_ids_who_may_hold_cases(holder.agency_id))
     else:
         agents = [holder.agent.user_id]
-    return User.objects.filter(Q(pk__in=agents) | Q(pk=author.pk)).order_by("last_name", "first_name", "pk")
+    return User.objects.filter(pk__in=[*agents, author.pk]).order_by("last_name", "first_name", "pk")
 
 
 HISTORY_ACTIONS = ("case.created", "case.renewal_recorded", "case.document_uploaded")
