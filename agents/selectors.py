@@ -30,9 +30,13 @@ def user_ids_who_may_hold_cases(agency_id: int) -> QuerySet:
     """The sign-ins of agents_who_may_hold_cases, read from the agency's memberships (by its index) rather than
     by testing every agent: for lists of the agency's people on hot pages."""
     certified = Agent.objects.filter(user_id=OuterRef("user_id"), certification_status=CertificationStatus.CERTIFIED)
-    return Membership.objects.filter(
-        Exists(certified), agency_id=agency_id, role__in=AGENT_ROLES, status=Membership.Status.ACTIVE
-    ).order_by().values_list("user_id", flat=True)
+    return (
+        Membership.objects.filter(
+            Exists(certified), agency_id=agency_id, role__in=AGENT_ROLES, status=Membership.Status.ACTIVE
+        )
+        .order_by()
+        .values_list("user_id", flat=True)
+    )
 
 
 def agents_for(user) -> QuerySet[Agent]:

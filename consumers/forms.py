@@ -228,16 +228,13 @@ class FollowUpForm(forms.Form):
     due_date = forms.DateField(label=_("By"), widget=DATE)
     owner = forms.ModelChoiceField(label=_("Whose"), queryset=None, empty_label=None, widget=Select)
 
-    def __init__(self, *args, owners, **kwargs):
+    def __init__(self, *args, owners, owner_choices, **kwargs):
         kwargs.setdefault("auto_id", "follow_up_%s")
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners  # what a choice is checked against
-        # The options from one narrow query, once: the largest agency has 820 agents, and its users' whole rows
-        # were read each time the list was rendered.
-        self.fields["owner"].widget.choices = [
-            (pk, f"{first} {last}".strip() or email)
-            for pk, first, last, email in owners.values_list("pk", "first_name", "last_name", "email")
-        ]
+        self.fields["owner"].queryset = owners  # what a choice is checked against, as it is now
+        # What is offered (consumers.selectors.follow_up_owner_choices): the largest agency has 820 agents, whose
+        # whole rows were read each time the list was rendered.
+        self.fields["owner"].widget.choices = owner_choices
 
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]

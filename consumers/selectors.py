@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import IsNull
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from agents.selectors import user_ids_who_may_hold_cases
 from delegations.models import Delegation
 from delegations.selectors import own_agency_filter
 from portal.changes import Change, describe_changes
+from portal.collation import name_sort_key
 from portal.models import AuditEvent, User
 from portal.permissions import Capability, permissions_for
 
@@ -125,12 +127,34 @@ def follow_up_owners(holder: Delegation | None, author) -> QuerySet[User]:
     independent agent, that agent), and the person adding it."""
     if holder is None:
         return User.objects.filter(pk=author.pk)
-    if holder.agency_id is not None:
-        # Read from the agency's memberships (an index), not by testing every user and agent: one list of ids.
-        agents = list(user_ids_who_may_hold_cases(holder.agency_id))
-    else:
-        agents = [holder.agent.user_id]
-    return User.objects.filter(pk__in=[*agents, author.pk]).order_by("last_name", "first_name", "pk")
+    agents = user_ids_who_may_hold_cases(holder.agency_id) if holder.agency_id is not None else [holder.agent.user_id]
+    return User.objects.filter(Q(pk__in=agents) | Q(pk=author.pk)).order_by("last_name", "first_name", "pk")
+
+
+FOLLOW_UP_OWNERS_SECONDS = 60
+
+
+def follow_up_owner_choices(holder: Delegation | None, author) -> list[tuple[int, str]]:
+    """The options of a follow-up's "Whose", in name order: follow_up_owners as (user id, name). An agency's list
+    (820 people in the largest) is kept FOLLOW_UP_OWNERS_SECONDS: it only offers; what is chosen is checked against
+    follow_up_owners as they are now."""
+
+    def label(first, last, email):
+        return f"{first} {last}".strip() or email
+
+    if holder is None or holder.agency_id is None:
+        rows = follow_up_owners(holder, author).values_list("pk", "first_name", "last_name", "email")
+        return [(pk, label(first, last, email)) for pk, first, last, email in rows]
+    key = f"follow-up-owners:{holder.agency_id}"
+    agents = cache.get(key)
+    if agents is None:
+        agents = list(User.objects.filter(pk__in=user_ids_who_may_hold_cases(holder.agency_id))
+                      .values_list("pk", "first_name", "last_name", "email"))  # fmt: skip
+        cache.set(key, agents, FOLLOW_UP_OWNERS_SECONDS)
+    if author.pk not in {row[0] for row in agents}:
+        agents = [*agents, (author.pk, author.first_name, author.last_name, author.email)]
+    ordered = sorted(agents, key=lambda row: (name_sort_key(row[2]), name_sort_key(row[1]), row[0]))
+    return [(pk, label(first, last, email)) for pk, first, last, email in ordered]
 
 
 HISTORY_ACTIONS = ("case.created", "case.renewal_recorded", "case.document_uploaded")

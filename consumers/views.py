@@ -32,6 +32,7 @@ from .selectors import (
     case_history,
     case_holder,
     cases_for,
+    follow_up_owner_choices,
     follow_up_owners,
     follow_ups_of,
     may_keep_notes,
@@ -103,8 +104,9 @@ def _case_page(request, case, *, note_form=None, follow_up_form=None, change_for
 
 def _follow_up_form(request, holder, data=None) -> FollowUpForm:
     """The follow-up form: for whom defaults to the agent the case is delegated to."""
-    owners = follow_up_owners(holder, request.user)
-    return FollowUpForm(data, owners=owners, initial={"owner": holder.agent.user_id})
+    return FollowUpForm(data, owners=follow_up_owners(holder, request.user),
+                        owner_choices=follow_up_owner_choices(holder, request.user),
+                        initial={"owner": holder.agent.user_id})  # fmt: skip
 
 
 def _holder_to_keep_notes(request, case):

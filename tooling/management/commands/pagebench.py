@@ -146,7 +146,7 @@ class Command(BaseCommand):
         wrk = shutil.which("wrk")
         subprocess.run([wrk, "-t2", "-c4", "-d3s", *args, url], check=True, capture_output=True)  # noqa: S603
         run = subprocess.run(  # noqa: S603 - Debian's wrk on our own loopback server
-            [wrk, "-t2", f"-c{self.options['connections']}", f"-d{self.options['seconds']}s", "--latency", *args,
+            [wrk, "-t2", f"-c{self.options['connections']}", f"-d{self.options['seconds']}s", "--timeout", "30s", "--latency", *args,
              url], check=True, capture_output=True, text=True,
         )  # fmt: skip
         return _parse_wrk(run.stdout)
