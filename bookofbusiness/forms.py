@@ -42,17 +42,18 @@ class BookFilterForm(forms.Form):
                                  choices=[("", "50"), (25, "25"), (100, "100"), (200, "200")])  # fmt: skip
     sort = forms.ChoiceField(choices=[(k, k) for k in BOOK_SORTS] + [(f"-{k}", k) for k in BOOK_SORTS], required=False)
 
-    def __init__(self, *args, agents=None, **kwargs):
+    def __init__(self, *args, agents=None, agent_rows=None, **kwargs):
+        """`agents`: the agents the book may be narrowed to (None: no agent filter); `agent_rows`, when given,
+        their (pk, first, last, license) already read (agents.selectors.agent_options)."""
         super().__init__(*args, **kwargs)
         if agents is None:
             del self.fields["agent"]
         else:
             # One narrow query for the options: the largest agency lists 820 agents on every page view.
+            if agent_rows is None:
+                agent_rows = agents.values_list("pk", "first_name", "last_name", "license_number")
             self.fields["agent"].choices = [("", _("All agents"))] + [
-                (pk, f"{last}, {first} ({license_number})")
-                for pk, first, last, license_number in agents.values_list(
-                    "pk", "first_name", "last_name", "license_number"
-                )
+                (pk, f"{last}, {first} ({license_number})") for pk, first, last, license_number in agent_rows
             ]
         self.fields["issuer"].choices = ANY + [(name, name) for name in ISSUERS]
         self.fields["language"].choices = ANY + sorted(

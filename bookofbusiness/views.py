@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from agencies.views import membership_allowing
-from agents.selectors import receivers_for
+from agents.selectors import agent_options, receivers_for
 from delegations import services as delegation_services
 from delegations.chosen import confirm_move, review_move
 from portal import audit
@@ -62,7 +62,9 @@ def _book(request, params=None, *, lenient: bool = False) -> Book:
         raise PermissionDenied
     if scope.agent_missing:
         raise Http404
-    form = BookFilterForm(params or None, agents=scope.agents)
+    agency_id = permissions_for(request.scope_user).agency_id
+    rows = agent_options(scope.agents, agency_id=agency_id, kind="book") if scope.agents is not None else None
+    form = BookFilterForm(params or None, agents=scope.agents, agent_rows=rows)
     ignored = []
     if form.is_valid() or not form.is_bound:
         filters = form.cleaned_data if form.is_bound else {}
@@ -141,10 +143,8 @@ def _chooser(request, can_export: bool) -> dict | None:
     transfer = request.acting is None and permissions_for(request.user).allows(Capability.TRANSFER)
     if not (transfer or can_export):
         return None
-    receivers = (
-        receivers_for(request.user)
-        .values_list("pk", "first_name", "last_name", "license_number")
-    ) if transfer else []  # fmt: skip
+    receivers = agent_options(receivers_for(request.user), agency_id=permissions_for(request.user).agency_id,
+                              kind="receivers") if transfer else []  # fmt: skip
     return {"transfer": transfer, "receivers": receivers}
 
 
