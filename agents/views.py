@@ -5,7 +5,6 @@ import math
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from portal import audit
 from portal.permissions import permissions_for
 
 from .forms import ChangeEmailForm, FindLocalHelpForm, MyProfileForm
-from .selectors import agents_for, find_local_help_listing
+from .selectors import agents_for, find_local_help_listing, page_of_find_local_help
 from .selectors import find_local_help as find_local_help_rows
 from .services import (
     EMAIL_CHANGE_HOURS,
@@ -198,7 +197,7 @@ def find_local_help(request):
             kind=data["kind"],
             expertise=data["expertise"],
         )
-        page = Paginator(rows, 20).get_page(request.GET.get("page"))
+        page = page_of_find_local_help(rows, request.GET.get("page"))
         for row in page.object_list:
             row.miles = math.sqrt(row.distance_squared)
     return render(request, "agents/find_local_help.html", {"form": form, "page": page})
