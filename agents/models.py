@@ -25,6 +25,15 @@ class Biography(NamedTuple):
     language: str
 
 
+def _label(choices: type[models.Choices], code: str) -> str:
+    """A code's label in the active language by the enum's own lookup (get_FOO_display rebuilds a dict of every
+    choice on each call, and Find Local Help says a few hundred of these a page)."""
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
 class LanguageQuerySet(models.QuerySet):
     def by_name(self):
         """In the alphabetical order of the names people read."""
@@ -45,7 +54,7 @@ class Language(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return str(self.get_code_display())
+        return _label(LanguageCode, self.code)
 
 
 class Expertise(models.TextChoices):
@@ -80,7 +89,7 @@ class ProductExpertise(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return str(self.get_code_display())
+        return _label(Expertise, self.code)
 
 
 class AgentQuerySet(ChangesPeople):
