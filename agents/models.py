@@ -14,6 +14,7 @@ from portal.collation import name_sort_key
 from portal.fields import LicenseNumberField, PersonNameField, PhoneField
 from portal.models import Certifiable, TimeStampedModel
 from portal.person import ChangesPeople
+from portal.words import Label
 
 BIOGRAPHY_MAX_LENGTH = 500
 
@@ -25,36 +26,39 @@ class Biography(NamedTuple):
     language: str
 
 
-def _label(choices: type[models.Choices], code: str) -> str:
-    """A code's label in the active language by the enum's own lookup (get_FOO_display rebuilds a dict of every
-    choice on each call, and Find Local Help says a few hundred of these a page)."""
-    try:
-        return str(choices(code).label)
-    except ValueError:
-        return code
-
-
-class LanguageQuerySet(models.QuerySet):
+class CodedQuerySet(models.QuerySet):
     def by_name(self):
-        """In the alphabetical order of the names people read."""
-        names = sorted(LanguageCode.choices, key=lambda choice: name_sort_key(str(choice[1])))
+        """In the alphabetical order of the names people read, in the active language."""
+        names = sorted(self.model.CODES.choices, key=lambda choice: name_sort_key(str(choice[1])))
         return self.order_by(models.Case(*[models.When(code=code, then=i) for i, (code, _name) in enumerate(names)]))
 
 
-class Language(models.Model):
-    """A language a helper speaks; consumers search Find Local Help by it."""
+class Coded(models.Model):
+    """A row of reference data kept as a `code` of the Choices class CODES, and said through the catalogue."""
 
-    code = models.CharField(_("code"), max_length=3, choices=LanguageCode, unique=True)
+    CODES: type[models.Choices]
 
-    objects = LanguageQuerySet.as_manager()
+    objects = CodedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("language")
-        verbose_name_plural = _("languages")
+        abstract = True
         ordering = ["code"]
 
     def __str__(self):
-        return _label(LanguageCode, self.code)
+        # The enum's own lookup: get_code_display rebuilds a dict of every choice on each call, and Find Local
+        # Help says a few hundred of these a page.
+        return Label(self.CODES, self.code).say()
+
+
+class Language(Coded):
+    """A language a helper speaks; consumers search Find Local Help by it."""
+
+    CODES = LanguageCode
+    code = models.CharField(_("code"), max_length=3, choices=LanguageCode, unique=True)
+
+    class Meta(Coded.Meta):
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
 
 
 class Expertise(models.TextChoices):
@@ -68,28 +72,16 @@ class Expertise(models.TextChoices):
     MEDICARE = "medicare", _("Medicare")
 
 
-class ProductExpertiseQuerySet(models.QuerySet):
-    def by_name(self):
-        """In the alphabetical order of the names people read, in the active language."""
-        names = sorted(Expertise.choices, key=lambda choice: name_sort_key(str(choice[1])))
-        return self.order_by(models.Case(*[models.When(code=code, then=i) for i, (code, _name) in enumerate(names)]))
-
-
-class ProductExpertise(models.Model):
+class ProductExpertise(Coded):
     """A line of business a helper knows (individual and family plans, small business, dental ...): one row per
     code of Expertise, so agents' choices are kept by code and shown through the catalogue."""
 
+    CODES = Expertise
     code = models.CharField(_("code"), max_length=32, choices=Expertise, unique=True)
 
-    objects = ProductExpertiseQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Coded.Meta):
         verbose_name = _("product expertise")
         verbose_name_plural = _("product expertise")
-        ordering = ["code"]
-
-    def __str__(self):
-        return _label(Expertise, self.code)
 
 
 class AgentQuerySet(ChangesPeople):

@@ -3,11 +3,11 @@
 import math
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from agencies.models import AgencyLocation, Membership
 from delegations.selectors import delegation_counts_per_agent
+from portal.cache import kept
 from portal.choices import AGENT_ROLES, CertificationStatus
 from portal.permissions import Capability, permissions_for
 
@@ -21,15 +21,9 @@ def _in_agency(agency_id: int) -> QuerySet[Membership]:
     )
 
 
-def agents_who_may_hold_cases(agency_id: int) -> QuerySet[Agent]:
-    """The agency's Active agents and managers who are certified: who may be given its cases now (the same people
-    portal.permissions.may_hold_agency_cases allows)."""
-    return Agent.objects.filter(Exists(_in_agency(agency_id)), certification_status=CertificationStatus.CERTIFIED)
-
-
 def user_ids_who_may_hold_cases(agency_id: int) -> QuerySet:
-    """The sign-ins of agents_who_may_hold_cases, read from the agency's memberships (by its index) rather than
-    by testing every agent: for lists of the agency's people on hot pages."""
+    """The sign-ins of the agency's Active agents and managers who are certified: who may be given its cases now
+    (as portal.permissions.may_hold_agency_cases decides), read from the agency's memberships by their index."""
     certified = Agent.objects.filter(user_id=OuterRef("user_id"), certification_status=CertificationStatus.CERTIFIED)
     return (
         Membership.objects.filter(
@@ -76,13 +70,11 @@ def agent_options(agents: QuerySet[Agent], *, agency_id: int | None, kind: str) 
     Book of Business's agent filter, "Transfer to"): the largest agency's 820 agents, kept AGENT_OPTIONS_SECONDS
     per agency and `kind`. Only what is offered: whatever is chosen is checked again, as it is now, where it is
     used (book_scope, the transfer's services)."""
-    key = f"agent-options:{kind}:{agency_id}"
-    rows = cache.get(key) if agency_id is not None else None
-    if rows is None:
-        rows = list(agents.values_list("pk", "first_name", "last_name", "license_number"))
-        if agency_id is not None:
-            cache.set(key, rows, AGENT_OPTIONS_SECONDS)
-    return rows
+
+    def load():
+        return list(agents.values_list("pk", "first_name", "last_name", "license_number"))
+
+    return load() if agency_id is None else kept(f"agent-options:{kind}:{agency_id}", AGENT_OPTIONS_SECONDS, load)
 
 
 def agents_matching(agents: QuerySet[Agent], query: str) -> QuerySet[Agent]:

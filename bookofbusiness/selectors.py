@@ -29,6 +29,7 @@ from delegations.selectors import (
     delegations_for,
     matching_consumer,
 )
+from portal.cache import kept_while_large
 from portal.choices import CertificationStatus
 from portal.permissions import Capability, permissions_for
 from portal.selection import as_id
@@ -396,16 +397,7 @@ class BookPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        try:
-            key = "book-count:" + hashlib.sha256(str(self.counted.order_by().query).encode()).hexdigest()
-        except EmptyResultSet:
-            return 0
-        count = cache.get(key)
-        if count is None:
-            count = self.counted.count()
-            if count >= settings.BOOK_COUNT_CACHE_FROM:
-                cache.set(key, count, settings.BOOK_COUNT_CACHE_SECONDS)
-        return count
+        return kept_while_large(self.counted, self.counted.count)
 
     def page(self, number):
         """A full page whatever the count says (Django's stops at the count, which may be a minute old)."""

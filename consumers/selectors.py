@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import IsNull
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from agents.selectors import user_ids_who_may_hold_cases
 from delegations.models import Delegation
 from delegations.selectors import own_agency_filter
+from portal.cache import kept
 from portal.changes import Change, describe_changes
 from portal.collation import name_sort_key
 from portal.models import AuditEvent, User
@@ -145,12 +145,9 @@ def follow_up_owner_choices(holder: Delegation | None, author) -> list[tuple[int
     if holder is None or holder.agency_id is None:
         rows = follow_up_owners(holder, author).values_list("pk", "first_name", "last_name", "email")
         return [(pk, label(first, last, email)) for pk, first, last, email in rows]
-    key = f"follow-up-owners:{holder.agency_id}"
-    agents = cache.get(key)
-    if agents is None:
-        agents = list(User.objects.filter(pk__in=user_ids_who_may_hold_cases(holder.agency_id))
-                      .values_list("pk", "first_name", "last_name", "email"))  # fmt: skip
-        cache.set(key, agents, FOLLOW_UP_OWNERS_SECONDS)
+    agents = kept(f"follow-up-owners:{holder.agency_id}", FOLLOW_UP_OWNERS_SECONDS,
+                  lambda: list(User.objects.filter(pk__in=user_ids_who_may_hold_cases(holder.agency_id))
+                               .values_list("pk", "first_name", "last_name", "email")))  # fmt: skip
     if author.pk not in {row[0] for row in agents}:
         agents = [*agents, (author.pk, author.first_name, author.last_name, author.email)]
     ordered = sorted(agents, key=lambda row: (name_sort_key(row[2]), name_sort_key(row[1]), row[0]))

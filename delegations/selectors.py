@@ -1,14 +1,10 @@
 """What delegations a user may see."""
 
-import hashlib
-
-from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from portal.cache import kept_while_large
 from portal.permissions import Capability, Permissions, permissions_for
 
 from .models import Delegation
@@ -43,21 +39,16 @@ def delegation_counts(rows: QuerySet[Delegation], *, keep_large: bool = False) -
     `keep_large` (a page everyone of a large agency opens, its home): counts of BOOK_COUNT_CACHE_FROM delegations
     and more are kept BOOK_COUNT_CACHE_SECONDS under the count query itself, as the Book of Business keeps its
     count; smaller ones are always counted exactly."""
-    if not keep_large:
+
+    def count():
         return rows.aggregate(
             active=Count("pk", filter=Q(status=Delegation.Status.ACTIVE)),
             pending=Count("pk", filter=Q(status=Delegation.Status.PENDING)),
         )
-    try:
-        key = "delegation-counts:" + hashlib.sha256(str(rows.order_by().query).encode()).hexdigest()
-    except EmptyResultSet:
-        return {"active": 0, "pending": 0}
-    counted = cache.get(key)
-    if counted is None:
-        counted = delegation_counts(rows)
-        if counted["active"] + counted["pending"] >= settings.BOOK_COUNT_CACHE_FROM:
-            cache.set(key, counted, settings.BOOK_COUNT_CACHE_SECONDS)
-    return counted
+
+    if not keep_large:
+        return count()
+    return kept_while_large(rows, count, size=lambda counted: counted["active"] + counted["pending"])
 
 
 def delegation_counts_per_agent(agency_id) -> dict:

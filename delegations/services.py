@@ -239,8 +239,7 @@ def tell_managers(delegation: Delegation, subject: Words, body: Words) -> None:
         "case": delegation.case.case_number,
         "reason": delegation.decline_reason,
     }
-    subject = Words(subject.msgid, values={**names, **subject.values})
-    body = Words(body.msgid, values={**names, **body.values})
+    subject, body = subject.with_values(**names), body.with_values(**names)
     for manager in people_to_tell(delegation.agent)[1:]:
         notify(user=manager, subject=subject, body=body)
 

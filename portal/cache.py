@@ -9,9 +9,15 @@ callbacks) for every operation, which cost more than the round trip itself.
 """
 
 import functools
+import hashlib
 import logging
+from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.exceptions import EmptyResultSet
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -69,3 +75,29 @@ class ResilientRedisCache(RedisCache):
     delete_many = _tolerant(None)(RedisCache.delete_many)
     incr = _tolerant(lambda key, delta=1, *args, **kwargs: delta)(RedisCache.incr)
     clear = _tolerant(False)(RedisCache.clear)
+
+
+def kept(key: str, seconds: int, load: Callable[[], Any]) -> Any:
+    """`load()`, kept `seconds` under `key` in the shared cache: for what a page only offers (lists to choose
+    from), never for what decides access."""
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, seconds)
+    return value
+
+
+def kept_while_large(queryset, load: Callable[[], Any], *, size: Callable[[Any], int] = int) -> Any:
+    """What `load()` counts of `queryset`, kept BOOK_COUNT_CACHE_SECONDS under the queryset's own SQL when it is
+    large (`size` of it at least BOOK_COUNT_CACHE_FROM): a large book is counted once a minute, a small one
+    exactly every time."""
+    try:
+        key = "counted:" + hashlib.sha256(str(queryset.order_by().query).encode()).hexdigest()
+    except EmptyResultSet:
+        return load()  # nothing to count: Django answers without asking the database
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        if size(value) >= settings.BOOK_COUNT_CACHE_FROM:
+            cache.set(key, value, settings.BOOK_COUNT_CACHE_SECONDS)
+    return value

@@ -52,6 +52,10 @@ class Words(Text):
     def __init__(self, msgid: str, *, plural: str | None = None, count: int | None = None, values: dict | None = None):
         self.msgid, self.plural, self.count, self.values = msgid, plural, count, dict(values or {})
 
+    def with_values(self, **values: Value) -> Words:
+        """The same sentence with more values (its own win over the new ones)."""
+        return Words(self.msgid, plural=self.plural, count=self.count, values={**values, **self.values})
+
     def say(self) -> str:
         sentence = gettext(self.msgid) if self.plural is None else ngettext(self.msgid, self.plural, self.count or 0)
         if not self.values:

@@ -46,7 +46,7 @@ def test_a_large_agency_counts_once_a_minute(client, agency, settings, monkeypat
     delegate(agent=agency["agent"], agency=agency["agency"])
     assert counts(client) == [], "kept"
     assert active_shown(client) == 4, "a minute's count at most"
-    assert [timeout for key, timeout in kept.items() if key.startswith("delegation-counts:")] == [60]
+    assert [timeout for key, timeout in kept.items() if key.startswith("counted:")] == [60]
 
 
 def test_a_small_agency_is_counted_exactly_every_time(client, agency, settings):

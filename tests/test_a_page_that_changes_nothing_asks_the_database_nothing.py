@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -124,3 +125,50 @@ def test_what_a_request_does_to_its_objects_is_never_kept(client, agent):
     name = user.first_name
     user.first_name = "Changed but not saved"
     assert person.Kept(agent.user_id).get("user", lambda: None).first_name == name
+
+
+def test_facts_read_before_a_change_are_never_used_after_it(client, agent):
+    """A request that read the person's version before a change, and keeps what it read after the change, keeps it
+    under the old version: the next request does not use it."""
+    from portal import person
+
+    before = person.Kept(agent.user_id)  # a slow request: version read, facts not yet
+    person.changed([agent.user_id])  # meanwhile, a change
+    assert before.get("probe", lambda: "read before the change") == "read before the change"  # and kept
+    assert person.Kept(agent.user_id).get("probe", lambda: "read again") == "read again"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_seen_while_a_change_is_uncommitted_keeps_nothing_past_the_commit():
+    """Two connections at once on PostgreSQL: the Agency Manager makes an agent Inactive in a transaction; while it
+    is uncommitted the agent's page still reads the committed facts (and keeps them); once it commits, the agent's
+    very next request is refused."""
+    import threading
+
+    from django.db import close_old_connections, transaction
+
+    agency, _manager = agency_with_manager()
+    agent = agent_in(agency)
+    case = delegate(agent=agent, agency=agency).case
+    client = sign_in(Client(), agent.user)
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+    changed, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def make_inactive():
+        try:
+            with transaction.atomic():
+                Membership.objects.filter(user=agent.user).update(status="inactive")
+                changed.set()
+                release.wait(20)
+        finally:
+            close_old_connections()
+            done.set()
+
+    thread = threading.Thread(target=make_inactive)
+    thread.start()
+    assert changed.wait(20)
+    assert client.get(f"/cases/{case.pk}/").status_code == 200, "not committed yet: still Active"
+    release.set()
+    assert done.wait(20)
+    thread.join(20)
+    assert client.get(f"/cases/{case.pk}/").status_code in (302, 403, 404), "committed: refused at once"

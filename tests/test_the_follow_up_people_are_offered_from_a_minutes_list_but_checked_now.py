@@ -13,7 +13,7 @@ from consumers.models import FollowUp
 
 from .factories import UserFactory, admin_staff_in, delegate, sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC))]
 
 
 def offered(page: str) -> list[str]:
@@ -48,6 +48,6 @@ def test_an_agent_decertified_within_the_minute_is_offered_but_refused(world):
     assert "Lia Leaving" in offered(client.get(f"/cases/{case.pk}/").content.decode())
     set_certification(agent=leaving, status="suspended", by=UserFactory(is_staff=True), reason="complaint")
     page = client.post(f"/cases/{case.pk}/follow-ups/", {"owner": leaving.user_id, "text": "Call",
-                                                         "due_date": (datetime.date.today() + datetime.timedelta(days=2)).isoformat()})  # fmt: skip
+                                                         "due_date": "2026-12-04"})  # fmt: skip
     assert 'id="follow_up_owner_error"' in page.content.decode()
     assert not FollowUp.objects.exists()
