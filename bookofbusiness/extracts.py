@@ -66,12 +66,12 @@ def book_of_business_rows(scope: str, owner_ids):
     )
 
 
-def conditional_eligibility_rows(scope: str, owner_ids, today: datetime.date):
-    """One row per open conditional-eligibility item of the owners' active cases, owner by owner, each
-    by due date, with the agent the case is delegated to (a case has one active delegation at most, so
-    the join to it adds no rows)."""
+def conditional_eligibility_items(scope: str, owner_ids):
+    """The open conditional-eligibility items of the owners' active cases, owner by owner, each by due date,
+    with the agent the case is delegated to (a case has one active delegation at most, so the join to it adds
+    no rows)."""
     delegation = f"case__delegations__{owner_field(scope)}"
-    items = (
+    return (
         Verification.objects.filter(
             status__in=Verification.OPEN_STATUSES,
             case__delegations__status=Delegation.Status.ACTIVE,
@@ -80,7 +80,11 @@ def conditional_eligibility_rows(scope: str, owner_ids, today: datetime.date):
         .order_by(delegation, "due_date", "case__case_number", "pk")
         .values(*CE_FIELDS, owner=F(delegation))
     )
-    for item in items.iterator(chunk_size=5000):
+
+
+def conditional_eligibility_rows(scope: str, owner_ids, today: datetime.date):
+    """The rows of the Conditional Eligibility files: each open item with the days left until it is due."""
+    for item in conditional_eligibility_items(scope, owner_ids).iterator(chunk_size=5000):
         item["days_left"] = (item["due_date"] - today).days
         yield item
 
