@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.choices import Language as LanguageCode
 from portal.collation import name_sort_key
 from portal.validators import california_zip_codes, normalize_zip_code, validate_california_zip_code
-from portal.widgets import DateInput
+from portal.widgets import DateInput, ReadyChoices
 
 from .models import BIOGRAPHY_MAX_LENGTH, Agent, Language, ProductExpertise
 
@@ -16,6 +16,15 @@ PROFILE_FIELDS = [
     "first_name", "last_name", "phone", "languages", "product_expertise", "biography", "biography_es",
     "subsite_locations", "is_listed",
 ]  # fmt: skip
+
+
+def agent_filter_choices(agent_rows) -> ReadyChoices:
+    """ "All agents", then each of `agent_rows` ((pk, first name, last name, license number), as
+    agents.selectors.agent_options reads them) as "Last, First (license)": the agent filter of the Book of
+    Business and of the request queue."""
+    return ReadyChoices([("", _("All agents"))] + [
+        (pk, f"{last}, {first} ({license_number})") for pk, first, last, license_number in agent_rows
+    ])  # fmt: skip
 
 
 class AgentProfileForm(forms.ModelForm):

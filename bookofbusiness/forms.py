@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from agents.forms import agent_filter_choices
 from consumers.models import ISSUERS, ConsumerCase, Enrollment
 from portal.choices import COUNTY_CHOICES
 from portal.choices import Language as LanguageCode
@@ -20,25 +21,27 @@ class BookFilterForm(forms.Form):
     q = forms.CharField(label=_("Consumer name or case number"), required=False, max_length=100)
     agent = forms.TypedChoiceField(label=_("Agent"), coerce=int, empty_value=None, required=False, widget=Select)
     enrollment_status = forms.ChoiceField(label=_("Enrollment status"), choices=ANY + Enrollment.Status.choices,
-                                          required=False)  # fmt: skip
-    issuer = forms.ChoiceField(label=_("Issuer"), required=False)
-    metal_tier = forms.ChoiceField(label=_("Metal tier"), choices=ANY + Enrollment.MetalTier.choices, required=False)
+                                          required=False, widget=Select)  # fmt: skip
+    issuer = forms.ChoiceField(label=_("Issuer"), required=False, widget=Select)
+    metal_tier = forms.ChoiceField(
+        label=_("Metal tier"), choices=ANY + Enrollment.MetalTier.choices, required=False, widget=Select
+    )
     renewal_status = forms.ChoiceField(label=_("Renewal status"), choices=ANY + ConsumerCase.RenewalStatus.choices,
-                                       required=False)  # fmt: skip
+                                       required=False, widget=Select)  # fmt: skip
     due_within = forms.IntegerField(label=_("Conditional eligibility due within (days)"), min_value=0,
                                     max_value=365, required=False)  # fmt: skip
     overdue = forms.BooleanField(label=_("Conditional eligibility overdue"), required=False)
     due_week = forms.DateField(label=_("Conditional eligibility due in the week of"), required=False,
                                widget=DateInput())  # fmt: skip
-    language = forms.ChoiceField(label=_("Preferred language"), required=False)
+    language = forms.ChoiceField(label=_("Preferred language"), required=False, widget=Select)
     county = forms.ChoiceField(label=_("County"), choices=ANY + COUNTY_CHOICES, required=False, widget=Select)
-    follow_up = forms.ChoiceField(label=_("Follow-ups"), required=False, choices=ANY + [
+    follow_up = forms.ChoiceField(label=_("Follow-ups"), required=False, widget=Select, choices=ANY + [
         ("due", _("Due today or earlier")), ("open", _("Any open")), ("mine", _("Open, mine")),
     ])  # fmt: skip
     delegated_from = forms.DateField(label=_("Delegated from"), required=False,
                                      widget=DateInput())  # fmt: skip
     delegated_to = forms.DateField(label=_("Delegated to"), required=False, widget=DateInput())
-    per = forms.TypedChoiceField(label=_("Rows per page"), coerce=int, empty_value=None, required=False,
+    per = forms.TypedChoiceField(label=_("Rows per page"), coerce=int, empty_value=None, required=False, widget=Select,
                                  choices=[("", "50"), (25, "25"), (100, "100"), (200, "200")])  # fmt: skip
     sort = forms.ChoiceField(choices=[(k, k) for k in BOOK_SORTS] + [(f"-{k}", k) for k in BOOK_SORTS], required=False)
 
@@ -52,9 +55,7 @@ class BookFilterForm(forms.Form):
             # One narrow query for the options: the largest agency lists 820 agents on every page view.
             if agent_rows is None:
                 agent_rows = agents.values_list("pk", "first_name", "last_name", "license_number")
-            self.fields["agent"].choices = [("", _("All agents"))] + [
-                (pk, f"{last}, {first} ({license_number})") for pk, first, last, license_number in agent_rows
-            ]
+            self.fields["agent"].choices = agent_filter_choices(agent_rows)
         self.fields["issuer"].choices = ANY + [(name, name) for name in ISSUERS]
         self.fields["language"].choices = ANY + sorted(
             LanguageCode.choices, key=lambda choice: name_sort_key(str(choice[1]))

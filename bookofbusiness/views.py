@@ -63,7 +63,7 @@ def _book(request, params=None, *, lenient: bool = False) -> Book:
     if scope.agent_missing:
         raise Http404
     agency_id = permissions_for(request.scope_user).agency_id
-    rows = agent_options(scope.agents, agency_id=agency_id, kind="book") if scope.agents is not None else None
+    rows = agent_options(scope.agents, agency_id=agency_id, kind="agency") if scope.agents is not None else None
     form = BookFilterForm(params or None, agents=scope.agents, agent_rows=rows)
     ignored = []
     if form.is_valid() or not form.is_bound:

@@ -146,6 +146,9 @@ AUTHENTICATION_BACKENDS = [
     "portal.backends.AuthenticationBackend",
 ]
 
+# Django's, with <input> and <textarea> written in Python (the same markup; portal/renderers.py).
+FORM_RENDERER = "portal.renderers.FormRenderer"
+
 PASSWORD_HASHERS = [
     "portal.hashers.Argon2PasswordHasher",  # Argon2id at parameters written down in portal/hashers.py
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -22,7 +22,7 @@ from agencies.models import Membership
 from agencies.selectors import invitations_sent_for
 from agencies.views import membership_allowing
 from agents.forms import AddAgentForm, AgentProfileForm
-from agents.selectors import agency_agents_for, agents_matching, receivers_for, roster_for
+from agents.selectors import agency_agents_for, agent_options, agents_matching, receivers_for, roster_for
 from agents.services import (
     ActiveDelegationsRemain,
     AgentError,
@@ -240,7 +240,9 @@ def _queue(request, params) -> Queue:
         delegations = delegations.filter(status=Delegation.Status.PENDING, requested_at__lt=before).order_by(
             "requested_at", "pk"
         )
-    form = QueueFilterForm(params or None, agents=agency_agents_for(request.user).order_by("last_name", "first_name"))
+    agents = agency_agents_for(request.user).order_by("last_name", "first_name")
+    agent_rows = agent_options(agents, agency_id=permissions_for(request.user).agency_id, kind="agency")
+    form = QueueFilterForm(params or None, agent_rows=agent_rows)
     if form.is_valid():
         data = form.cleaned_data
         delegations = matching_consumer(delegations, data["q"])

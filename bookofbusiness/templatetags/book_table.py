@@ -13,12 +13,12 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import get_format
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from consumers.models import ConsumerCase, Enrollment
+from portal.widgets import escape as esc
 
 register = template.Library()
 
