@@ -128,10 +128,15 @@ else:
     # Streamed reads (`.iterator()`: exports, extracts, digests) always read every row, so plan them for the
     # whole result rather than PostgreSQL's default first tenth of a cursor (the largest agency's export read
     # went from 20 s to 9 s); JIT compilation cost more than it saved on these queries (1.6 s of a 3 s read).
+    # No parallel workers for a query (DB_PARALLEL_WORKERS): with every core busy serving people, a page's query
+    # split across three processes took the CPU from everyone else (the Book sorted by net premium, page 30:
+    # 150 ms on three processes, 121 ms on one); streamed reads never run in parallel anyway.
     database_options = DATABASES["default"].setdefault("OPTIONS", {})
+    parallel = int(env("DB_PARALLEL_WORKERS", "0"))
     database_options["options"] = " ".join(
-        filter(None, [database_options.get("options", ""), "-c cursor_tuple_fraction=1.0 -c jit=off"])
-    )
+        filter(None, [database_options.get("options", ""), "-c cursor_tuple_fraction=1.0 -c jit=off",
+                      f"-c max_parallel_workers_per_gather={parallel}"])
+    )  # fmt: skip
 # The role web and workers connect as, when it is not the tables' owner (docker-compose, `make test`): `migrate`,
 # run with DATABASE_URL naming the owner, grants it what the portal needs and, on the audit log, only reading and
 # appending (portal/database_grants.py). Owning nothing, it cannot alter a table or disable a trigger.
