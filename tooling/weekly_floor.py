@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import csv
 import multiprocessing
+import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from itertools import groupby
 from pathlib import Path
 
@@ -71,12 +71,21 @@ def _write(stem: Path, rows: list, headers: list[str], title: str, csv_only: boo
     return 2
 
 
-def _start_child():
-    connections.close_all()  # each process its own connection, never the parent's socket
-
-
-def _one(args):
-    return write_batch(*args)
+def _share(batches, folder: str, csv_only: bool, results) -> None:
+    """One process's share of the batches, in a fork with a connection of its own; ends with os._exit, so
+    nothing inherited from the parent (the broker's threads, atexit handlers) can hold it open."""
+    code = 1
+    try:
+        connections.close_all()  # the parent's socket is the parent's: open our own
+        files = rows = 0
+        for scope, ids in batches:
+            done = write_batch(scope, ids, folder, csv_only)
+            files, rows = files + done[0], rows + done[1]
+        results.send((files, rows))
+        code = 0
+    finally:
+        results.close()
+        os._exit(code)
 
 
 def run(folder: str, *, workers: int, csv_only: bool = False) -> dict:
@@ -84,11 +93,19 @@ def run(folder: str, *, workers: int, csv_only: bool = False) -> dict:
     agents, agencies = owners_for_week()
     batches = owner_batches(agents, agencies)
     connections.close_all()
+    context = multiprocessing.get_context("fork")
     started = time.monotonic()
-    with ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_child
-    ) as pool:
-        results = list(pool.map(_one, [(scope, ids, folder, csv_only) for scope, ids in batches]))
+    children = []
+    for n in range(workers):
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_share, args=(batches[n::workers], folder, csv_only, send))
+        child.start()
+        send.close()
+        children.append((child, receive))
+    results = []
+    for child, receive in children:
+        results.append(receive.recv())  # EOFError if the child failed: the floor is not measured then
+        child.join()
     seconds = time.monotonic() - started
     return {"seconds": seconds, "files": sum(f for f, _ in results), "rows": sum(r for _, r in results),
             "owners": len(agents) + len(agencies)}  # fmt: skip
