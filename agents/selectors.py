@@ -74,6 +74,10 @@ def agent_options(agents: QuerySet[Agent], *, agency_id: int | None, kind: str) 
     def load():
         return list(agents.values_list("pk", "first_name", "last_name", "license_number"))
 
+    if agents.query.is_empty():
+        # Nothing for this person (agency_agents_for without the roster): never read from, nor kept for, the
+        # agency's list, which is what those who may see the roster are offered.
+        return []
     return load() if agency_id is None else kept(f"agent-options:{kind}:{agency_id}", AGENT_OPTIONS_SECONDS, load)
 
 
