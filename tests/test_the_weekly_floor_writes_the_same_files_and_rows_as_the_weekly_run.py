@@ -60,3 +60,22 @@ def test_the_floor_can_write_csv_alone(tmp_path):
 
     assert floor["files"] == 4
     assert {path.suffix for path in tmp_path.iterdir()} == {".csv"}
+
+
+def test_the_floors_processes_run_none_of_the_after_fork_handlers_celery_and_kombu_register(tmp_path):
+    """multiprocessing runs its registered after-fork handlers in every process it forks; kombu's closed the bench's
+    broker connection by reading a BRPOP reply that never came, and the floor hung after the weekly run. A handler
+    registered here would leave a mark in the folder if the floor's processes ran it."""
+    from multiprocessing import util
+
+    agency, _manager = agency_with_manager()
+    delegate(ConsumerCaseFactory(), agent=agent_in(agency), agency=agency)
+
+    class Marker:
+        pass
+
+    marker = Marker()
+    util.register_after_fork(marker, lambda _obj: (tmp_path / "after-fork-handler-ran").touch())
+    floor = weekly_floor.run(str(tmp_path), workers=2, csv_only=True)
+    assert floor["files"] == 4
+    assert not (tmp_path / "after-fork-handler-ran").exists()

@@ -11,9 +11,9 @@ as a ratio to it.
 from __future__ import annotations
 
 import csv
-import multiprocessing
 import os
 import time
+import traceback
 from itertools import groupby
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from bookofbusiness.extracts import (
 
 
 def _kinds(scope: str, owner_ids: list[int]):
-    """(name, queryset, headers) of the batch's two files, as the real run reads them."""
+    """(name, queryset, headers, title) of the batch's two files, as the real run reads them."""
     return [
         ("book", book_of_business_rows(scope, owner_ids), exports.headers(exports.BOOK_COLUMNS), "Book of Business"),
         ("ce", conditional_eligibility_items(scope, owner_ids), exports.headers(CE_COLUMNS), "Conditional Eligibility"),
@@ -71,9 +71,10 @@ def _write(stem: Path, rows: list, headers: list[str], title: str, csv_only: boo
     return 2
 
 
-def _share(batches, folder: str, csv_only: bool, results) -> None:
-    """One process's share of the batches, in a fork with a connection of its own; ends with os._exit, so
-    nothing inherited from the parent (the broker's threads, atexit handlers) can hold it open."""
+def _share(batches, folder: str, csv_only: bool, results: int) -> None:
+    """One process's share of the batches, in a fork with a connection of its own; writes its counts to the pipe
+    `results` and ends with os._exit, so nothing inherited from the parent (the broker's connections and threads,
+    atexit handlers) runs in it."""
     code = 1
     try:
         connections.close_all()  # the parent's socket is the parent's: open our own
@@ -81,31 +82,44 @@ def _share(batches, folder: str, csv_only: bool, results) -> None:
         for scope, ids in batches:
             done = write_batch(scope, ids, folder, csv_only)
             files, rows = files + done[0], rows + done[1]
-        results.send((files, rows))
+        os.write(results, f"{files} {rows}".encode())
         code = 0
+    except BaseException:
+        traceback.print_exc()
+        raise
     finally:
-        results.close()
+        os.close(results)
         os._exit(code)
 
 
 def run(folder: str, *, workers: int, csv_only: bool = False) -> dict:
-    """The week's files written into `folder` on `workers` processes; seconds, files and rows."""
+    """The week's files written into `folder` on `workers` processes; seconds, files and rows.
+
+    The processes are bare os.fork()s: multiprocessing's fork runs the after-fork handlers that Celery and kombu
+    register, and in a process that had sent a task (the bench, just after the weekly run) kombu's handler closed
+    the inherited broker connection by reading its pending BRPOP reply, which never came: the floor hung."""
     agents, agencies = owners_for_week()
     batches = owner_batches(agents, agencies)
     connections.close_all()
-    context = multiprocessing.get_context("fork")
     started = time.monotonic()
     children = []
     for n in range(workers):
-        receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_share, args=(batches[n::workers], folder, csv_only, send))
-        child.start()
-        send.close()
-        children.append((child, receive))
+        receive, send = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            os.close(receive)
+            _share(batches[n::workers], folder, csv_only, send)
+        os.close(send)
+        children.append((pid, receive))
     results = []
-    for child, receive in children:
-        results.append(receive.recv())  # EOFError if the child failed: the floor is not measured then
-        child.join()
+    for pid, receive in children:
+        with os.fdopen(receive, "rb") as pipe:
+            answer = pipe.read().decode()
+        _pid, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0 or not answer:
+            raise RuntimeError("A process of the weekly floor failed: the floor is not measured.")
+        files, rows = map(int, answer.split())
+        results.append((files, rows))
     seconds = time.monotonic() - started
     return {"seconds": seconds, "files": sum(f for f, _ in results), "rows": sum(r for _, r in results),
             "owners": len(agents) + len(agencies)}  # fmt: skip
