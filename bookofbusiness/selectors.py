@@ -118,6 +118,15 @@ class BookScope:
     agent_missing: bool = False
 
 
+def book_agency_of(scope_user, scope: BookScope) -> int | None:
+    """The agency every row of the book `scope` gives `scope_user` belongs to (an agency's book, by `book_for`'s
+    agency filter), or None (an agent's own book, or service-center staff's, which may span agencies)."""
+    permissions = permissions_for(scope_user)
+    if scope.agents is None or permissions.allows(Capability.SERVICE_CENTER):
+        return None
+    return permissions.agency_id
+
+
 def book_scope(scope_user, *, acting: bool, agent_id=None, mine: bool = False) -> BookScope:
     """The agency's book for a person who may view it (not while acting on behalf: then the agent's own), narrowed
     to `agent_id` or, with `mine`, to the person's own delegations; an agent's own book otherwise."""
@@ -413,9 +422,14 @@ class EnrollmentSorted:
     them in one sorted query (NULLs come last ascending, first descending). Sliced like the queryset it
     stands for, with the same rows in the same order."""
 
-    def __init__(self, rows: QuerySet[Delegation], *, descending: bool):
+    def __init__(self, rows: QuerySet[Delegation], *, descending: bool, agency_id: int | None = None):
         ids = rows.values_list("pk", flat=True)
         enrolled = ids.filter(case__current_enrollment__isnull=False)
+        if agency_id is not None:
+            # Rows of one agency's book (every one an Active delegation within it): their enrollments carry that
+            # agency (kept by the database, consumers migration 0012), so the walk follows the agency's own
+            # sort index. Without this the walk reads every agency's enrollments in order to keep its own.
+            enrolled = enrolled.filter(case__current_enrollment__book_agency_id=agency_id)
         not_enrolled = ids.filter(case__current_enrollment__isnull=True)
         self.parts = [not_enrolled, enrolled] if descending else [enrolled, not_enrolled]
 
@@ -469,15 +483,17 @@ class DueSorted:
         return found
 
 
-def page_of_book(rows: QuerySet[Delegation], number, *, per_page: int = 50, sort: str | None = None):
+def page_of_book(rows: QuerySet[Delegation], number, *, per_page: int = 50, sort: str | None = None,
+                 agency_id: int | None = None):  # fmt: skip
     """One page of a Book of Business in two steps: the page's ids by the sort alone (the database skips the
     per-row subqueries for the rows it does not show), then those rows in full, in the same order. `sort`, the
     book's sort when it may follow an index (not for a name search), lets a sort on the enrollment or by items
-    due read its ids through EnrollmentSorted or DueSorted."""
+    due read its ids through EnrollmentSorted or DueSorted. `agency_id`: the agency when every row is of its
+    book (`book_agency_of`), so a sort on the enrollment follows that agency's own index."""
     key = (sort or "").lstrip("-")
     ids = rows.values_list("pk", flat=True)
     if key in ENROLLMENT_SORTS:
-        pages = EnrollmentSorted(rows, descending=sort.startswith("-"))
+        pages = EnrollmentSorted(rows, descending=sort.startswith("-"), agency_id=agency_id)
     elif sort == "due":
         pages = DueSorted(rows)
     else:

@@ -30,6 +30,7 @@ from .models import BookOfBusinessExport, FileFormat
 from .selectors import (
     BOOK_COLUMNS,
     NUMERIC_COLUMNS,
+    book_agency_of,
     book_columns,
     book_scope,
     exports_for,
@@ -48,6 +49,7 @@ class Book:
     sort: str
     agent: object | None
     ignored: list = field(default_factory=list)
+    agency_id: int | None = None  # every row's agency, when the book is an agency's (book_agency_of)
 
 
 def _book(request, params=None, *, lenient: bool = False) -> Book:
@@ -75,7 +77,7 @@ def _book(request, params=None, *, lenient: bool = False) -> Book:
         filters = None
     rows = filtered_book(request.scope_user, agent=scope.agent, filters=filters, searched=form.searched)
     return Book(rows=rows, form=form, sort=(filters or {}).get("sort") or "name", agent=scope.agent,
-                ignored=ignored)  # fmt: skip
+                ignored=ignored, agency_id=book_agency_of(request.scope_user, scope))  # fmt: skip
 
 
 @login_required
@@ -92,7 +94,8 @@ def book(request):
         messages.success(request, _("The view “%(name)s” is saved. Open it from the list of your views.")
                          % {"name": saved.name})  # fmt: skip
         return redirect(f"{reverse('bookofbusiness:book')}?{saved.query}")
-    page = page_of_book(rows, request.GET.get("page"), per_page=per_page, sort=None if form.searched else sort)
+    page = page_of_book(rows, request.GET.get("page"), per_page=per_page, sort=None if form.searched else sort,
+                        agency_id=book.agency_id)  # fmt: skip
     audit.record_case_list(request, view="book_of_business", page=page)
     can_export = permissions_for(request.scope_user).allows(Capability.EXPORT_BOOK)
     columns = book_columns(request.GET)

@@ -170,6 +170,13 @@ class Enrollment(models.Model):
     coverage_start = models.DateField(_("coverage start"))
     coverage_end = models.DateField(_("coverage end"))
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
+    # The agency whose Book of Business holds the case now (its Active delegation's), copied here so an agency's
+    # book sorts along an index of its own enrollments (below). Kept by database triggers (migration 0012) on
+    # every write to delegations and every new enrollment, bulk updates and raw SQL included; never by the code.
+    book_agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("in the Book of Business of"), on_delete=models.DO_NOTHING,
+        db_constraint=False, db_index=False, null=True, blank=True, editable=False, related_name="+",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("enrollment")
@@ -199,6 +206,13 @@ class Enrollment(models.Model):
             models.Index(fields=["monthly_premium", "id"], name="enrollment_sort_premium"),
             models.Index(fields=["net_premium", "id"], name="enrollment_sort_net"),
             models.Index(fields=["status", "id"], name="enrollment_sort_status"),
+            # The same sorts within one agency's book: its page 30 reads about 1,500 entries, not the 16,500 of
+            # every agency's that the indexes above hold before the 1,500th of the largest agency's.
+            models.Index(fields=["book_agency", "issuer", "id"], name="enrollment_book_issuer"),
+            models.Index(fields=["book_agency", "metal_tier", "id"], name="enrollment_book_tier"),
+            models.Index(fields=["book_agency", "monthly_premium", "id"], name="enrollment_book_premium"),
+            models.Index(fields=["book_agency", "net_premium", "id"], name="enrollment_book_net"),
+            models.Index(fields=["book_agency", "status", "id"], name="enrollment_book_status"),
         ]
 
     def __str__(self):

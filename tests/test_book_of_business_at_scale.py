@@ -106,8 +106,10 @@ def test_pages_sorted_on_the_enrollment_hold_every_case_once_in_the_books_order(
     expected = list(rows.values_list("pk", flat=True))
     assert len(expected) == 9
     for per_page in (1, 2, 4, 50):
-        pages = [page_of_book(rows, n, per_page=per_page, sort=sort) for n in range(1, -(-9 // per_page) + 1)]
-        assert [row.pk for page in pages for row in page.object_list] == expected, per_page
+        for agency_id in (None, agency.pk):  # along every agency's sort index, and along the agency's own
+            pages = [page_of_book(rows, n, per_page=per_page, sort=sort, agency_id=agency_id)
+                     for n in range(1, -(-9 // per_page) + 1)]  # fmt: skip
+            assert [row.pk for page in pages for row in page.object_list] == expected, (per_page, agency_id)
     unenrolled = [row.case.first_name for row in page_of_book(rows, 1, per_page=9, sort=sort).object_list]
     assert sorted(unenrolled[:2] if sort.startswith("-") else unenrolled[-2:]) == ["Unenrolled0", "Unenrolled1"]
 
@@ -126,6 +128,22 @@ def test_a_sort_on_the_enrollment_follows_an_enrollment_index(book):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert "enrollment_sort_net" in plan, plan
+
+
+def test_an_agencys_book_sorted_on_the_enrollment_follows_the_agencys_own_index(book):
+    from django.db import connection, transaction
+
+    from bookofbusiness.selectors import EnrollmentSorted
+
+    rows = filtered_book(book["manager"].user, filters={"sort": "-net"})
+    enrolled = EnrollmentSorted(rows, descending=True, agency_id=book["agency"].pk).parts[1]
+    sql, params = enrolled[:50].query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "enrollment_book_net" in plan, plan
 
 
 def test_pages_sorted_by_items_due_hold_every_case_once_in_the_books_order(book):

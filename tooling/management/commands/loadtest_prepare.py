@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 
 from agencies.models import Agency, Membership
 from delegations.models import Delegation
+from portal.permissions import Capability, permissions_for
 
 
 class Command(BaseCommand):
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             out["people"].append({
                 "email": user.email, "password": password, "key": device.key, "role": membership.role,
                 "agent": getattr(getattr(user, "agent", None), "pk", None),
+                "may_export": permissions_for(user).allows(Capability.EXPORT_BOOK),
                 "cases": list(own.order_by("?").values_list("case_id", flat=True)[:200]),
             })  # fmt: skip
         with open(output, "w") as handle:
