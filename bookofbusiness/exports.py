@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from consumers.models import ConsumerCase, Enrollment
+from delegations.models import Consent
 from portal.choices import Language
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")  # OWASP's, and ASVS 5 (1.2.10) adds the NUL character
@@ -134,6 +135,10 @@ def _book_columns():
         Column(_("Open conditional-eligibility items"), kind="integer", fields=("open_items",)),
         Column(_("Earliest due date"), kind="date", fields=("earliest_due",)),
         Column(_("Delegation date"), _local_date, "date", ("started_at",)),
+        # The consumer's consent to this delegation (delegations.Consent): when they gave it, and how; a transferred
+        # case's record keeps the date of the consent it continues.
+        Column(_("Consent given"), _local_date, "date", ("consent__consented_at",)),
+        Column(_("Consent"), choices=tuple(Consent.Channel.choices), fields=("consent__channel",)),
         Column(
             _("Agent name"), lambda first, last: f"{first} {last}", fields=("agent__first_name", "agent__last_name")
         ),

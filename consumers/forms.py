@@ -243,6 +243,20 @@ class FollowUpForm(forms.Form):
         return due
 
 
+class AttestationForm(forms.Form):
+    """Write new business: the agent attests, in the words recorded as the consent, that the consumer agreed."""
+
+    attested = forms.BooleanField(
+        label="", error_messages={"required": _("Confirm that the consumer agreed before you create the case.")}
+    )
+
+    def __init__(self, *args, **kwargs):
+        from delegations.services import new_business_attestation
+
+        super().__init__(*args, **kwargs)
+        self.fields["attested"].label = new_business_attestation()
+
+
 class RequestHelpForm(forms.Form):
     case_number = NormalizingCharField(label=_("Case number"), normalizer=normalize_case_number, max_length=20,
                                        validators=[validate_case_number])  # fmt: skip

@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from delegations.models import Delegation
-from delegations.services import open_delegation
+from delegations.models import Consent, Delegation
+from delegations.services import consent, consent_to_help, new_business_attestation, open_delegation
 from portal import audit
 from portal.changes import of_model, what_changed
 from portal.models import User
@@ -69,8 +69,10 @@ def write_new_business(*, agent, by, applicant: dict, household: list[dict], cov
         HouseholdMember.objects.bulk_create([HouseholdMember(case=case, **member) for member in household])
         case.current_enrollment = Enrollment.objects.create(case=case, status=Enrollment.Status.PENDING, **coverage)
         case.save(update_fields=["current_enrollment"])
+        attestation = consent(channel=Consent.Channel.NEW_BUSINESS, consented_by=case.applicant_name,
+                              covers=new_business_attestation(), recorded_by=by, attested=True)  # fmt: skip
         open_delegation(case=case, agent=agent, status=Delegation.Status.ACTIVE,
-                        origin=Delegation.Origin.NEW_BUSINESS, at=timezone.now())  # fmt: skip
+                        origin=Delegation.Origin.NEW_BUSINESS, at=timezone.now(), consent=attestation)  # fmt: skip
         audit.record("case.created", actor=by, obj=case, details={"agent": agent.license_number})
     return case
 
@@ -232,8 +234,10 @@ def request_help(*, agent, case_number: str, access_code: str) -> Delegation:
         matching.save(update_fields=["used_at"])
         try:
             with transaction.atomic():
+                given = consent(channel=Consent.Channel.FIND_LOCAL_HELP, consented_by=case.applicant_name,
+                                covers=consent_to_help(agent))  # fmt: skip
                 delegation = open_delegation(case=case, agent=agent, status=Delegation.Status.PENDING,
-                                             origin=Delegation.Origin.FIND_LOCAL_HELP, at=now)  # fmt: skip
+                                             origin=Delegation.Origin.FIND_LOCAL_HELP, at=now, consent=given)  # fmt: skip
         except IntegrityError:
             raise CaseError(
                 _("This case already has a helper or a request waiting. To change helpers, call Customer Service.")

@@ -11,12 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agents.selectors import find_local_help_agents
+from delegations.selectors import consent_chain, open_delegation_of
+from delegations.services import consent_to_help
 from portal import audit
 from portal.downloads import uploaded_file_download
 
 from . import services
 from .forms import (
     ApplicantForm,
+    AttestationForm,
     CaseDocumentForm,
     CaseNoteForm,
     ChangeReportForm,
@@ -91,6 +94,7 @@ def _case_page(request, case, *, note_form=None, follow_up_form=None, change_for
             "notes": notes_of(case, holder) if keeps_notes else None,
             "follow_ups": follow_ups,
             "history": case_history(case),
+            "consents": consent_chain(open_delegation_of(case)),
             "change_form": (change_form or ChangeReportForm(initial={"effective_on": today})) if can_act else None,
             "document_form": (document_form or CaseDocumentForm(case=case)) if can_act else None,
             "renewal_form": RenewalForm(initial={"renewal_status": case.renewal_status}) if can_act else None,
@@ -221,8 +225,10 @@ def new_business(request):
     applicant = ApplicantForm(request.POST or None, prefix="applicant")
     household = HouseholdFormSet(request.POST or None, prefix="household")
     coverage = CoverageForm(request.POST or None, prefix="coverage", initial={"plan_year": timezone.localdate().year})
+    attestation = AttestationForm(request.POST or None, prefix="consent")
     duplicates, duplicate_elsewhere = [], False
-    if request.method == "POST" and applicant.is_valid() and household.is_valid() and coverage.is_valid():
+    valid = [form.is_valid() for form in (applicant, household, coverage, attestation)]  # every form's errors shown
+    if request.method == "POST" and all(valid):
         data = applicant.cleaned_data
         found = services.possible_duplicates(
             first_name=data["first_name"], last_name=data["last_name"],
@@ -248,6 +254,7 @@ def new_business(request):
             "applicant": applicant,
             "household": household,
             "coverage": coverage,
+            "attestation": attestation,
             "duplicates": duplicates,
             "duplicate_elsewhere": duplicate_elsewhere,
         },  # fmt: skip
@@ -293,4 +300,5 @@ def request_help(request, agent_id: int):
                 form.add_error(None, str(error))
             else:
                 return render(request, "consumers/request_help_sent.html", {"agent": agent})
-    return render(request, "consumers/request_help.html", {"agent": agent, "form": form})
+    return render(request, "consumers/request_help.html",
+                  {"agent": agent, "form": form, "consent": consent_to_help(agent)})  # fmt: skip

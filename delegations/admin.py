@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import ActingOnBehalf, Delegation
-from .services import DelegationError, end_delegation
+from .models import ActingOnBehalf, Consent, Delegation
+from .services import DelegationError, end_delegation, record_staff_consent
 
 
 @admin.register(Delegation)
@@ -26,6 +27,13 @@ class DelegationAdmin(admin.ModelAdmin):
     date_hierarchy = "requested_at"
     show_full_result_count = False
     actions = ["end_at_consumers_request"]
+
+    def save_model(self, request, obj, form, change):
+        """A delegation staff open here records the consumer's consent (given on their call) with it."""
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if not change:
+                record_staff_consent(delegation=obj, by=request.user)
 
     @admin.action(
         description=_("End at the consumer's request (the helper loses access at once)"), permissions=["change"]
@@ -60,4 +68,26 @@ class ActingOnBehalfAdmin(admin.ModelAdmin):
     list_select_related = ["manager", "agent", "agency"]
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """Consent records, to read: kept as written, so nobody adds, changes or deletes one here."""
+
+    list_display = ["case", "agent", "agency", "channel", "consented_at", "recorded_at", "recorded_by"]
+    list_filter = ["channel"]
+    search_fields = ["=case__case_number", "agent__license_number", "agent__last_name"]
+    list_select_related = ["case", "agent", "agency", "recorded_by"]
+    readonly_fields = [field.name for field in Consent._meta.fields]
+    date_hierarchy = "recorded_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

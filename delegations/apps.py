@@ -16,6 +16,7 @@ class DelegationsConfig(AppConfig):
         "delegation.changed": _("Delegation changed"),
         "delegation.transferred": _("Delegation transferred"),
         "delegation.reassigned": _("Pending request given to another agent"),
+        "delegation.consent_recorded": _("Consumer's consent recorded by the service center"),
     }
 
     def ready(self):

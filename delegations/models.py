@@ -6,6 +6,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import AppendOnly
+
 
 class Delegation(models.Model):
     """A case delegated to an agent, within the agency the agent was in at the time.
@@ -124,6 +126,85 @@ class Delegation(models.Model):
     @property
     def audit_label(self) -> str:
         return f"delegation #{self.pk} of case {self.case.case_number}"
+
+
+class ConsentIsKept(Exception):
+    """Raised on any attempt to change or delete a consent record."""
+
+
+class Consent(AppendOnly):
+    """The consumer's consent to one delegation, as it was given: who consented, to whom, when, how, and what it
+    covers in the words and the language they were shown. Every delegation has one from the moment it is opened
+    (delegations.services.open_delegation takes it), whichever way it began. Kept as written (the model refuses
+    changes and deletes; on PostgreSQL a trigger refuses them to everyone and the portal's role may only insert)
+    and never purged: CMS asks agents to keep consent records for at least ten years.
+
+    A transfer between agents of an agency is not a new consent: its record `continues` the one before, and keeps
+    when and by whom the consumer consented, so a case's chain leads back to what the consumer agreed to."""
+
+    class Channel(models.TextChoices):
+        FIND_LOCAL_HELP = "find_local_help", _("Find Local Help, with the case's access code")
+        SIGNED_IN = "signed_in", _("Find Local Help, signed in to the consumer's account")
+        ACCESS_CODE = "access_code", _("Access code")
+        NEW_BUSINESS = "new_business", _("Write new business, on the agent's attestation")
+        TRANSFER = "transfer", _("Transfer within the agency")
+        STAFF = "staff", _("The service center, on the consumer's call")
+        HISTORY = "history", _("Recorded later, from the delegation's history")
+
+    refusal = ConsentIsKept
+    kept_as = "Consent records"
+
+    delegation = models.OneToOneField(
+        Delegation, verbose_name=_("delegation"), on_delete=models.PROTECT, related_name="consent"
+    )
+    case = models.ForeignKey(
+        "consumers.ConsumerCase", verbose_name=_("case"), on_delete=models.PROTECT, related_name="consents"
+    )
+    agent = models.ForeignKey("agents.Agent", verbose_name=_("to agent"), on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("to agency"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    channel = models.CharField(_("how"), max_length=16, choices=Channel)
+    consented_by = models.CharField(
+        _("who consented"), max_length=200, blank=True,
+        help_text=_("The consumer as named on the case when they consented; empty when not recorded then."),
+    )  # fmt: skip
+    consented_at = models.DateTimeField(
+        _("consent given"), help_text=_("For a transfer, when the consumer gave the consent it continues.")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text=_("Who recorded it: the agent who attested, staff, the manager who transferred; "
+                                      "empty when the consumer sent it themselves."),
+    )  # fmt: skip
+    attested = models.BooleanField(
+        _("attested by the agent"), default=False,
+        help_text=_("Write new business: the agent attested that the consumer agreed."),
+    )  # fmt: skip
+    language = models.CharField(_("language shown"), max_length=8)
+    covers = models.TextField(_("what it covers"), help_text=_("The words shown when consent was given."))
+    continues = models.ForeignKey(
+        "self", verbose_name=_("continues"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["case", "-recorded_at"], name="consent_case")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(channel="transfer") | Q(continues__isnull=False), name="consent_transfer_continues"
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="new_business") | Q(attested=True), name="consent_new_business_attested"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.consented_at:%Y-%m-%d} → {self.agent_id}"
 
 
 class ActingOnBehalf(models.Model):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.cache import kept_while_large
 from portal.permissions import Capability, Permissions, permissions_for
 
-from .models import Delegation
+from .models import Consent, Delegation
 
 
 def delegations_for(user) -> QuerySet[Delegation]:
@@ -99,3 +99,24 @@ def matching_consumer(rows: QuerySet[Delegation], query: str) -> QuerySet[Delega
     for word in query.split():
         rows = rows.filter(Q(case__first_name__icontains=word) | Q(case__last_name__icontains=word))
     return rows
+
+
+def open_delegation_of(case) -> Delegation | None:
+    """The case's Pending or Active delegation (a case has at most one), or None."""
+    return Delegation.objects.filter(case=case, status__in=Delegation.OPEN_STATUSES).first()
+
+
+def consent_chain(delegation: Delegation | None) -> list[Consent]:
+    """The delegation's consent and those it continues, newest first: a transferred case's leads back to the
+    consumer's own. One query: the case's records (few), walked from the delegation's; records of the case's
+    other helpers, not on this chain, are read but never returned."""
+    if delegation is None:
+        return []
+    records = Consent.objects.filter(case_id=delegation.case_id).select_related("agent", "agency", "recorded_by")
+    by_id = {record.pk: record for record in records}
+    link = next((record for record in by_id.values() if record.delegation_id == delegation.pk), None)
+    chain = []
+    while link is not None and link not in chain:
+        chain.append(link)
+        link = by_id.get(link.continues_id)
+    return chain

@@ -2,8 +2,10 @@
 
 from itertools import groupby
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agencies.models import Membership
@@ -15,7 +17,7 @@ from portal.notifications import notify
 from portal.permissions import may_act_on_behalf, may_hold_agency_cases, permissions_for
 from portal.words import Label, Text, Words, counted, lines, words
 
-from .models import ActingOnBehalf, Delegation
+from .models import ActingOnBehalf, Consent, Delegation
 
 
 class DelegationError(Exception):
@@ -40,20 +42,92 @@ def _pending_locked(delegation: Delegation) -> Delegation:
     return delegation
 
 
-def open_delegation(*, case, agent, status: str, origin: str, at) -> Delegation:
-    """A new delegation of `case` to `agent`, within the agency the agent is Active in now (or none): Pending
-    for a request, Active at once for Write new business. The partial unique index refuses a second open one
-    (IntegrityError), which the caller turns into its own message."""
-    membership = Membership.objects.filter(user_id=agent.user_id).current()
-    return Delegation.objects.create(
-        case=case,
-        agent=agent,
-        agency_id=membership.agency_id if membership else None,
-        status=status,
-        origin=origin,
-        requested_at=at,
-        started_at=at if status == Delegation.Status.ACTIVE else None,
+def helper_named(agent) -> str:
+    """The helper as a consumer is told of them: their name, and their agency's when they are in one."""
+    membership = Membership.objects.filter(user_id=agent.user_id).select_related("agency").current()
+    return helper_phrase(agent.full_name, membership.agency.public_name if membership else None)
+
+
+def helper_phrase(name: str, agency_name: str | None) -> str:
+    return _("%(name)s of %(agency)s") % {"name": name, "agency": agency_name} if agency_name else name
+
+
+def consent_to_help(agent) -> str:
+    """What a consumer agrees to by asking `agent` for help, in the language active now: shown above the button
+    that sends the request, and recorded as the consent's words."""
+    return consent_words(helper_named(agent))
+
+
+def consent_words(helper: str) -> str:
+    return _(
+        "By sending this request you allow %(helper)s to see your case (your household, your coverage, your "
+        "documents and the case's history) and to work on it on your behalf: report changes, upload documents and "
+        "help you enroll and renew. This lasts until you or your helper end it; you can end it at any time."
+    ) % {"helper": helper}
+
+
+def new_business_attestation() -> str:
+    """What an agent attests when they write new business, in the language active now: the consent's words."""
+    return _(
+        "I attest that the consumer agreed that I help them: that I see their case and work on it on their behalf "
+        "(report changes, upload documents, help them enroll and renew) until they or I end it."
     )
+
+
+def consent(*, channel: str, consented_by: str, covers: str, recorded_by=None, attested: bool = False) -> Consent:
+    """The consent a new delegation is opened with (saved by open_delegation with it), in the language active."""
+    return Consent(channel=channel, consented_by=consented_by[:200], covers=covers, recorded_by=recorded_by,
+                   attested=attested, language=get_language() or settings.LANGUAGE_CODE)  # fmt: skip
+
+
+def open_delegation(*, case, agent, status: str, origin: str, at, consent: Consent) -> Delegation:
+    """A new delegation of `case` to `agent`, within the agency the agent is Active in now (or none): Pending
+    for a request, Active at once for Write new business; with the consumer's `consent` recorded beside it (no
+    delegation is opened without one). The partial unique index refuses a second open one (IntegrityError),
+    which the caller turns into its own message."""
+    membership = Membership.objects.filter(user_id=agent.user_id).current()
+    with transaction.atomic():
+        delegation = Delegation.objects.create(
+            case=case,
+            agent=agent,
+            agency_id=membership.agency_id if membership else None,
+            status=status,
+            origin=origin,
+            requested_at=at,
+            started_at=at if status == Delegation.Status.ACTIVE else None,
+        )
+        consent.delegation, consent.case, consent.agent = delegation, case, agent
+        consent.agency_id = delegation.agency_id
+        consent.consented_at = consent.recorded_at = at
+        consent.save()
+    return delegation
+
+
+def staff_consent_words(helper: str, staff: str) -> str:
+    return _("The consumer asked the service center to delegate the case to %(helper)s; %(staff)s recorded it.") % {
+        "helper": helper, "staff": staff}  # fmt: skip
+
+
+def transfer_consent_words(*, by: str, agency: str, giver: str, to: str, at, consented_at) -> str:
+    return _(
+        "%(by)s transferred the case within %(agency)s from %(from)s to %(to)s on %(date)s. The consumer's "
+        "consent of %(consented)s continues with %(to)s."
+    ) % {"by": by, "agency": agency, "from": giver, "to": to, "date": f"{timezone.localtime(at):%Y-%m-%d}",
+         "consented": f"{timezone.localtime(consented_at):%Y-%m-%d}"}  # fmt: skip
+
+
+def record_staff_consent(*, delegation: Delegation, by) -> Consent:
+    """The consent of a delegation service-center staff opened in admin, on the consumer's call."""
+    record = consent(
+        channel=Consent.Channel.STAFF, consented_by=delegation.case.applicant_name, recorded_by=by,
+        covers=staff_consent_words(helper_named(delegation.agent), by.get_full_name() or by.email),
+    )  # fmt: skip
+    record.delegation, record.case_id, record.agent_id = delegation, delegation.case_id, delegation.agent_id
+    record.agency_id = delegation.agency_id
+    record.consented_at = record.recorded_at = delegation.requested_at
+    record.save()
+    audit.record("delegation.consent_recorded", actor=by, obj=delegation, details={"channel": record.channel})
+    return record
 
 
 def transfer_delegations(*, by, agency, from_agent, to_agent, case_ids=None) -> int:
@@ -95,7 +169,7 @@ def move_delegations(*, by, agency, delegation_ids, to_agent, from_agent=None) -
         Delegation.objects.filter(pk__in=ids).update(
             status=Delegation.Status.ENDED, ended_at=now, end_reason=Delegation.EndReason.TRANSFERRED
         )
-        Delegation.objects.bulk_create(
+        created = Delegation.objects.bulk_create(
             [
                 Delegation(
                     case_id=case_id, agent=to_agent, agency=agency, status=Delegation.Status.ACTIVE,
@@ -107,6 +181,8 @@ def move_delegations(*, by, agency, delegation_ids, to_agent, from_agent=None) -
         )  # fmt: skip
         agents = Delegation._meta.get_field("agent").related_model.objects  # the agents app sits above this one
         givers = agents.select_related("user").in_bulk({agent_id for _pk, _case, agent_id, _number in moving})
+        giver_of = {pk: givers[agent_id] for pk, _case, agent_id, _number in moving}
+        _continue_consents(created, giver_of=giver_of, to_agent=to_agent, agency=agency, by=by, at=now)
         for agent_id, rows in groupby(moving, key=lambda row: row[2]):
             cases = [number for _pk, _case, _agent, number in rows]
             giver = givers[agent_id]
@@ -135,6 +211,32 @@ def move_delegations(*, by, agency, delegation_ids, to_agent, from_agent=None) -
                             "Your Agency Manager transferred the delegations of cases %(cases)s from %(name)s to you. "
                             "They are in My Delegations.", count, cases=case_list(cases), name=names))  # fmt: skip
     return count
+
+
+def _continue_consents(created: list[Delegation], *, giver_of: dict, to_agent, agency, by, at) -> None:
+    """Each transferred delegation's consent record: it continues the consent of the delegation it was moved from
+    (when and by whom the consumer consented stay as they were), in words that name the move."""
+    previous = {
+        row["delegation_id"]: row
+        for row in Consent.objects.filter(delegation_id__in=[d.transferred_from_id for d in created]).values(
+            "pk", "delegation_id", "consented_by", "consented_at"
+        )
+    }
+    language = get_language() or settings.LANGUAGE_CODE
+    records = []
+    for delegation in created:
+        before = previous.get(delegation.transferred_from_id)
+        if before is None:  # a delegation opened before consent was recorded would have a HISTORY record
+            raise DelegationError(_("A delegation without a consent record cannot be transferred."))
+        covers = transfer_consent_words(by=by.get_full_name() or by.email, agency=agency.public_name,
+                                        giver=giver_of[delegation.transferred_from_id].full_name,
+                                        to=to_agent.full_name, at=at, consented_at=before["consented_at"])  # fmt: skip
+        records.append(Consent(
+            delegation=delegation, case_id=delegation.case_id, agent=to_agent, agency=agency,
+            channel=Consent.Channel.TRANSFER, consented_by=before["consented_by"], consented_at=before["consented_at"],
+            recorded_at=at, recorded_by=by, language=language, covers=covers, continues_id=before["pk"],
+        ))  # fmt: skip
+    Consent.objects.bulk_create(records, batch_size=2000)
 
 
 CASES_LISTED = 20  # a message names at most this many cases, and says how many more

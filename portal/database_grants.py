@@ -7,7 +7,8 @@ the owner (DATABASE_URL naming the owner) and ends here, granting that role:
 
 - on every table, SELECT, INSERT, UPDATE and DELETE; on every sequence, USAGE, SELECT and UPDATE (`seed_demo`
   sets sequences after writing rows with their ids);
-- on the audit log, SELECT and INSERT only; and on its sequence no UPDATE, so it cannot be wound back;
+- on the audit log and every other table kept as written (consent records), SELECT and INSERT only; and on
+  their sequences no UPDATE, so they cannot be wound back;
 - EXECUTE on portal_refresh_statistics(), the owner's ANALYZE (migration 0006), for after a large load.
 
 After every migrate rather than by ALTER DEFAULT PRIVILEGES once: default privileges hold for one database and
@@ -16,11 +17,17 @@ would give a new audit table the UPDATE and DELETE it must not have. Here one li
 every database `migrate` touches, new tables included.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from .models import AuditEvent
+from .models import AppendOnly
+
+
+def append_only_tables() -> list[str]:
+    """The tables of every model kept as written (portal.models.AppendOnly): the audit log, consent records."""
+    return sorted(model._meta.db_table for model in apps.get_models() if issubclass(model, AppendOnly))
 
 
 def grant_the_portals_role(sender=None, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
@@ -30,14 +37,13 @@ def grant_the_portals_role(sender=None, using: str = DEFAULT_DB_ALIAS, **kwargs)
     if not role or connection.vendor != "postgresql":
         return
     quote = connection.ops.quote_name
-    audit_log = AuditEvent._meta.db_table
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute(
             "SELECT current_user, current_schema(), EXISTS (SELECT FROM pg_roles WHERE rolname = %s),"
-            " to_regclass(%s) IS NOT NULL, to_regprocedure('portal_refresh_statistics()') IS NOT NULL",
-            [role, audit_log],
+            " to_regprocedure('portal_refresh_statistics()') IS NOT NULL",
+            [role],
         )
-        current_user, schema, role_exists, audit_log_exists, refresh_exists = cursor.fetchone()
+        current_user, schema, role_exists, refresh_exists = cursor.fetchone()
         if current_user == role:
             return  # the portal's own connection (flushing a test database emits post_migrate): it owns nothing
         if not role_exists:
@@ -50,13 +56,16 @@ def grant_the_portals_role(sender=None, using: str = DEFAULT_DB_ALIAS, **kwargs)
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {quote(schema)} TO {quote(role)}",
             f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {quote(schema)} TO {quote(role)}",
         ]
-        if audit_log_exists:  # these two not when migrated back to before them
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [audit_log])
-            (audit_sequence,) = cursor.fetchone()
+        for table in append_only_tables():
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+            if not cursor.fetchone()[0]:
+                continue  # not when migrated back to before it
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            (sequence,) = cursor.fetchone()
             statements += [
-                f"REVOKE ALL ON {quote(audit_log)} FROM {quote(role)}",
-                f"GRANT SELECT, INSERT ON {quote(audit_log)} TO {quote(role)}",
-                f"REVOKE UPDATE ON SEQUENCE {audit_sequence} FROM {quote(role)}",
+                f"REVOKE ALL ON {quote(table)} FROM {quote(role)}",
+                f"GRANT SELECT, INSERT ON {quote(table)} TO {quote(role)}",
+                f"REVOKE UPDATE ON SEQUENCE {sequence} FROM {quote(role)}",
             ]
         if refresh_exists:
             statements.append(f"GRANT EXECUTE ON FUNCTION portal_refresh_statistics() TO {quote(role)}")

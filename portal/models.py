@@ -221,19 +221,45 @@ class MailboxMessage(models.Model):
         return self.read_at is not None
 
 
-class AuditLogIsAppendOnly(Exception):
+class AppendOnlyRecord(Exception):
+    """Raised on any attempt to change or delete a record kept as it was written."""
+
+
+class AuditLogIsAppendOnly(AppendOnlyRecord):
     """Raised on any attempt to change or delete an audit event."""
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+        raise self.model.refusal(f"{self.model.kept_as} cannot be changed.")
 
     def delete(self):
-        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+        raise self.model.refusal(f"{self.model.kept_as} cannot be deleted.")
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """A record kept as it was written: the model and its queryset refuse every change and delete; on PostgreSQL a
+    trigger of the table's own migration refuses them (and TRUNCATE) to every role, and the portal's database role
+    may only read and insert it (portal/database_grants.py grants so every model of this kind)."""
+
+    refusal = AppendOnlyRecord
+    kept_as = "Records"
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise self.refusal(f"{self.kept_as} cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.refusal(f"{self.kept_as} cannot be deleted.")
+
+
+class AuditEvent(AppendOnly):
     """One thing that happened: who, on whose behalf, from where, to what, when.
 
     Append-only: the model, its queryset and (on PostgreSQL) triggers refuse
@@ -275,7 +301,8 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
-    objects = AuditEventQuerySet.as_manager()
+    refusal = AuditLogIsAppendOnly
+    kept_as = "Audit events"
 
     class Meta:
         verbose_name = _("audit event")
@@ -288,14 +315,6 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_label}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditLogIsAppendOnly("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
 
 
 class SignInGate(models.Model):

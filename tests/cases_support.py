@@ -33,6 +33,7 @@ def new_business_data(**applicant):
         "coverage-plan_year": "2027", "coverage-issuer": "Anthem Blue Cross", "coverage-plan_name": "Silver 70 EPO",
         "coverage-metal_tier": "silver", "coverage-monthly_premium": "640.00", "coverage-aptc": "350.00",
         "coverage-coverage_start": "2027-01-01", "coverage-coverage_end": "2027-12-31",
+        "consent-attested": "on",
     }  # fmt: skip
     data.update({f"applicant-{key}": value for key, value in applicant.items()})
     return data

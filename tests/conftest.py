@@ -71,13 +71,18 @@ def django_db_setup(django_db_setup):
         # A transactional test ends with one TRUNCATE of every table. The portal's role may not truncate the audit
         # log, and its trigger refuses everyone: the owner turns that trigger off for this one transaction (no
         # other connection sees it: ALTER TABLE locks the table until the commit).
+        # The same for every table kept as written (the consent records too).
         import psycopg
 
+        from portal.database_grants import append_only_tables
+
         with psycopg.connect(database_roles.url(database_roles.OWNER, self.connection.settings_dict["NAME"])) as owner:
-            owner.execute("ALTER TABLE portal_auditevent DISABLE TRIGGER portal_auditevent_refuses_truncate")
+            for table in append_only_tables():
+                owner.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             for sql in sql_list:
                 owner.execute(sql)
-            owner.execute("ALTER TABLE portal_auditevent ENABLE TRIGGER portal_auditevent_refuses_truncate")
+            for table in append_only_tables():
+                owner.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
     _connect_as(database_roles.PORTAL)
     with pytest.MonkeyPatch.context() as patch:

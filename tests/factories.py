@@ -9,7 +9,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyLocation, Membership
 from agents.models import Agent
 from consumers.models import ConsumerCase, Enrollment, Verification
-from delegations.models import Delegation
+from delegations.models import Consent, Delegation
 from portal.models import User
 from portal.validators import california_zip_codes
 
@@ -132,6 +132,20 @@ class DelegationFactory(factory.django.DjangoModelFactory):
     status = Delegation.Status.ACTIVE
     origin = Delegation.Origin.FIND_LOCAL_HELP
     started_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def consent(obj, create, extracted, **kwargs):
+        """Its consent record, as the portal opens every delegation with one (`consent=False`: none)."""
+        if not create or extracted is False:
+            return
+        from delegations.services import consent_words, helper_phrase
+
+        Consent.objects.create(
+            delegation=obj, case=obj.case, agent=obj.agent, agency=obj.agency, channel=Consent.Channel.FIND_LOCAL_HELP,
+            consented_by=obj.case.applicant_name, consented_at=obj.requested_at, recorded_at=obj.requested_at,
+            language="en", covers=consent_words(helper_phrase(obj.agent.full_name, getattr(obj.agency, "public_name",
+                                                                                          None))),
+        )  # fmt: skip
 
 
 def agency_with_manager(**agency_fields):

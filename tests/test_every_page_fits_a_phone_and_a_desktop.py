@@ -52,7 +52,7 @@ def agency():
 
 PAGES = {
     "public": ["/accounts/login/", "/accounts/password/reset/", "/find-local-help/", "/find-local-help/?zip=93721",
-               "/help/", "/help/cases/", "/extranet/sign-in/", "/extranet/reset/"],
+               "/help/", "/help/cases/", "/extranet/sign-in/", "/extranet/reset/", "/find-local-help/{rosa}/request/"],
     "manager": ["/today/", "/agency/", "/agency/agents/", "/agency/agents/{rosa}/", "/agency/agents/add/",
                 "/agency/staff/", "/agency/delegations/", "/agency/account/", "/book/", "/book/?due_within=30",
                 "/book/?cols=case&cols=language&cols=county&cols=household&cols=issuer&cols=tier&cols=premium"

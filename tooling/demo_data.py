@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies.models import Agency, AgencyLocation, Membership, OpeningHours
 from agents.models import Agent, CertificationChange, Expertise, Language, ProductExpertise
@@ -36,7 +36,14 @@ from consumers.models import (
     HouseholdMember,
     Verification,
 )
-from delegations.models import ActingOnBehalf, Delegation
+from delegations.models import ActingOnBehalf, Consent, Delegation
+from delegations.services import (
+    consent_words,
+    helper_phrase,
+    new_business_attestation,
+    staff_consent_words,
+    transfer_consent_words,
+)
 from portal.choices import Language as LanguageCode
 from portal.models import MailboxMessage, User
 from portal.staff_groups import ensure_staff_groups
@@ -287,6 +294,7 @@ class DemoBuilder:
         if agencies < 1 or agents < agencies + 2 or consumers < 1:
             raise ValueError("Need at least one agency, two more agents than agencies, and one consumer.")
         self.n_agencies, self.n_agents, self.n_consumers = agencies, agents, consumers
+        self.agency_name: dict[int, str] = {}
         # By default the largest agency has about 5% of the agents and a tenth of the cases (DESIGN.md's sizes);
         # a demo may ask for more (an agency of 100 agents and 5,000 cases in a world of a few thousand).
         self.largest_agency_agents, self.largest_agency_cases = largest_agency_agents, largest_agency_cases
@@ -352,7 +360,8 @@ class DemoBuilder:
             self._ensure_service_center_group()
             self._ensure_reference_data()
             self._users_agencies_agents()
-            self._cases()
+            with translation.override("en"):  # the consent records are written in English
+                self._cases()
             self._mailbox()
             cases_done = time.monotonic()
             if self.history:
@@ -437,6 +446,7 @@ class DemoBuilder:
             places = [
                 rng.choice(self.places) for _n in range(3 if i == 0 else rng.choices([1, 2, 3], [60, 30, 10])[0])
             ]
+            self.agency_name[agency_id] = public
             agency_rows.append(
                 (
                     agency_id,
@@ -482,6 +492,7 @@ class DemoBuilder:
         # People: one user per agent, one Admin Staff per agency, service-center staff.
         user_rows, agent_rows, membership_rows, history_rows = [], [], [], []
         self.agents: list[tuple[int, int | None, str]] = []  # (agent id, agency id, certification)
+        self.agent_name: dict[int, str] = {}
         self.licenses: dict[int, str] = {}
         self.agent_user: dict[int, tuple[int, str]] = {}  # agent id -> (user id, e-mail)
         self.manager_of: dict[int, tuple[int, str]] = {}  # agency id -> its manager's (user id, e-mail)
@@ -616,6 +627,7 @@ class DemoBuilder:
                     )
                 )
             self.agents.append((agent_id, agency_id, certification))
+            self.agent_name[agent_id] = f"{first} {last}"
             self.licenses[agent_id], self.agent_user[agent_id] = agent_licenses[i], (user_id, email)
             if manager:
                 self.manager_of[agency_id] = (user_id, email)
@@ -796,6 +808,9 @@ class DemoBuilder:
         enrollment_rows: list[tuple] = []
         verification_rows: list[tuple] = []
         delegation_rows: list[tuple] = []
+        consent_rows: list[tuple] = []
+        self.next_consent = _next_id(Consent)
+        self.consent_words: dict[tuple, str] = {}  # the words of a helper's consent, made once a helper
         member_id = first_member
         enrollment_id = first_enrollment
 
@@ -896,7 +911,15 @@ class DemoBuilder:
                         )  # fmt: skip
                         self.next_verification += 1
                 self._delegations_for(
-                    case_id, f"{case_numbers[i]:010d}", i, delegation_rows, certified, big_agency, big_agent
+                    case_id,
+                    f"{case_numbers[i]:010d}",
+                    i,
+                    delegation_rows,
+                    certified,
+                    big_agency,
+                    big_agent,
+                    applicant=f"{first} {last}",
+                    consents=consent_rows,
                 )
                 if i % 10_000 == 9_999:
                     yield
@@ -935,14 +958,22 @@ class DemoBuilder:
                 "id case_id agent_id agency_id status origin requested_at started_at ended_at end_reason decline_reason note transferred_from_id".split(),
                 delegation_rows,
             )
-            for batch in (case_rows, member_rows, enrollment_rows, verification_rows, delegation_rows):
+            w.write(
+                _table(Consent),
+                "id delegation_id case_id agent_id agency_id channel consented_by consented_at recorded_at recorded_by_id attested language covers continues_id".split(),
+                consent_rows,
+            )
+            for batch in (case_rows, member_rows, enrollment_rows, verification_rows, delegation_rows, consent_rows):
                 batch.clear()
 
-    def _delegations_for(self, case_id, case_number, i, out, certified, big_agency, big_agent) -> None:
+    def _delegations_for(self, case_id, case_number, i, out, certified, big_agency, big_agent, *, applicant,
+                         consents) -> None:  # fmt: skip
         """A case's delegations: sometimes an earlier helper (who gave the case to a colleague of their agency, as
-        a transfer does, or whom the consumer asked to remove) or a declined request, then the present one."""
+        a transfer does, or whom the consumer asked to remove) or a declined request, then the present one; each
+        with its consent record, as the portal records them."""
         rng, now = self.rng, self.now
         hours, days = datetime.timedelta(hours=1), datetime.timedelta(days=1)
+        consent_of: dict[int, tuple] = {}  # this case's delegations -> their consent's id and date, and agent
 
         def row(agent_id, agency_id, status, origin, requested, started=None, ended=None, end_reason="", declined="",
                 transferred_from=None) -> int:  # fmt: skip
@@ -950,6 +981,10 @@ class DemoBuilder:
             self.next_delegation += 1
             out.append((delegation_id, case_id, agent_id, agency_id, status, origin, requested, started, ended,
                         end_reason, declined, "", transferred_from))  # fmt: skip
+            consent_of[delegation_id] = self._consent(
+                consents, delegation_id, case_id, agent_id, agency_id, origin, requested, applicant,
+                consent_of.get(transferred_from),
+            )  # fmt: skip
             return delegation_id
 
         # The biggest agent holds one case in 200 (5,000 of 1,000,000), their agency a tenth (or its asked share).
@@ -1007,6 +1042,46 @@ class DemoBuilder:
             row(agent_id, agency_id, "ended", origin, requested, started, max(ended, started), "consumer_request",
                 transferred_from=transferred_from)  # fmt: skip
 
+    def _consent(self, out, delegation_id, case_id, agent_id, agency_id, origin, at, applicant,
+                 continued) -> tuple[int, datetime.datetime, int]:  # fmt: skip
+        """One delegation's consent record, in English, in the words the portal shows (delegations.services)."""
+        consent_id = self.next_consent
+        self.next_consent += 1
+        channel, consented_by, consented_at, recorded_by, attested, continues = (
+            origin,
+            applicant,
+            at,
+            None,
+            False,
+            None,
+        )
+        helper = self.agent_name[agent_id]
+        if origin == "transfer" and continued is not None:
+            continues, consented_at, giver = continued
+            manager = self.manager_of.get(agency_id)
+            recorded_by = manager[0] if manager else None
+            covers = transfer_consent_words(
+                by=manager[1] if manager else "", agency=self.agency_name[agency_id],
+                giver=self.agent_name[giver], to=helper, at=at,
+                consented_at=consented_at,
+            )  # fmt: skip
+        else:
+            if origin == "transfer":
+                channel = "history"
+            key = (origin, agent_id)
+            covers = self.consent_words.get(key)
+            if covers is None:
+                named = helper_phrase(helper, self.agency_name.get(agency_id))
+                covers = self.consent_words[key] = {
+                    "new_business": new_business_attestation(),
+                    "staff": staff_consent_words(named, "the Agent Service Center"),
+                }.get(origin) or consent_words(named)
+            if origin == "new_business":
+                attested, recorded_by = True, self.agent_user[agent_id][0]
+        out.append((consent_id, delegation_id, case_id, agent_id, agency_id, channel, consented_by, consented_at, at,
+                    recorded_by, attested, "en", covers, continues))  # fmt: skip
+        return consent_id, consented_at, agent_id
+
     def _mailbox(self) -> None:
         """A few of the portal's own messages, kept in the catalogue's words as notify() keeps them (so they read
         in Spanish to whoever reads the portal in Spanish)."""
@@ -1048,6 +1123,7 @@ class DemoBuilder:
                 Enrollment,
                 Verification,
                 Delegation,
+                Consent,
                 MailboxMessage,
                 AccessCode,
                 ActingOnBehalf,

@@ -14,7 +14,7 @@ from agents.models import Agent
 from bookofbusiness.extracts import week_of, write_owner_extracts
 from bookofbusiness.models import Extract
 from consumers.models import ConsumerCase
-from delegations.models import ActingOnBehalf, Delegation
+from delegations.models import ActingOnBehalf, Consent, Delegation
 from extranet import services
 from extranet.models import ExtranetAccount
 from portal.models import AuditEvent, OutageNotice, User
@@ -157,15 +157,17 @@ class Command(BaseCommand):
 
     def _reset(self):
         OutageNotice.objects.all().delete()
-        if AuditEvent.objects.filter(actor__email__endswith=f"@{DEMO_DOMAIN}").exists():
+        kept = [model for model in (AuditEvent, Consent) if model.objects.exists()]
+        if AuditEvent.objects.filter(actor__email__endswith=f"@{DEMO_DOMAIN}").exists() or Consent in kept:
             if connection.vendor != "sqlite":
                 raise CommandError(
-                    "The audit log names the demo's people and is append-only here: drop and create the database "
-                    "to start again."
+                    "The audit log and the consent records name the demo's people and are kept as written here: "
+                    "drop and create the database to start again."
                 )
-            # The development database only (DEBUG): the audit log of a demo that is thrown away goes with it.
+            # The development database only (DEBUG): the records of a demo that is thrown away go with it.
             with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(AuditEvent._meta.db_table)}")  # noqa: S608
+                for model in kept:
+                    cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
         ActingOnBehalf.objects.all().delete()
         Delegation.objects.all().delete()
         ConsumerCase.objects.all().delete()
