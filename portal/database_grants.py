@@ -8,7 +8,7 @@ the owner (DATABASE_URL naming the owner) and ends here, granting that role:
 - on every table, SELECT, INSERT, UPDATE and DELETE; on every sequence, USAGE, SELECT and UPDATE (`seed_demo`
   sets sequences after writing rows with their ids);
 - on the audit log and every other table kept as written (consent records), SELECT and INSERT only; and on
-  their sequences no UPDATE, so they cannot be wound back;
+  the audit log's sequence no UPDATE, so it cannot be wound back (the demo sets the consent records' own);
 - EXECUTE on portal_refresh_statistics(), the owner's ANALYZE (migration 0006), for after a large load.
 
 After every migrate rather than by ALTER DEFAULT PRIVILEGES once: default privileges hold for one database and
@@ -25,9 +25,14 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from .models import AppendOnly
 
 
+def append_only_models() -> list:
+    """Every model kept as written (portal.models.AppendOnly): the audit log, consent records."""
+    return sorted((model for model in apps.get_models() if issubclass(model, AppendOnly)),
+                  key=lambda model: model._meta.db_table)  # fmt: skip
+
+
 def append_only_tables() -> list[str]:
-    """The tables of every model kept as written (portal.models.AppendOnly): the audit log, consent records."""
-    return sorted(model._meta.db_table for model in apps.get_models() if issubclass(model, AppendOnly))
+    return [model._meta.db_table for model in append_only_models()]
 
 
 def grant_the_portals_role(sender=None, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
@@ -56,17 +61,18 @@ def grant_the_portals_role(sender=None, using: str = DEFAULT_DB_ALIAS, **kwargs)
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {quote(schema)} TO {quote(role)}",
             f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {quote(schema)} TO {quote(role)}",
         ]
-        for table in append_only_tables():
+        for model in append_only_models():
+            table = model._meta.db_table
             cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
             if not cursor.fetchone()[0]:
                 continue  # not when migrated back to before it
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            (sequence,) = cursor.fetchone()
             statements += [
                 f"REVOKE ALL ON {quote(table)} FROM {quote(role)}",
                 f"GRANT SELECT, INSERT ON {quote(table)} TO {quote(role)}",
-                f"REVOKE UPDATE ON SEQUENCE {sequence} FROM {quote(role)}",
             ]
+            if model.sealed_sequence:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                statements.append(f"REVOKE UPDATE ON SEQUENCE {cursor.fetchone()[0]} FROM {quote(role)}")
         if refresh_exists:
             statements.append(f"GRANT EXECUTE ON FUNCTION portal_refresh_statistics() TO {quote(role)}")
         for statement in statements:

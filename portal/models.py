@@ -244,6 +244,9 @@ class AppendOnly(models.Model):
 
     refusal = AppendOnlyRecord
     kept_as = "Records"
+    # Whether the portal's role is also refused UPDATE on the table's id sequence (the audit log numbers its own
+    # rows, so it must not be wound back); a model whose rows the demo writes with their ids keeps it.
+    sealed_sequence = False
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -303,6 +306,7 @@ class AuditEvent(AppendOnly):
 
     refusal = AuditLogIsAppendOnly
     kept_as = "Audit events"
+    sealed_sequence = True
 
     class Meta:
         verbose_name = _("audit event")

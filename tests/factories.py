@@ -125,6 +125,7 @@ class VerificationFactory(factory.django.DjangoModelFactory):
 class DelegationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Delegation
+        skip_postgeneration_save = True  # its hook adds a consent record; the delegation itself is saved already
 
     case = factory.SubFactory(ConsumerCaseFactory)
     agent = factory.SubFactory(AgentFactory)

@@ -47,3 +47,12 @@ def test_a_delegation_with_no_consent_record_is_not_transferred_without_one(worl
         services.transfer_delegations(by=world["manager"].user, agency=world["agency"], from_agent=world["agent"],
                                       to_agent=other)  # fmt: skip
     assert not Delegation.objects.filter(agent=other).exists(), "nothing moved half-way"
+
+
+def test_a_consent_given_in_english_says_so_on_a_spanish_page(client, world):
+    held = delegate(agent=world["agent"], agency=world["agency"])
+    sign_in(client, world["manager"].user)
+    client.cookies["django_language"] = "es"
+    page = client.get(f"/cases/{held.case_id}/").content.decode()
+    assert "Las palabras tal como se mostraron (Inglés):" in page
+    assert '<blockquote class="consent-words" lang="en">By sending this request' in page

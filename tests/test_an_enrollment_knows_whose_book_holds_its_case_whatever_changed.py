@@ -78,7 +78,7 @@ def test_a_new_enrollment_and_a_stale_save_take_the_copy_from_the_delegations(tw
 
 def test_a_deleted_delegation_takes_its_agency_off_the_enrollments(two_agencies):
     w = two_agencies
-    held = delegate(agent=w["rosa"], agency=w["north"])
+    held = delegate(agent=w["rosa"], agency=w["north"], consent=False)  # a consent record keeps its delegation
     enrollment = EnrollmentFactory(case=held.case)
     assert Enrollment.objects.get(pk=enrollment.pk).book_agency_id == w["north"].pk
     Delegation.objects.filter(pk=held.pk).delete()

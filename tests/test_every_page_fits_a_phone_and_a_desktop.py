@@ -32,8 +32,9 @@ LAPTOP = {"width": 1366, "height": 768}
 @pytest.fixture
 def agency():
     agency, manager = agency_with_manager(public_name="Servicios de Seguros Golden Poppy del Valle Central")
-    AgencyLocationFactory(agency=agency)
+    location = AgencyLocationFactory(agency=agency)
     rosa = agent_in(agency, first_name="Rosa María", last_name="Delgado-Villaseñor")
+    rosa.subsite_locations.add(location)  # listed in Find Local Help: her request page (and its consent) exists
     agent_in(agency, first_name="Wei", last_name="Li")
     pending = agent_in(agency, first_name="Pat", last_name="Pendergrass")
     Agent.objects.filter(pk=pending.pk).update(certification_status="pending", certified_on=None)
