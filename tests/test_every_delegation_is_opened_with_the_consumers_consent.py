@@ -2,6 +2,8 @@
 language shown. A consumer's request records the statement printed above its button; Write new business records
 the agent's attestation, which the form requires; staff opening one in admin record the consumer's call."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -80,11 +82,13 @@ def test_a_delegation_staff_open_in_admin_records_the_consumers_call(client, wor
     staff = UserFactory(is_staff=True, is_superuser=True)
     sign_in(client, staff)
     case = ConsumerCaseFactory()
-    now = timezone.localtime()
+    # Yesterday at noon: a time that exists once on any day (admin rightly refuses 01:30 on the night the
+    # clocks go back, which happens twice, or 02:30 on the night they go forward, which does not happen).
+    day = timezone.localdate() - datetime.timedelta(days=1)
     response = client.post("/admin/delegations/delegation/add/", {
         "case": case.pk, "agent": world["agent"].pk, "agency": world["agency"].pk, "status": "active",
-        "origin": "staff", "requested_at_0": f"{now:%Y-%m-%d}", "requested_at_1": f"{now:%H:%M:%S}",
-        "started_at_0": f"{now:%Y-%m-%d}", "started_at_1": f"{now:%H:%M:%S}",
+        "origin": "staff", "requested_at_0": f"{day:%Y-%m-%d}", "requested_at_1": "12:00:00",
+        "started_at_0": f"{day:%Y-%m-%d}", "started_at_1": "12:00:00",
     })  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
     consent = Consent.objects.get(case=case)
