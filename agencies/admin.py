@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import PrivateFileAdmin
+from portal.admin import PrivateFileAdmin, ReadOnlyAdmin
 
 from .models import Agency, AgencyDocument, AgencyInvitation, AgencyLocation, Membership, OpeningHours
 
@@ -82,7 +82,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgencyInvitation)
-class AgencyInvitationAdmin(admin.ModelAdmin):
+class AgencyInvitationAdmin(ReadOnlyAdmin):
     """Invitations are answered by the agent in the portal; here they are read, never made or changed."""
 
     list_display = ["user", "agency", "created_at", "expires_at", "answered_at", "outcome"]
@@ -90,12 +90,3 @@ class AgencyInvitationAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__last_name", "agency__public_name"]
     list_select_related = ["user", "agency"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,6 +3,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal import audit
+from portal.admin import ReadOnlyAdmin
+
 from .models import ActingOnBehalf, Consent, Delegation
 from .services import DelegationError, end_delegation, record_staff_consent
 
@@ -72,7 +75,7 @@ class ActingOnBehalfAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ReadOnlyAdmin):
     """Consent records, to read: kept as written, so nobody adds, changes or deletes one here."""
 
     list_display = ["case", "agent", "agency", "channel", "consented_at", "recorded_at", "recorded_by"]
@@ -83,11 +86,10 @@ class ConsentAdmin(admin.ModelAdmin):
     date_hierarchy = "recorded_at"
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A consent names the consumer and their case: reading one is reading the case, recorded as in its admin.
+        if request.method == "GET" and (consent := self.get_object(request, object_id)) is not None:
+            audit.record(
+                "case.viewed", request=request, obj=consent.case, details={"in": "admin", "consent": consent.pk}
+            )
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -35,8 +35,22 @@ class MailboxMessageAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A model read in admin, never added, changed or deleted there (records kept as written, answers given in
+    the portal)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit log, read-only: nobody adds, changes or deletes an event here."""
 
     list_display = ["created_at", "action_description", "actor_label", "on_behalf_of", "object_label", "client_ip"]
@@ -54,15 +68,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("what happened"), ordering="action")
     def action_description(self, obj):
         return f"{describe(obj.action)} ({obj.action})"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SignInLock)

@@ -13,7 +13,7 @@ from delegations.models import Consent, Delegation
 from portal.models import AuditEvent
 
 from .cases_support import new_business_data
-from .factories import ConsumerCaseFactory, UserFactory, sign_in
+from .factories import ConsumerCaseFactory, UserFactory, delegate, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,14 @@ def test_a_delegation_staff_open_in_admin_records_the_consumers_call(client, wor
     assert consent.channel == Consent.Channel.STAFF and consent.recorded_by == staff
     assert "asked the service center" in consent.covers
     assert AuditEvent.objects.filter(action="delegation.consent_recorded", actor=staff).exists()
+
+
+def test_reading_a_consent_record_in_admin_is_recorded_as_reading_the_case(client, world):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    sign_in(client, staff)
+    held = delegate(agent=world["agent"], agency=world["agency"])
+    page = client.get(f"/admin/delegations/consent/{held.consent.pk}/change/")
+    assert page.status_code == 200 and held.case.applicant_name in page.content.decode()
+    event = AuditEvent.objects.get(action="case.viewed", actor=staff)
+    assert event.object_id == str(held.case_id) and event.details == {"in": "admin", "consent": held.consent.pk}
+    assert client.post(f"/admin/delegations/consent/{held.consent.pk}/delete/").status_code == 403
