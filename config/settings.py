@@ -168,7 +168,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sign-in (django-allauth): by e-mail; accounts are made by agencies and staff, never by sign-up.
+# Sign-in (django-allauth): by e-mail. Agents', agencies' and staff accounts are made by agencies and the service
+# center; sign-up makes only a consumer's own account, whose address is confirmed before it can sign in (the login
+# stage portal.adapters.ConsumerEmailVerificationStage: nobody else waits for a confirmation, hence "none").
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
@@ -185,7 +187,9 @@ ACCOUNT_REAUTHENTICATION_METHODS = ("password",)  # allauth 65.13+ also offers a
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Agency Portal] "
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # never e-mail an address that has no account
 # 'Forgot password' only queues a task: the lookup and the e-mail happen there, so the answer's time tells nothing.
-ACCOUNT_FORMS = {"reset_password": "portal.forms.PasswordResetByTaskForm"}
+ACCOUNT_FORMS = {"reset_password": "portal.forms.PasswordResetByTaskForm", "signup": "portal.forms.ConsumerSignupForm"}
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page with a button: a mail scanner's visit confirms nothing
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False  # then they sign in, with their password
 ACCOUNT_RATE_LIMITS = {
     # Throttle by client address; the per-account lock is the portal's own (portal/lockout.py).
     "login": "30/m/ip",

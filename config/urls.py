@@ -33,6 +33,7 @@ urlpatterns = [
     path("find-local-help/", agent_views.find_local_help, name="find_local_help"),
     path("find-local-help/<int:agent_id>/request/", consumer_views.request_help, name="request_help"),
     path("cases/", include("consumers.urls")),
+    path("my-case/", include("consumers.own_urls")),
     path("book/", include("bookofbusiness.urls")),
     path("security/", views.security_profile, name="security_profile"),
     path("security/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
@@ -44,9 +45,9 @@ urlpatterns = [
     path("mailbox/", views.mailbox, name="mailbox"),
     path("mailbox/<int:message_id>/", views.mailbox_message, name="mailbox_message"),
     path("i18n/setlang/", views.set_language, name="set_language"),
-    # Sign-in addresses are the agency's and the service center's to change, not the user's own.
+    # Sign-in addresses are the agency's and the service center's to change, not the user's own (a consumer's is
+    # confirmed once, at sign-up: allauth's confirm-email pages).
     path("accounts/email/", views.not_offered, name="account_email"),
-    path("accounts/confirm-email/", views.not_offered, name="account_email_verification_sent"),
     # Reauthenticating means the password (ACCOUNT_REAUTHENTICATION_METHODS); no code is e-mailed for it.
     path("accounts/reauthenticate/code/", views.not_offered, name="account_request_reauthentication_code"),
     path("accounts/reauthenticate/code/confirm/", views.not_offered, name="account_confirm_reauthentication_code"),

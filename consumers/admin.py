@@ -14,6 +14,7 @@ from .models import (
     AccessCode,
     CaseDocument,
     ChangeReport,
+    ConsumerAccount,
     ConsumerCase,
     Enrollment,
     HouseholdMember,
@@ -249,3 +250,21 @@ class AccessCodeAdmin(admin.ModelAdmin):
 
 # Notes and follow-ups are not here: they are private to whoever holds the case (its agency, or its independent
 # agent), not the service center's to read.
+
+
+@admin.register(ConsumerAccount)
+class ConsumerAccountAdmin(admin.ModelAdmin):
+    """Which consumer account is linked to which case. Linked only by the consumer, with an access code; staff may
+    unlink one (delete), e.g. when the wrong person linked it, and the consumer links again with a new code."""
+
+    list_display = ["case", "user", "linked_at"]
+    search_fields = ["=case__case_number", "user__email"]
+    list_select_related = ["case", "user"]
+    readonly_fields = ["user", "case", "linked_at"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -20,6 +20,8 @@ class ConsumersConfig(AppConfig):
         "case.note_added": _("Note added to a case"),
         "case.follow_up_added": _("Follow-up added to a case"),
         "case.follow_up_done": _("Follow-up on a case marked done"),
+        "case.account_linked": _("Consumer linked their account to their case with an access code"),
+        "case.account_link_refused": _("Linking an account refused: the case is linked to another account"),
     }
 
     def ready(self):

@@ -285,9 +285,44 @@ class Verification(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def documents_needed(self) -> str:
+        """What the household can send to prove it, as the consumer's page says it."""
+        return DOCUMENTS_NEEDED[self.kind]
+
     def days_left(self, today=None) -> int:
         today = today or timezone.localdate()
         return (self.due_date - today).days
+
+
+# What each kind of conditional-eligibility item can be proved with, in the consumer's words.
+DOCUMENTS_NEEDED = {
+    Verification.Kind.INCOME: _(
+        "A recent pay stub, last year's tax return, or a letter from your employer that says what you earn."
+    ),
+    Verification.Kind.CITIZENSHIP: _(
+        "A U.S. passport, a U.S. birth certificate, or a certificate of naturalization or citizenship."
+    ),
+    Verification.Kind.LAWFUL_PRESENCE: _(
+        "Your immigration document, such as a Permanent Resident Card (green card), "
+        "an employment authorization card or an I-94."
+    ),
+    Verification.Kind.SSN: _(
+        "Your Social Security card, or a letter from the Social Security Administration with your number."
+    ),
+    Verification.Kind.INCARCERATION: _(
+        "Release papers, or a letter from the facility or court with the date you were released."
+    ),
+    Verification.Kind.MINIMUM_ESSENTIAL_COVERAGE: _(
+        "A letter from the employer or program that says your other coverage ended, or that it is not offered to you."
+    ),
+    Verification.Kind.RESIDENCY: _(
+        "A California driver's license or ID card, a utility bill, or a lease or rental agreement in your name."
+    ),
+    Verification.Kind.AMERICAN_INDIAN: _(
+        "A tribal enrollment card, a letter from your tribe, or a Certificate of Degree of Indian Blood."
+    ),
+}
 
 
 class VerificationReminder(models.Model):
@@ -428,6 +463,29 @@ class AccessCode(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.used_at is None and now < self.expires_at
+
+
+class ConsumerAccount(models.Model):
+    """A consumer's own account linked to their case, by the case number and an access code: one account per case,
+    one case per account. Kept while both are; the link is the only way a consumer's account reaches a case."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.PROTECT, related_name="consumer_account"
+    )
+    case = models.OneToOneField(ConsumerCase, verbose_name=_("case"), on_delete=models.PROTECT, related_name="account")
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consumer account")
+        verbose_name_plural = _("consumer accounts")
+        ordering = ["-linked_at"]
+
+    def __str__(self):
+        return f"{self.case.case_number} — {self.user.email}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"case {self.case.case_number}"
 
 
 NOTE_MAX_LENGTH = 1000

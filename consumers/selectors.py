@@ -39,6 +39,33 @@ def cases_for(user) -> QuerySet[ConsumerCase]:
     return ConsumerCase.objects.none()
 
 
+def own_cases_for(user) -> QuerySet[ConsumerCase]:
+    """A consumer's own case, once linked to their account (and their address confirmed): at most one. Nobody else
+    has an own case; a helper's cases are cases_for's."""
+    if not permissions_for(user).allows(Capability.OWN_CASE):
+        return ConsumerCase.objects.none()
+    return ConsumerCase.objects.filter(account__user_id=user.pk)
+
+
+def own_case_of(user) -> ConsumerCase | None:
+    return own_cases_for(user).first()
+
+
+def own_documents_for(user) -> QuerySet[CaseDocument]:
+    """The documents of the consumer's own case (theirs and their helpers')."""
+    return CaseDocument.objects.filter(case__in=own_cases_for(user))
+
+
+def own_delegations_for(user) -> QuerySet[Delegation]:
+    """The delegations of the consumer's own case, newest first, with their helpers and agencies."""
+    return (
+        Delegation.objects.filter(case__in=own_cases_for(user))
+        .select_related("agent", "agency")
+        .prefetch_related("agent__languages")
+        .order_by("-requested_at", "-pk")
+    )
+
+
 def can_act_on_case(user, case: ConsumerCase) -> bool:
     """Whether `user` may work on the case: the certified agent who holds its Active delegation (within their
     present agency), or the Agency Manager of the agency it is delegated within. Admin Staff never."""
@@ -154,7 +181,7 @@ def follow_up_owner_choices(holder: Delegation | None, author) -> list[tuple[int
     return [(pk, label(first, last, email)) for pk, first, last, email in ordered]
 
 
-HISTORY_ACTIONS = ("case.created", "case.renewal_recorded", "case.document_uploaded")
+HISTORY_ACTIONS = ("case.created", "case.renewal_recorded", "case.document_uploaded", "case.account_linked")
 
 
 def case_events(case: ConsumerCase, *, limit: int = 100) -> QuerySet[AuditEvent]:
@@ -209,12 +236,15 @@ def case_history(case: ConsumerCase) -> list[HistoryEntry]:
         "case.created": _("Case created by %(who)s"),
         "case.renewal_recorded": _("Renewal status recorded by %(who)s"),
         "case.document_uploaded": _("Document uploaded by %(who)s"),
+        "case.account_linked": _("The consumer linked their account to the case"),
     }
     for event in case_events(case):
         who = event.actor if event.actor is not None else (event.actor_label or _("the portal"))
         changes = event.details.get("changes")
         if changes is None and "from" in event.details:  # recorded before the log said what changed
             changes = [{"field": "renewal_status", "old": event.details["from"], "new": event.details.get("to")}]
+        if event.action == "case.document_uploaded" and event.actor is not None and event.actor.is_consumer:
+            who = _("the consumer")
         entries.append(HistoryEntry(
             event.created_at, sentences[event.action] % {"who": who}, describe_changes(ConsumerCase, changes)
         ))  # fmt: skip

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from delegations.models import Consent, Delegation
-from delegations.services import consent, consent_to_help, new_business_attestation, open_delegation
+from delegations.selectors import open_delegation_of
+from delegations.services import consent, consent_to_help, end_delegation, new_business_attestation, open_delegation
 from portal import audit
 from portal.changes import of_model, what_changed
 from portal.models import User
@@ -25,6 +26,7 @@ from .models import (
     CaseDocument,
     CaseNote,
     ChangeReport,
+    ConsumerAccount,
     ConsumerCase,
     Enrollment,
     FollowUp,
@@ -209,46 +211,166 @@ def _hash_of_no_code() -> str:
     return encoded
 
 
+class _CodeRefused(Exception):
+    """The case number and access code did not match (raised inside the transaction, recorded after it)."""
+
+    def __init__(self, case: ConsumerCase | None):
+        self.case = case
+
+
+def _claim_access_code(*, case_number: str, access_code: str, now) -> ConsumerCase:
+    """Inside a transaction: the case of `case_number`, locked, with its live access code marked used, when the code
+    is right; _CodeRefused otherwise. Any mismatch takes the same work: the same queries and exactly one hash check,
+    whether the case number is unknown, its case has no live code, or the code is wrong."""
+    raw = normalize_access_code(access_code)
+    number = normalize_case_number(case_number)
+    case = ConsumerCase.objects.select_for_update().filter(case_number=number).first()
+    # Making a code ends the earlier ones, so a case has one live code: the newest is the one checked.
+    live = (
+        AccessCode.objects.filter(case__case_number=number, used_at__isnull=True, expires_at__gt=now)
+        .order_by("-created_at")
+        .first()
+    )
+    if not check_password(raw, live.code_hash if live else _hash_of_no_code()):
+        raise _CodeRefused(case)
+    live.used_at = now
+    live.save(update_fields=["used_at"])
+    return case
+
+
+def _refuse_code(refused: _CodeRefused, details: dict):
+    """Record the refusal (after the transaction that found it, so it is kept) and say the one message."""
+    case = refused.case
+    audit.record("access_code.refused", object_label=f"case {case.case_number}" if case else "", obj=case,
+                 details=details)  # fmt: skip
+    raise CaseError(str(REQUEST_REFUSED)) from None
+
+
+def _tell_the_agent_of_a_request(agent) -> None:
+    notify(user=agent.user,  # in the agent's language, not the consumer's
+           subject=words("A consumer asked for your help"),  # the subject is also the e-mail's: no consumer data
+           body=words("A consumer asked for your help through Find Local Help. Accept or decline in My "
+                      "Delegations."))  # fmt: skip
+
+
+ALREADY_HELPED = gettext_lazy(
+    "This case already has a helper or a request waiting. To change helpers, call Customer Service."
+)
+
+
 def request_help(*, agent, case_number: str, access_code: str) -> Delegation:
     """A consumer asks a helper listed in Find Local Help for help: with a valid access code the case gets
     a Pending delegation to that helper, who is told. Any mismatch gives one message that says nothing
-    of which part was wrong, after the same work: the same queries and exactly one hash check, whether the
-    case number is unknown, its case has no live code, or the code is wrong."""
-    raw = normalize_access_code(access_code)
-    number = normalize_case_number(case_number)
+    of which part was wrong (see _claim_access_code), and is recorded."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            case = _claim_access_code(case_number=case_number, access_code=access_code, now=now)
+            try:
+                with transaction.atomic():
+                    given = consent(channel=Consent.Channel.FIND_LOCAL_HELP, consented_by=case.applicant_name,
+                                    covers=consent_to_help(agent))  # fmt: skip
+                    delegation = open_delegation(case=case, agent=agent, status=Delegation.Status.PENDING,
+                                                 origin=Delegation.Origin.FIND_LOCAL_HELP, at=now, consent=given)  # fmt: skip
+            except IntegrityError:
+                raise CaseError(str(ALREADY_HELPED)) from None
+            audit.record("access_code.used", obj=case, details={"agent": agent.license_number})
+            audit.record("delegation.requested", obj=delegation, details={"agent": agent.license_number})
+            _tell_the_agent_of_a_request(agent)
+    except _CodeRefused as refused:
+        _refuse_code(refused, {"agent": agent.license_number})
+    return delegation
+
+
+# -- a consumer's own account ------------------------------------------------------------------------------------
+
+ALREADY_LINKED = gettext_lazy(
+    "This case is already linked to another account. If that is not yours, call Customer Service at %(phone)s."
+)
+
+
+def link_case(*, user, case_number: str, access_code: str) -> ConsumerAccount:
+    """Link a consumer's account to their case, with its case number and an access code (which it uses up, as a
+    request for help does). One account per case and one case per account: two people linking the same case at
+    the same moment lock its row, and the second finds the code used. The case's helper, if it has one, is told."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            User.objects.select_for_update().filter(pk=user.pk).first()  # one link at a time per account
+            if ConsumerAccount.objects.filter(user=user).exists():
+                raise CaseError(_("Your account is already linked to a case."))
+            case = _claim_access_code(case_number=case_number, access_code=access_code, now=now)
+            if ConsumerAccount.objects.filter(case=case).exists():
+                raise _LinkedElsewhere(case)
+            account = ConsumerAccount.objects.create(user=user, case=case, linked_at=now)
+            audit.record("access_code.used", actor=user, obj=case, details={"to": "link an account"})
+            audit.record("case.account_linked", actor=user, obj=case, details={"account": user.pk})
+            helper = open_delegation_of(case)
+            if helper is not None:
+                notify(user=helper.agent.user, subject=words("A consumer linked their account to their case"),
+                       body=words("The consumer of case %(case)s made an account and linked it to their case. They "
+                                  "can now see the case, upload documents and choose or remove their helper.",
+                                  case=case.case_number))  # fmt: skip
+    except _CodeRefused as refused:
+        _refuse_code(refused, {"account": user.pk})
+    except _LinkedElsewhere as linked:
+        audit.record("case.account_link_refused", actor=user, obj=linked.case, details={"account": user.pk})
+        raise CaseError(str(ALREADY_LINKED) % {"phone": settings.PORTAL_CUSTOMER_SERVICE_PHONE}) from None
+    return account
+
+
+class _LinkedElsewhere(Exception):
+    def __init__(self, case):
+        self.case = case
+
+
+def request_help_signed_in(*, user, agent) -> Delegation:
+    """A signed-in consumer asks a helper listed in Find Local Help to help with their linked case: no access code is
+    needed (the account was linked with one). The request is Pending until the helper accepts, as every request."""
+    now = timezone.now()
     with transaction.atomic():
-        case = ConsumerCase.objects.select_for_update().filter(case_number=number).first()
-        now = timezone.now()
-        # Making a code ends the earlier ones, so a case has one live code: the newest is the one checked.
-        live = (
-            AccessCode.objects.filter(case__case_number=number, used_at__isnull=True, expires_at__gt=now)
-            .order_by("-created_at")
-            .first()
-        )
-        matching = live if check_password(raw, live.code_hash if live else _hash_of_no_code()) else None
-        if matching is None:
-            audit.record("access_code.refused", object_label=f"case {case.case_number}" if case else "",
-                         obj=case, details={"agent": agent.license_number})  # fmt: skip
-            raise CaseError(str(REQUEST_REFUSED))
-        matching.used_at = now
-        matching.save(update_fields=["used_at"])
+        account = ConsumerAccount.objects.filter(user=user).first()
+        if account is None:
+            raise CaseError(_("Link your case to your account first."))
+        case = ConsumerCase.objects.select_for_update().get(pk=account.case_id)
         try:
             with transaction.atomic():
-                given = consent(channel=Consent.Channel.FIND_LOCAL_HELP, consented_by=case.applicant_name,
-                                covers=consent_to_help(agent))  # fmt: skip
+                given = consent(channel=Consent.Channel.SIGNED_IN, consented_by=case.applicant_name,
+                                covers=consent_to_help(agent), recorded_by=user)  # fmt: skip
                 delegation = open_delegation(case=case, agent=agent, status=Delegation.Status.PENDING,
                                              origin=Delegation.Origin.FIND_LOCAL_HELP, at=now, consent=given)  # fmt: skip
         except IntegrityError:
-            raise CaseError(
-                _("This case already has a helper or a request waiting. To change helpers, call Customer Service.")
-            ) from None
-        audit.record("access_code.used", obj=case, details={"agent": agent.license_number})
-        audit.record("delegation.requested", obj=delegation, details={"agent": agent.license_number})
-        notify(user=agent.user,  # in the agent's language, not the consumer's
-               subject=words("A consumer asked for your help"),  # the subject is also the e-mail's: no consumer data
-               body=words("A consumer asked for your help through Find Local Help. Accept or decline in My "
-                          "Delegations."))  # fmt: skip
+            raise CaseError(str(HAS_A_HELPER)) from None
+        audit.record("delegation.requested", actor=user, obj=delegation,
+                     details={"agent": agent.license_number, "signed_in": True})  # fmt: skip
+        _tell_the_agent_of_a_request(agent)
     return delegation
+
+
+HAS_A_HELPER = gettext_lazy(
+    "Your case already has a helper or a request waiting. To choose another helper, remove that one first in "
+    "Manage delegates."
+)
+
+
+def remove_helper(*, user, delegation: Delegation) -> Delegation:
+    """The consumer removes a helper (Active) or withdraws a request (Pending): the delegation ends at once, the
+    helper loses the case at their next request and is told; nothing else of the case changes."""
+    return end_delegation(delegation=delegation, by=user, reason=Delegation.EndReason.CONSUMER_REQUEST)
+
+
+def upload_own_document(*, user, case: ConsumerCase, kind: str, verification, upload, checked) -> CaseDocument:
+    """The consumer uploads a verification document to their own case (checked by content, as a helper's); an item
+    becomes Submitted; their helper, if they have one, is told."""
+    with transaction.atomic():
+        document = upload_case_document(case=case, by=user, kind=kind, verification=verification, upload=upload,
+                                        checked=checked)  # fmt: skip
+        helper = open_delegation_of(case)
+        if helper is not None and helper.status == Delegation.Status.ACTIVE:
+            notify(user=helper.agent.user, subject=words("A consumer uploaded a document"),
+                   body=words("The consumer of case %(case)s uploaded a document to their case.",
+                              case=case.case_number))  # fmt: skip
+    return document
 
 
 DIGEST_DUE_DAYS = 10

@@ -15,6 +15,8 @@ from delegations.selectors import consent_chain, open_delegation_of
 from delegations.services import consent_to_help
 from portal import audit
 from portal.downloads import uploaded_file_download
+from portal.middleware import redirect_to_second_factor, second_factor_done
+from portal.permissions import Capability, permissions_for
 
 from . import services
 from .forms import (
@@ -40,6 +42,7 @@ from .selectors import (
     follow_ups_of,
     may_keep_notes,
     notes_of,
+    own_case_of,
 )
 
 
@@ -266,8 +269,9 @@ THROTTLE_BY_ADDRESS = 10
 THROTTLE_BY_CASE = 5
 
 
-def _throttled(request, case_number: str) -> bool:
-    """Requests for help are limited per client address and per case number, per hour."""
+def too_many_attempts(request, case_number: str) -> bool:
+    """Access codes tried (a request for help, linking an account) are limited per client address and per case
+    number, per hour, together."""
     keys = [
         (f"help:ip:{audit.client_ip(request)}", THROTTLE_BY_ADDRESS),
         (f"help:case:{case_number}", THROTTLE_BY_CASE),
@@ -283,11 +287,14 @@ def _throttled(request, case_number: str) -> bool:
 
 
 def request_help(request, agent_id: int):
-    """Public: a consumer asks a helper listed in Find Local Help for help, with case number and access code."""
+    """Public: a consumer asks a helper listed in Find Local Help for help, with case number and access code; or,
+    signed in to their own account with their case linked, with no code."""
     agent = get_object_or_404(find_local_help_agents(), pk=agent_id)
+    if permissions_for(request.user).allows(Capability.OWN_CASE):
+        return _request_help_signed_in(request, agent)
     form = RequestHelpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _throttled(request, form.cleaned_data["case_number"]):
+        if too_many_attempts(request, form.cleaned_data["case_number"]):
             form.add_error(None, _("Too many attempts. Wait an hour, or call Customer Service for help."))
         else:
             try:
@@ -302,3 +309,23 @@ def request_help(request, agent_id: int):
                 return render(request, "consumers/request_help_sent.html", {"agent": agent})
     return render(request, "consumers/request_help.html",
                   {"agent": agent, "form": form, "consent": consent_to_help(agent)})  # fmt: skip
+
+
+def _request_help_signed_in(request, agent):
+    """The request of a consumer signed in to their own account: for their linked case, no access code asked."""
+    if not second_factor_done(request.user):  # this page is open before the second factor to everyone else
+        return redirect_to_second_factor(request)
+    case = own_case_of(request.user)
+    current = open_delegation_of(case) if case is not None else None
+    error = None
+    if request.method == "POST" and case is not None and current is None:
+        try:
+            services.request_help_signed_in(user=request.user, agent=agent)
+        except services.CaseError as refused:
+            error = str(refused)
+            current = open_delegation_of(case)
+        else:
+            return render(request, "consumers/request_help_sent.html", {"agent": agent, "signed_in": True})
+    return render(request, "consumers/request_help_signed_in.html", {
+        "agent": agent, "case": case, "current": current, "error": error, "consent": consent_to_help(agent),
+    }, status=400 if error else 200)  # fmt: skip

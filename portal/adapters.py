@@ -1,8 +1,9 @@
-"""django-allauth glue: no open sign-up, and the portal's lockout: each attempt counted before its password is
-checked."""
+"""django-allauth glue: sign-up only for consumers' own accounts, whose address is confirmed before they can sign in;
+and the portal's lockout: each attempt counted before its password is checked."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, lockout
@@ -11,6 +12,9 @@ LOCKED_MESSAGE = _(
     "Sign-in is blocked for 60 minutes after 3 failed attempts. Try again later, or call the Agent "
     "Service Center at 877-453-9198 to have it lifted."
 )
+
+
+CONSUMER_EMAIL_VERIFICATION_STAGE = "portal.login_stages.ConsumerEmailVerificationStage"
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -23,7 +27,23 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     }
 
     def is_open_for_signup(self, request):
-        return False
+        """Sign-up makes a consumer's own account; agents', agencies' and staff accounts are made by the agency or
+        the service center (invitations, admin)."""
+        return True
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        user.is_consumer = True
+        user.is_staff = user.is_superuser = False
+        user.preferred_language = get_language() or user.preferred_language  # the language they signed up in
+        if commit:
+            user.save()
+            audit.record("auth.signed_up", request=request, actor=user)
+        return user
+
+    def get_login_stages(self):
+        return [CONSUMER_EMAIL_VERIFICATION_STAGE if path.endswith(".EmailVerificationStage") else path
+                for path in super().get_login_stages()]  # fmt: skip
 
     def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
         # "Successfully signed in" would be premature: the second factor comes next.

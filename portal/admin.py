@@ -11,18 +11,21 @@ from .models import AuditEvent, MailboxMessage, OutageNotice, SignInFailure, Sig
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
-    list_filter = ["is_staff", "is_superuser", "is_active"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_consumer", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_consumer", "is_superuser", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "preferred_language")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_consumer", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "is_consumer"]  # an account is a consumer's by signing up
 
 
 @admin.register(MailboxMessage)

@@ -17,6 +17,8 @@ class PortalConfig(AppConfig):
         "auth.password_changed": _("Password changed"),
         "auth.password_reset": _("Password reset by e-mailed link"),
         "auth.session_expired": _("Session ended by the portal"),
+        "auth.signed_up": _("Consumer account created by signing up"),
+        "auth.email_confirmed": _("E-mail address confirmed"),
         "otp.enrolled": _("Second factor enrolled"),
         "otp.verified": _("Second factor verified"),
         "otp.verify_failed": _("Second-factor code refused"),
@@ -47,7 +49,7 @@ class PortalConfig(AppConfig):
     @staticmethod
     def _keep_people_current() -> None:
         """What portal.person keeps of a signed-in person is not read again after any change to it: their user
-        row and groups, membership, agent profile, second-factor devices, agency (its name is on their pages) and
+        row and groups, membership, agent profile, second-factor devices, confirmed e-mail address, agency (its name is on their pages) and
         Secure Mailbox. Senders named by label: this base app imports no domain app."""
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -56,7 +58,7 @@ class PortalConfig(AppConfig):
 
         user_model = get_user_model()
         for sender in (user_model, "agencies.Membership", "agents.Agent", "otp_totp.TOTPDevice",
-                       "otp_static.StaticDevice", "portal.MailboxMessage"):  # fmt: skip
+                       "otp_static.StaticDevice", "portal.MailboxMessage", "account.EmailAddress"):  # fmt: skip
             post_save.connect(person.on_saved_or_deleted, sender=sender, weak=False)
             post_delete.connect(person.on_saved_or_deleted, sender=sender, weak=False)
         m2m_changed.connect(person.on_many_to_many, sender=user_model.groups.through, weak=False)

@@ -9,6 +9,7 @@ from django.core.cache import cache, caches
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .middleware import second_factor_done
 from .models import OutageNotice
 from .permissions import permissions_for
 from .person import unread_messages
@@ -17,15 +18,17 @@ from .person import unread_messages
 def portal(request):
     user = getattr(request, "user", None)
     permissions = permissions_for(user)
-    unread = 0
+    unread, fully_signed_in = 0, False
     if user is not None and user.is_authenticated:
         unread = unread_messages(user)
+        fully_signed_in = second_factor_done(user)  # the menus are for those past their second factor
     return {
         "current_path": same_origin_path(request),
         "may": permissions.may,
         "current_membership": permissions.membership,
         "current_agent": permissions.agent,
         "unread_messages": unread,
+        "fully_signed_in": fully_signed_in,
         "customer_service_phone": settings.PORTAL_CUSTOMER_SERVICE_PHONE,
         "agent_service_center_phone": settings.PORTAL_AGENT_SERVICE_CENTER_PHONE,
         "session_idle_seconds": settings.SESSION_IDLE_TIMEOUT,
@@ -37,7 +40,8 @@ def portal(request):
 
 # The menu's items (templates/includes/navigation.html): the page it marks as the current one is among these.
 NAV_URL_NAMES = ("today", "agencies:home", "agencies:roster", "agencies:admin_staff", "agencies:delegations",
-                 "bookofbusiness:book", "agencies:account", "delegations:mine", "agents:my_profile")  # fmt: skip
+                 "bookofbusiness:book", "agencies:account", "delegations:mine", "agents:my_profile", "my_case:case",
+                 "my_case:delegates")  # fmt: skip
 
 
 @functools.cache

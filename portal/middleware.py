@@ -25,6 +25,9 @@ BEFORE_SECOND_FACTOR = {
     "account_reset_password_done",
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
+    "account_signup",
+    "account_email_verification_sent",
+    "account_confirm_email",
     "two_factor_setup",
     "two_factor_verify",
     "help",
@@ -97,8 +100,29 @@ class SessionTimeoutMiddleware:
         return HttpResponseRedirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
 
 
+def second_factor_done(user) -> bool:
+    """Whether the signed-in person has done what their second factor asks of them: verified it this session, or,
+    for a consumer's own account, not enrolled one (it is offered to them, not required)."""
+    from django_otp import user_has_device
+
+    if user.is_verified():
+        return True
+    has_device = person.kept(user).get("has_device", lambda: user_has_device(user))
+    return user.is_consumer and not has_device
+
+
+def redirect_to_second_factor(request):
+    from django_otp import user_has_device
+
+    has_device = person.kept(request.user).get("has_device", lambda: user_has_device(request.user))
+    target = "two_factor_verify" if has_device else "two_factor_setup"
+    return HttpResponseRedirect(f"{resolve_url(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
 class SecondFactorRequiredMiddleware:
-    """Nobody sees a page with data before their second factor: enrol first, then verify each sign-in."""
+    """Nobody sees a page with data before their second factor: enrol first, then verify each sign-in. A consumer's
+    own account sees only their own case: the second factor is offered and recommended to them, not required; once
+    they have enrolled one, they verify it at each sign-in like everyone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -111,11 +135,9 @@ class SecondFactorRequiredMiddleware:
             and not user.is_verified()
             and not request.path_info.startswith(settings.STATIC_URL)
             and _url_name(request) not in BEFORE_SECOND_FACTOR
+            and not second_factor_done(user)
         ):
-            from django_otp import user_has_device
-
-            target = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
-            return HttpResponseRedirect(f"{resolve_url(target)}?{urlencode({'next': request.get_full_path()})}")
+            return redirect_to_second_factor(request)
         return self.get_response(request)
 
 

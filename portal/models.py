@@ -45,9 +45,10 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 
 
 class User(AbstractUser):
-    """A person who signs in to the portal: an agent, an agency's staff, or service-center staff.
+    """A person who signs in to the portal: an agent, an agency's staff, service-center staff, or a consumer.
 
-    `is_staff` marks service-center staff, who work in Django admin.
+    `is_staff` marks service-center staff, who work in Django admin; `is_consumer` a consumer's own account, made by
+    signing up (agents' and staff accounts are made by agencies and the service center, never by sign-up).
     """
 
     username = None
@@ -55,6 +56,10 @@ class User(AbstractUser):
     first_name = PersonNameField(_("first name"), max_length=150, blank=True)
     last_name = PersonNameField(_("last name"), max_length=150, blank=True)
     preferred_language = models.CharField(_("portal language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    is_consumer = models.BooleanField(
+        _("consumer account"), default=False,
+        help_text=_("Made by a consumer signing up: it may see only the consumer's own case, once linked."),
+    )  # fmt: skip
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

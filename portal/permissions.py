@@ -2,7 +2,8 @@
 
 Every question is a `Capability`, answered from the person's current facts only: their Active membership (its
 agency, role and, for Admin Staff, the grants their manager gave), their agent profile and whether it is
-certified, and whether they are service-center staff. The facts are read once per request (`permissions_for`
+certified, whether they are service-center staff, and, for a consumer's own account, whether its e-mail address is
+confirmed. The facts are read once per request (`permissions_for`
 keeps them on the request's user object) through the user's own relations, so this base module imports no
 domain app. Selectors, views, templates (`may.view_book`), exports, downloads and the acting-on-behalf check ask it;
 nothing else looks at a role or a grant.
@@ -35,6 +36,7 @@ class Capability(enum.StrEnum):
     VIEW_OWN_CASES = "view_own_cases"  # see the cases delegated to oneself: a certified agent
     WORK_OWN_CASES = "work_own_cases"  # work them: a certified agent who is not the agency's Admin Staff
     SERVICE_CENTER = "service_center"  # marketplace staff: every agency, agent and case, in admin
+    OWN_CASE = "own_case"  # a consumer's own account: link their case, see it, upload to it, choose and remove helpers
 
 
 class UnknownCapability(Exception):
@@ -74,6 +76,8 @@ class Facts:
     grants: frozenset[str] = frozenset()  # the Admin Staff grant fields that are on
     agent_id: int | None = None
     agent_certified: bool = False
+    consumer: bool = False  # a consumer's own account (made by signing up)
+    email_confirmed: bool = False  # of a consumer: the sign-up address was confirmed by the link e-mailed to it
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,10 @@ def decide(facts: Facts) -> Permissions:
                 capabilities.add(Capability.EXPORT_BOOK)  # one's own book, which is what one is shown
             if facts.role != MembershipRole.ADMIN_STAFF:
                 capabilities.add(Capability.WORK_OWN_CASES)
+    # A consumer sees their own case only, once their address is confirmed; an account that is also anything else
+    # (staff, a membership, an agent profile) is not a consumer's and gets nothing of one.
+    if facts.consumer and facts.email_confirmed and not capabilities and facts.role is None:
+        capabilities.add(Capability.OWN_CASE)
     return Permissions(facts=facts, capabilities=frozenset(capabilities))
 
 
@@ -176,7 +184,8 @@ def may_act_on_behalf(manager: Permissions, agent: Permissions, *, agency_id: in
 
 def facts_of(user) -> tuple[Facts, object | None, object | None]:
     """Read a signed-in user's facts now, through the user's own relations: the Active membership (with its
-    agency) and the agent profile, one query each. Returns the facts and the two objects."""
+    agency) and the agent profile, one query each (and, for a consumer, whether their address is confirmed: one
+    more). Returns the facts and the two objects."""
     membership = user.memberships.current()  # agencies' MembershipQuerySet, reached through the user
     agent = getattr(user, "agent", None)  # Django keeps the profile, or its absence, on the user object
     facts = Facts(
@@ -187,6 +196,10 @@ def facts_of(user) -> tuple[Facts, object | None, object | None]:
         grants=frozenset(grant for grant in ADMIN_STAFF_GRANTS if membership and getattr(membership, grant)),
         agent_id=agent.pk if agent else None,
         agent_certified=agent is not None and agent.certification_status == CertificationStatus.CERTIFIED,
+        consumer=user.is_consumer,
+        # allauth's EmailAddress, confirmed, of the address the account signs in with now.
+        email_confirmed=user.is_consumer
+        and user.emailaddress_set.filter(email__iexact=user.email, verified=True).exists(),
     )
     return facts, membership, agent
 

@@ -27,10 +27,12 @@ PAGE_SIZE = 25
 @login_required
 def home(request):
     """Send each person to their landing page: Today for a manager, Admin Staff and an agent, the Service Center
-    for marketplace staff."""
+    for marketplace staff, My case for a consumer."""
     may = permissions_for(request.user)
     if may.allows(Capability.USE_AGENCY_PORTAL) or may.allows(Capability.OWN_DELEGATIONS):
         return redirect("today")
+    if may.allows(Capability.OWN_CASE):
+        return redirect("my_case:case")
     if may.allows(Capability.SERVICE_CENTER):
         return render(request, "portal/service_center_home.html")
     return render(request, "portal/no_role.html")

@@ -216,3 +216,26 @@ def current_code(device) -> str:
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def consumer(case=None, *, confirmed=True, **fields):
+    """A consumer's own account, as signing up makes it: its address confirmed (unless told), linked to `case` when
+    one is given."""
+    from allauth.account.models import EmailAddress
+
+    from consumers.models import ConsumerAccount
+
+    user = UserFactory(is_consumer=True, **fields)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=confirmed)
+    if case is not None:
+        ConsumerAccount.objects.create(user=user, case=case)
+    return user
+
+
+def consumer_signed_in(user):
+    """A browser signed in as the consumer: with no second factor, which a consumer need not enrol."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,97 @@
+"""A signed-in consumer chooses a helper from Find Local Help with no access code (Pending until the helper accepts,
+with the consent recorded as given signed in), and in Manage delegates removes one: the delegation ends at once, the
+helper is refused the case at their next request and is told, nothing else of the case changes."""
+
+import pytest
+
+from delegations.models import Consent, Delegation
+from delegations.services import accept_delegation
+from portal.models import AuditEvent, MailboxMessage
+
+from .factories import agent_in, consumer, consumer_signed_in, delegate, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mine(household):
+    person = consumer(household["case"])
+    return {**household, "person": person, "client": consumer_signed_in(person)}
+
+
+def test_a_signed_in_consumer_asks_a_helper_with_no_access_code(mine):
+    url = f"/find-local-help/{mine['helper'].pk}/request/"
+    page = mine["client"].get(url).content.decode()
+    assert "Access code" not in page and "By sending this request you allow Rosa Delgado of Golden Bear" in page
+    response = mine["client"].post(url)
+    assert "Your request was sent" in response.content.decode()
+    request = Delegation.objects.get(case=mine["case"])
+    assert (request.status, request.agent) == ("pending", mine["helper"])
+    record = Consent.objects.get(delegation=request)
+    assert (record.channel, record.recorded_by, record.consented_by) == (
+        "signed_in", mine["person"], "Quintessa Vandermolen")  # fmt: skip
+    assert MailboxMessage.objects.get(recipient=mine["helper"].user).subject == "A consumer asked for your help"
+    assert mine["client"].get("/my-case/helpers/").content.decode().count("Pending") >= 1
+    assert "access_code.used" not in AuditEvent.objects.values_list("action", flat=True), "no code was asked"
+
+
+def test_a_second_request_while_one_is_open_is_refused_with_the_way_to_change(mine):
+    delegate(mine["case"], agent=mine["helper"], agency=mine["agency"])
+    other = agent_in(mine["agency"])
+    other.subsite_locations.add(*mine["helper"].subsite_locations.all())
+    url = f"/find-local-help/{other.pk}/request/"
+    page = mine["client"].get(url).content.decode()
+    assert "Rosa Delgado is your helper now." in page and "Manage delegates" in page
+    mine["client"].post(url)
+    assert Delegation.objects.filter(case=mine["case"], agent=other).count() == 0
+
+
+def test_removing_the_helper_ends_the_delegation_at_once_and_tells_them(mine):
+    held = delegate(mine["case"], agent=mine["helper"], agency=mine["agency"])
+    helper_browser = sign_in(consumer_signed_in(mine["helper"].user), mine["helper"].user)
+    assert helper_browser.get(f"/cases/{mine['case'].pk}/").status_code == 200
+    before = mine["case"].__class__.objects.filter(pk=mine["case"].pk).values().get()
+    response = mine["client"].post(f"/my-case/helpers/{held.pk}/remove/", follow=True)
+    assert "Rosa Delgado is no longer your helper" in response.content.decode()
+    held.refresh_from_db()
+    assert (held.status, held.end_reason) == ("ended", "consumer_request")
+    assert helper_browser.get(f"/cases/{mine['case'].pk}/").status_code == 404, "refused at their next request"
+    told = MailboxMessage.objects.filter(recipient=mine["helper"].user, subject="A delegation ended").get()
+    assert "Consumer asked to remove the helper" in told.body
+    after = mine["case"].__class__.objects.filter(pk=mine["case"].pk).values().get()
+    assert {k: v for k, v in after.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"}, "nothing of the case changes"  # fmt: skip
+    assert AuditEvent.objects.filter(action="delegation.ended", actor=mine["person"]).exists()
+    # And the consumer may choose another.
+    assert "Send my request" in mine["client"].get(f"/find-local-help/{mine['helper'].pk}/request/").content.decode()
+
+
+def test_a_pending_request_is_withdrawn_and_cannot_then_be_accepted(mine):
+    mine["client"].post(f"/find-local-help/{mine['helper'].pk}/request/")
+    request = Delegation.objects.get(case=mine["case"])
+    response = mine["client"].post(f"/my-case/helpers/{request.pk}/remove/", follow=True)
+    assert "Your request to Rosa Delgado was withdrawn." in response.content.decode()
+    from delegations.services import DelegationError
+
+    with pytest.raises(DelegationError):
+        accept_delegation(delegation=request, by=mine["helper"].user)
+
+
+def test_removing_twice_says_it_already_ended(mine):
+    held = delegate(mine["case"], agent=mine["helper"], agency=mine["agency"])
+    mine["client"].post(f"/my-case/helpers/{held.pk}/remove/")
+    again = mine["client"].post(f"/my-case/helpers/{held.pk}/remove/", follow=True).content.decode()
+    assert "This delegation has already ended." in again
+    assert AuditEvent.objects.filter(action="delegation.ended").count() == 1
+
+
+def test_another_cases_delegation_cannot_be_removed(mine):
+    theirs = delegate(agent=mine["helper"], agency=mine["agency"])
+    assert mine["client"].post(f"/my-case/helpers/{theirs.pk}/remove/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "active"
+
+
+def test_removing_needs_a_post(mine):
+    held = delegate(mine["case"], agent=mine["helper"], agency=mine["agency"])
+    assert mine["client"].get(f"/my-case/helpers/{held.pk}/remove/").status_code == 405
