@@ -101,6 +101,10 @@ def verify(*, request, code: str):
     return device
 
 
+def has_authenticator(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

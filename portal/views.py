@@ -164,6 +164,8 @@ def two_factor_recovery_codes(request):
     """Recovery codes are shown once, right after they are made."""
     codes = request.session.pop("recovery_codes_to_show", None)
     if request.method == "POST":
+        if not two_factor.has_authenticator(request.user):  # codes stand in for an app one has (a consumer may not)
+            return redirect("two_factor_setup")
         codes = two_factor.issue_recovery_codes(user=request.user)
         request.session["after_recovery_codes"] = resolve_url("security_profile")
     continue_to = request.session.pop("after_recovery_codes", None) if codes else None

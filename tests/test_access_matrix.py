@@ -19,11 +19,14 @@ from portal.models import MailboxMessage
 from .factories import (
     AgencyLocationFactory,
     AgentFactory,
+    ConsumerCaseFactory,
     MembershipFactory,
     UserFactory,
     admin_staff_in,
     agency_with_manager,
     agent_in,
+    consumer,
+    consumer_signed_in,
     delegate,
     invite,
     sign_in,
@@ -40,7 +43,10 @@ ROLES = [
     "unaffiliated_agent",
     "deactivated_agent",
     "service_center",
+    "consumer",
+    "unconfirmed_consumer",
 ]
+CONSUMERS = {"consumer", "unconfirmed_consumer"}
 AGENTS = {"manager", "agent", "unaffiliated_agent", "deactivated_agent"}
 AGENCY_OFFICE = {"manager", "staff_all_grants", "staff_no_grants"}
 
@@ -65,12 +71,12 @@ RULES = {
     "extranet:sign_out": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "extranet:reset": signed_in(OK, anonymous=OK),
     "extranet:choose_password": signed_in(410, anonymous=410),
-    "home": {**signed_in(AWAY), "service_center": OK},
+    "home": {**signed_in(AWAY), "service_center": OK, "unconfirmed_consumer": OK},  # a page saying there is none
     "help": signed_in(OK, anonymous=OK),
     "help_topic": signed_in(NOT_FOUND, anonymous=NOT_FOUND),  # "1" is no topic; each topic is public
     "find_local_help": signed_in(OK, anonymous=OK),
     "security_profile": signed_in(OK),
-    "two_factor_setup": signed_in(AWAY),
+    "two_factor_setup": {**signed_in(AWAY), **dict.fromkeys(CONSUMERS, OK)},  # offered to consumers, who have none
     "two_factor_verify": signed_in(AWAY),
     "two_factor_recovery_codes": signed_in(OK),
     "session_status": signed_in(OK, anonymous=401),
@@ -79,7 +85,6 @@ RULES = {
     "mailbox_message": signed_in(OK),
     "set_language": signed_in(AWAY, anonymous=AWAY),
     "account_email": signed_in(NOT_FOUND, anonymous=NOT_FOUND),
-    "account_email_verification_sent": signed_in(NOT_FOUND, anonymous=NOT_FOUND),
     "account_request_reauthentication_code": signed_in(NOT_FOUND, anonymous=NOT_FOUND),
     "account_confirm_reauthentication_code": signed_in(NOT_FOUND, anonymous=NOT_FOUND),
     "accept_invitation": signed_in(400, anonymous=400),
@@ -138,11 +143,19 @@ RULES = {
     "bookofbusiness:delete_view": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     # Those with a Book of Business (an agent not certified: an empty one) or the roster, like the Book itself.
     "search": only(AGENTS | {"staff_all_grants"}),
+    # A consumer's own account, its address confirmed: their own case only. Everyone else has no "My case".
+    "my_case:case": only({"consumer"}, otherwise=NOT_FOUND),
+    "my_case:link": {**only(set(), otherwise=NOT_FOUND), "consumer": AWAY},  # linked already: to their case
+    "my_case:upload": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "my_case:document": only({"consumer"}, otherwise=NOT_FOUND),
+    "my_case:delegates": only({"consumer"}, otherwise=NOT_FOUND),
+    "my_case:remove": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
 }
 
 # django-allauth's own pages: about the signed-in person only, never an agency's data.
 ALLAUTH_PAGES = {
     "account_login", "account_logout", "account_inactive", "account_signup", "account_reauthenticate",
+    "account_email_verification_sent",
     "account_change_password", "account_set_password", "account_reset_password", "account_confirm_login_code",
     "account_confirm_email", "account_reset_password_from_key_done", "account_reset_password_from_key",
     "account_reset_password_done",
@@ -203,9 +216,15 @@ def world():
     from django.contrib.auth.models import Group
 
     users["service_center"].groups.add(Group.objects.get(name="Service center: supervisor"))
+    # Consumers: ours is linked to our case; the unconfirmed one to a case of its own; another consumer's case
+    # (theirs) is delegated in the other agency, with a document and its delegation.
+    users["consumer"] = consumer(our_case)
+    users["unconfirmed_consumer"] = consumer(ConsumerCaseFactory(), confirmed=False)
+    their_consumer_case = their_case
+    consumer(their_consumer_case)
     clients = {"anonymous": Client()}
     for role, user in users.items():
-        clients[role] = sign_in(Client(), user)
+        clients[role] = consumer_signed_in(user) if role in CONSUMERS else sign_in(Client(), user)
     own_messages = {
         role: MailboxMessage.objects.create(recipient=user, subject="Yours", body="Yours")
         for role, user in users.items()
@@ -234,6 +253,8 @@ def world():
         "their_invitation": invite(AgentFactory(), agency=theirs, by=their_manager.user).pk,
         "export": _export(manager.user).pk,
         "their_export": _export(their_manager.user).pk,
+        "delegation": our_case.delegations.get().pk,
+        "their_delegation": their_case.delegations.get().pk,
     }
     agent.subsite_locations.add(ids["location"])
     return {
@@ -325,11 +346,13 @@ OBJECT_URLS = {
     "agents:agency_invitation": lambda w, role: (w["ids"]["invitation"], w["ids"]["their_invitation"]),
     "agencies:assign_request": lambda w, role: (w["ids"]["pending"], w["ids"]["their_pending"]),
     "agencies:invitation_withdraw": lambda w, role: (w["ids"]["invitation"], w["ids"]["their_invitation"]),
+    "my_case:document": lambda w, role: (w["ids"]["case_document"], w["ids"]["their_case_document"]),
+    "my_case:remove": lambda w, role: (w["ids"]["delegation"], w["ids"]["their_delegation"]),
 }
 # Public listings: the other agency's helper is as public as ours.
 PUBLIC_OBJECT_URLS = {"request_help": lambda w, role: (w["ids"]["agent"], w["ids"]["agent"])}
 # POSTs that would change who the role is for the rest of the walk.
-NO_POST = {"account_logout", "delegations:start_acting", "agencies:invitation_withdraw"}  # fmt: skip
+NO_POST = {"account_logout", "delegations:start_acting", "agencies:invitation_withdraw", "my_case:remove"}  # fmt: skip
 
 
 def body_of(response) -> str:

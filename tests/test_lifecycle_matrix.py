@@ -13,6 +13,7 @@ import dataclasses
 import datetime
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -20,12 +21,22 @@ from django.utils import timezone
 
 from agencies.models import AgencyDocument, Membership
 from bookofbusiness.models import BookOfBusinessExport
-from consumers.models import CaseDocument, FollowUp
+from consumers.models import CaseDocument, ConsumerAccount, FollowUp
 from delegations.models import ActingOnBehalf, Delegation
 from delegations.services import transfer_delegations
+from portal.models import User
 
 from .extranet_support import IN_THE_WEEK_OF_MONDAY, active_account, extranet_client, published
-from .factories import ConsumerCaseFactory, MembershipFactory, admin_staff_in, agency_with_manager, agent_in, delegate
+from .factories import (
+    ConsumerCaseFactory,
+    MembershipFactory,
+    admin_staff_in,
+    agency_with_manager,
+    agent_in,
+    consumer,
+    consumer_signed_in,
+    delegate,
+)
 from .factories import sign_in as portal_sign_in
 
 pytestmark = IN_THE_WEEK_OF_MONDAY
@@ -58,14 +69,24 @@ URLS = {
     "bookofbusiness:transfer_chosen": ("chosen", "/book/chosen/transfer/", "delegation"),
     "agencies:give_chosen": ("chosen", "/agency/delegations/chosen/give/", "pending"),
     "search": ("get", "/search/?q=Vandermol"),  # not the whole name: the page repeats the words searched
+    # A consumer's own case (My case); removing the helper last, as it changes what the others reach.
+    "my_case:case": ("get", "/my-case/"),
+    "my_case:document": ("get", "/my-case/documents/{document}/"),
+    "my_case:upload": ("post", "/my-case/documents/"),
+    "my_case:delegates": ("get", "/my-case/helpers/"),
+    "my_case:remove": ("post", "/my-case/helpers/{delegation}/remove/"),
 }
 # URLs of these kinds that show no consumer data of their own (forms to start something new, the request form that
 # any consumer fills in): everything else of the kind must be in URLS.
-NOT_CONSUMER_DATA = {"consumers:new_business", "bookofbusiness:delete_view"}  # a saved view is the person's filter
+NOT_CONSUMER_DATA = {
+    "consumers:new_business",
+    "bookofbusiness:delete_view",
+    "my_case:link",
+}  # a saved view is the person's filter
 # Agency pages that name a consumer, beyond the KINDS: each must be in URLS too.
 OTHER_CONSUMER_PAGES = {"agencies:assign_request", "agencies:give_chosen", "search"}
 KINDS = ("consumers:", "bookofbusiness:", "delegations:mine", "agencies:delegations", "agencies:document_download",
-         "extranet:download", "today")  # fmt: skip
+         "extranet:download", "today", "my_case:")  # fmt: skip
 
 # Notes and follow-ups are kept by everyone of the agency who may see the case (Admin Staff allowed the book too).
 NOTES = {"consumers:add_note", "consumers:add_follow_up", "consumers:follow_up_done"}
@@ -88,9 +109,15 @@ STAFF_BOOK = {"consumers:case", "consumers:download_document", "bookofbusiness:b
               "search", *NOTES}  # fmt: skip
 
 
+MY_CASE = {"my_case:case", "my_case:document", "my_case:upload", "my_case:delegates", "my_case:remove"}
+# The agent once the consumer removed them: their other consumers' requests, their own files and earlier export.
+REMOVED = {"delegations:mine_pending", "extranet:download", "today", "bookofbusiness:export_status",
+           "bookofbusiness:export_download"}  # fmt: skip
+
+
 @dataclasses.dataclass
 class State:
-    who: str  # manager, agent, staff
+    who: str  # manager, agent, staff, acting, consumer
     change: str  # what happens after they signed in
     reaches: set[str]  # the URLs that still give them the consumer's data or the file
     grants: dict = dataclasses.field(default_factory=dict)  # Admin Staff's
@@ -130,6 +157,12 @@ STATES = {
     "acting, then the manager is decertified": State("acting", "manager decertified", {"agencies:document_download"}),
     "acting, then the agent is made Inactive": State("acting", "agent inactive", MANAGER),
     "acting, then the agent moves to another agency": State("acting", "agent moved", MANAGER),
+    # A consumer's own account, and the helper the consumer removes.
+    "consumer": State("consumer", "nothing", MY_CASE),
+    "consumer's account made inactive": State("consumer", "account inactive", NOTHING),
+    "consumer unlinked by the service center": State("consumer", "unlinked", NOTHING),
+    "consumer whose address is no longer confirmed": State("consumer", "unconfirmed", NOTHING),
+    "agent removed by the consumer": State("agent", "removed by the consumer", REMOVED),
 }
 
 
@@ -193,6 +226,7 @@ def _world():
     follow_up = FollowUp.objects.create(case=case, agency=agency, helper=agent, owner=agent.user,
                                         created_by=agent.user, due_date=WEEK, text="Call back")  # fmt: skip
     return {
+        "consumer": consumer(case),
         "agency": agency,
         "manager": manager,
         "agent": agent,
@@ -214,6 +248,11 @@ def _signed_in(world, state):
     """The person of the state, signed in to the portal (and the extranet), with an export they made."""
     agency = world["agency"]
     extranet, extract = None, None
+    if state.who == "consumer":
+        world["ids"].update(export=0, extract=0)
+        portal = consumer_signed_in(world["consumer"])
+        assert portal.get("/my-case/").status_code == 200  # their facts are kept from here on (portal.person)
+        return world["consumer"], portal, None
     if state.who == "staff":
         person = admin_staff_in(agency, **state.grants)
     elif state.who == "agent":
@@ -261,6 +300,16 @@ def _change(world, state, person):
         certification(person.agent, change)
     elif change == "export grant taken back":
         Membership.objects.filter(user=person).update(can_export_book=False)
+    elif change == "account inactive":
+        User.objects.filter(pk=person.pk).update(is_active=False)  # a bulk update: ChangesPeople
+    elif change == "unlinked":
+        ConsumerAccount.objects.filter(user=person).delete()
+    elif change == "unconfirmed":
+        for address in EmailAddress.objects.filter(user=person):  # as staff un-confirm it in admin
+            address.verified = False
+            address.save()
+    elif change == "removed by the consumer":
+        consumer_signed_in(world["consumer"]).post(f"/my-case/helpers/{world['ids']['delegation']}/remove/")
     elif change == "manager inactive":
         leave(manager.user)
     elif change == "manager decertified":
@@ -288,9 +337,11 @@ def _reached(response, url_name, world) -> bool:
         # An action on the case was taken (or refused with a message on the case page); an export queued.
         acts = ("consumers:report_change", "consumers:upload_document", "consumers:record_renewal",
                 "bookofbusiness:export", *NOTES)  # fmt: skip
+        if url_name == "my_case:remove":
+            return location == "/my-case/helpers/"
         return url_name in acts and ("/cases/" in location or "/book/" in location)
     body = _body(response)
-    if url_name in ("consumers:download_document",):
+    if url_name in ("consumers:download_document", "my_case:document"):
         return "Vandermolen" in body
     if url_name in ("agencies:document_download", "extranet:download", "bookofbusiness:export_status"):
         return status == 200
