@@ -170,7 +170,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sign-in (django-allauth): by e-mail. Agents', agencies' and staff accounts are made by agencies and the service
 # center; sign-up makes only a consumer's own account, whose address is confirmed before it can sign in (the login
-# stage portal.adapters.ConsumerEmailVerificationStage: nobody else waits for a confirmation, hence "none").
+# stage portal.login_stages.ConsumerEmailVerificationStage: nobody else waits for a confirmation, hence "none").
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

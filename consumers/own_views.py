@@ -66,7 +66,9 @@ def _my_case_page(request, case, *, document_form=None):
             "helper": helper,
             "helper_named": helper_named(helper.agent) if helper else "",
             "members": case.household_members.all(),
-            "enrollment": case.current_enrollment,
+            # The current enrollment; a case written before it was kept shows its latest.
+            "enrollment": case.current_enrollment
+            or case.enrollments.order_by("-plan_year", "-coverage_start", "-pk").first(),
             "enrollments": case.enrollments.all(),
             "verifications": verifications,
             "documents": own_documents_for(request.user).select_related("uploaded_by").order_by("-uploaded_at"),

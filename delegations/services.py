@@ -304,6 +304,10 @@ def accept_delegation(*, delegation: Delegation, by) -> Delegation:
             words("%(name)s accepted a request for help"),
             words("%(name)s accepted a request for help with case %(case)s; it is in the agency's Book of Business."),
         )
+        name = delegation.agent.full_name
+        tell_the_consumer(delegation, words("%(name)s accepted your request for help", name=name),
+                          words("%(name)s is now your helper: they can see your case and work on it with you. You can "
+                                "remove them at any time in Manage delegates.", name=name))  # fmt: skip
     return delegation
 
 
@@ -330,6 +334,14 @@ def reassign_request(*, delegation: Delegation, to_agent, by) -> Delegation:
                body=words("Your Agency Manager gave the request for help with case %(case)s to %(name)s.",
                           case=case, name=to_agent.full_name))  # fmt: skip
     return delegation
+
+
+def tell_the_consumer(delegation: Delegation, subject: Words, body: Words) -> None:
+    """Tell the consumer of the case, when they have an account of their own (reached through the case: this app
+    does not know consumers' accounts), in their Secure Mailbox and in their language."""
+    account = getattr(delegation.case, "account", None)
+    if account is not None:
+        notify(user=account.user, subject=subject, body=body)
 
 
 def tell_managers(delegation: Delegation, subject: Words, body: Words) -> None:
@@ -362,6 +374,10 @@ def decline_delegation(*, delegation: Delegation, by, reason: str) -> Delegation
             words("%(name)s declined a request for help"),
             words("%(name)s declined a request for help with case %(case)s: %(reason)s"),
         )
+        name = delegation.agent.full_name
+        tell_the_consumer(delegation, words("%(name)s declined your request for help", name=name),
+                          words("%(name)s cannot help with your case: %(reason)s. You can ask another helper in Find "
+                                "Local Help.", name=name, reason=delegation.decline_reason))  # fmt: skip
     return delegation
 
 
@@ -381,6 +397,11 @@ def end_delegation(*, delegation: Delegation, by, reason: str, note: str = "") -
         notify(user=delegation.agent.user, subject=words("A delegation ended"),
                body=words("A delegation of case %(case)s to you ended: %(reason)s.", case=delegation.case.case_number,
                           reason=Label(Delegation.EndReason, reason)))  # fmt: skip
+        if reason != Delegation.EndReason.CONSUMER_REQUEST:  # the consumer who removed them knows
+            tell_the_consumer(delegation, words("Your helper no longer helps with your case"),
+                              words("%(name)s no longer helps with your case: %(reason)s. You can ask another helper "
+                                    "in Find Local Help.", name=delegation.agent.full_name,
+                                    reason=Label(Delegation.EndReason, reason)))  # fmt: skip
     return delegation
 
 

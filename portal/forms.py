@@ -57,6 +57,10 @@ class ConsumerSignupForm(SignupForm):
         self.fields["last_name"].widget.attrs.update({"autocomplete": "family-name"})
         for name in ("password1", "password2"):
             self.fields[name].widget.attrs.update({"autocomplete": "new-password", "placeholder": ""})
+        # The rules of AUTH_PASSWORD_VALIDATORS in one sentence (allauth's help is their list, as HTML).
+        self.fields["password1"].help_text = _(
+            "At least 12 characters; not a common password, not only digits, and not like your name or e-mail address."
+        )
         self.order_fields(self.field_order)
 
     def validate_unique_email(self, value) -> str:

@@ -95,3 +95,32 @@ def test_another_cases_delegation_cannot_be_removed(mine):
 def test_removing_needs_a_post(mine):
     held = delegate(mine["case"], agent=mine["helper"], agency=mine["agency"])
     assert mine["client"].get(f"/my-case/helpers/{held.pk}/remove/").status_code == 405
+
+
+def test_the_consumer_is_told_in_their_secure_mailbox_when_the_helper_answers_or_leaves(mine):
+    from delegations.services import decline_delegation, end_delegation
+
+    mine["client"].post(f"/find-local-help/{mine['helper'].pk}/request/")
+    request = Delegation.objects.get(case=mine["case"])
+    accept_delegation(delegation=request, by=mine["helper"].user)
+    told = MailboxMessage.objects.filter(recipient=mine["person"]).order_by("pk")
+    assert told.last().subject == "Rosa Delgado accepted your request for help"
+    end_delegation(delegation=request, by=mine["manager"].user, reason="agent_inactive")
+    assert told.last().subject == "Your helper no longer helps with your case"
+    assert "Agent no longer active" in told.last().body
+    mine["client"].post(f"/find-local-help/{mine['helper'].pk}/request/")
+    decline_delegation(delegation=Delegation.objects.get(case=mine["case"], status="pending"),
+                       by=mine["helper"].user, reason="I do not cover your county")  # fmt: skip
+    assert told.last().subject == "Rosa Delgado declined your request for help"
+    assert "I do not cover your county" in told.last().body
+    mine["client"].cookies["django_language"] = "es"
+    assert "aceptó su solicitud de ayuda" in mine["client"].get("/mailbox/").content.decode()
+
+
+def test_a_consumer_who_enrolled_a_second_factor_verifies_it_before_asking(mine):
+    from .factories import verified_device
+
+    verified_device(mine["person"])
+    response = mine["client"].post(f"/find-local-help/{mine['helper'].pk}/request/")
+    assert response.status_code == 302 and response["Location"].startswith("/security/two-factor/verify/")
+    assert not Delegation.objects.filter(case=mine["case"]).exists()

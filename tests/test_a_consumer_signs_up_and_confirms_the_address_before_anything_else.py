@@ -86,3 +86,14 @@ def test_a_consumer_who_signs_up_in_spanish_is_written_to_and_shown_the_portal_i
     assert User.objects.get(email="lucia@example.com").preferred_language == "es"
     [message] = mail.outbox
     assert "Confirme su correo electrónico" in message.subject, message.subject
+
+
+def test_a_consumers_sign_in_is_locked_after_three_failures_like_everyones(client):
+    from .factories import consumer
+
+    person = consumer()
+    for _ in range(3):
+        client.post("/accounts/login/", {"login": person.email, "password": "not-it-at-all"})
+    page = client.post("/accounts/login/", {"login": person.email, "password": PASSWORD}).content.decode()
+    assert "Sign-in is blocked for 60 minutes" in page
+    assert "_auth_user_id" not in client.session

@@ -20,6 +20,7 @@ from .factories import (
     admin_staff_in,
     agency_with_manager,
     agent_in,
+    consumer,
     delegate,
 )
 
@@ -48,12 +49,14 @@ def agency():
         cases.append(case)
     delegate(agent=rosa, agency=agency, status="pending")
     staff = admin_staff_in(agency, can_view_roster=True, can_view_book=True)
-    return {"agency": agency, "manager": manager, "rosa": rosa, "case": cases[0], "staff": staff}
+    return {"agency": agency, "manager": manager, "rosa": rosa, "case": cases[0], "staff": staff,
+            "consumer": consumer(cases[0], first_name="Maximiliano Alejandro"), "new_consumer": consumer()}  # fmt: skip
 
 
 PAGES = {
     "public": ["/accounts/login/", "/accounts/password/reset/", "/find-local-help/", "/find-local-help/?zip=93721",
-               "/help/", "/help/cases/", "/extranet/sign-in/", "/extranet/reset/", "/find-local-help/{rosa}/request/"],
+               "/help/", "/help/cases/", "/extranet/sign-in/", "/extranet/reset/", "/find-local-help/{rosa}/request/",
+               "/accounts/signup/", "/accounts/confirm-email/"],
     "manager": ["/today/", "/agency/", "/agency/agents/", "/agency/agents/{rosa}/", "/agency/agents/add/",
                 "/agency/staff/", "/agency/delegations/", "/agency/account/", "/book/", "/book/?due_within=30",
                 "/book/?cols=case&cols=language&cols=county&cols=household&cols=issuer&cols=tier&cols=premium"
@@ -63,6 +66,8 @@ PAGES = {
     "agent": ["/today/", "/delegations/mine/", "/delegations/mine/?status=pending", "/cases/{case}/", "/book/",
               "/agent/profile/", "/cases/new/"],
     "staff": ["/agency/", "/agency/agents/", "/book/", "/cases/{case}/"],
+    "consumer": ["/my-case/", "/my-case/helpers/", "/find-local-help/{rosa}/request/", "/security/", "/mailbox/"],
+    "new_consumer": ["/my-case/link/"],
 }  # fmt: skip
 
 
@@ -99,7 +104,9 @@ def visit_all(page, agency, who, language):
 def test_no_page_is_wider_than_a_phone_or_a_laptop(page, live_server, agency, language):
     page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     problems = visit_all(page, agency, "public", language)
-    for who, user in (("manager", agency["manager"].user), ("agent", agency["rosa"].user), ("staff", agency["staff"])):
+    people = (("manager", agency["manager"].user), ("agent", agency["rosa"].user), ("staff", agency["staff"]),
+              ("consumer", agency["consumer"]), ("new_consumer", agency["new_consumer"]))  # fmt: skip
+    for who, user in people:
         page.context.clear_cookies()
         page.set_viewport_size(LAPTOP)
         sign_in_in(page, live_server, user, language)
