@@ -57,7 +57,7 @@ class User(AbstractUser):
     last_name = PersonNameField(_("last name"), max_length=150, blank=True)
     preferred_language = models.CharField(_("portal language"), max_length=8, choices=settings.LANGUAGES, default="en")
     is_consumer = models.BooleanField(
-        _("consumer account"), default=False,
+        _("consumer account"), default=False, db_default=False,  # rows COPYed in (the demo) are no consumers
         help_text=_("Made by a consumer signing up: it may see only the consumer's own case, once linked."),
     )  # fmt: skip
 

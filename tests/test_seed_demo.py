@@ -218,3 +218,16 @@ def test_telephone_numbers_have_the_area_codes_of_their_place():
         offices = list(agent.subsite_locations.all())
         if offices:
             assert any(local(agent.phone, office.zip_code) for office in offices), agent.phone
+
+
+def test_the_demo_consumer_signs_in_to_their_own_case_with_its_helper(client):
+    from consumers.models import ConsumerAccount
+
+    seed()
+    account = ConsumerAccount.objects.select_related("case").get(user__email__startswith="consumer@")
+    assert client.login(email=account.user.email, password=DEMO_PASSWORD)
+    page = client.get("/my-case/").content.decode()
+    assert account.case.case_number in page and "Manage delegates" in page
+    assert Delegation.objects.filter(
+        case=account.case, status="active", agent__user__email__startswith="agent@"
+    ).exists()

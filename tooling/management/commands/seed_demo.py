@@ -13,7 +13,7 @@ from agencies.models import Agency
 from agents.models import Agent
 from bookofbusiness.extracts import week_of, write_owner_extracts
 from bookofbusiness.models import Extract
-from consumers.models import ConsumerCase
+from consumers.models import ConsumerAccount, ConsumerCase
 from delegations.models import ActingOnBehalf, Consent, Delegation
 from extranet import services
 from extranet.models import ExtranetAccount
@@ -95,6 +95,7 @@ class Command(BaseCommand):
         )
         result = builder.build()
         self._demo_extranet()
+        self._demo_consumer()
         self._demo_outage()
         self.stdout.write(
             self.style.SUCCESS(
@@ -126,6 +127,23 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Agent Extranet (/extranet/): {account.username} ({account.agent.user.email}), same password"
             )
+
+    def _demo_consumer(self):
+        """A consumer's own account (address confirmed, no second factor yet), linked to a case of the demo agent's
+        book, so My case and Manage delegates have something to show."""
+        from allauth.account.models import EmailAddress
+        from django.contrib.auth.hashers import make_password
+
+        held = Delegation.objects.filter(agent__user__email=f"agent@{DEMO_DOMAIN}", status=Delegation.Status.ACTIVE)
+        case = ConsumerCase.objects.filter(pk__in=held.values("case_id")).order_by("pk").first()
+        if case is None:
+            return
+        user = User.objects.create(email=f"consumer@{DEMO_DOMAIN}", first_name=case.first_name,
+                                   last_name=case.last_name, is_consumer=True, password=make_password(DEMO_PASSWORD),
+                                   preferred_language=case.preferred_language if case.preferred_language in ("en", "es")
+                                   else "en")  # fmt: skip
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        ConsumerAccount.objects.create(user=user, case=case)
 
     def _demo_extranet(self):
         """The demo manager and agent get extranet accounts (the demo password) and this week's extracts."""
@@ -169,6 +187,7 @@ class Command(BaseCommand):
                 for model in kept:
                     cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
         ActingOnBehalf.objects.all().delete()
+        ConsumerAccount.objects.all().delete()
         Delegation.objects.all().delete()
         ConsumerCase.objects.all().delete()
         Agent.objects.all().delete()
