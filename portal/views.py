@@ -69,7 +69,12 @@ def help_topic(request, topic: str):
 @login_required
 def security_profile(request):
     return render(
-        request, "portal/security_profile.html", {"recovery_codes_left": two_factor.recovery_codes_left(request.user)}
+        request,
+        "portal/security_profile.html",
+        {
+            "recovery_codes_left": two_factor.recovery_codes_left(request.user),
+            "has_authenticator": two_factor.has_authenticator(request.user),
+        },
     )
 
 

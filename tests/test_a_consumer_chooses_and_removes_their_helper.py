@@ -124,3 +124,22 @@ def test_a_consumer_who_enrolled_a_second_factor_verifies_it_before_asking(mine)
     response = mine["client"].post(f"/find-local-help/{mine['helper'].pk}/request/")
     assert response.status_code == 302 and response["Location"].startswith("/security/two-factor/verify/")
     assert not Delegation.objects.filter(case=mine["case"]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_withdrawn_while_the_helper_accepts_it_ends_either_way_never_left_active(household):
+    from consumers.services import remove_helper, request_help_signed_in
+    from delegations.services import DelegationError
+
+    from .concurrency_support import at_once
+
+    person = consumer(household["case"])
+    request = request_help_signed_in(user=person, agent=household["helper"])
+    outcomes = at_once([
+        lambda: remove_helper(user=person, delegation=request),
+        lambda: accept_delegation(delegation=request, by=household["helper"].user),
+    ])  # fmt: skip
+    request.refresh_from_db()
+    assert request.status == "ended", outcomes  # withdrawn first (the accept refused), or accepted then removed
+    assert not isinstance(outcomes[0], Exception), outcomes
+    assert isinstance(outcomes[1], (Delegation, DelegationError)), outcomes

@@ -66,3 +66,10 @@ def test_a_consumer_with_no_case_linked_is_sent_to_link_it(household):
 def test_a_consumer_sees_no_helper_page_of_their_own_case(mine):
     assert mine["client"].get(f"/cases/{mine['case'].pk}/").status_code == 404, "the helpers' case page is theirs"
     assert mine["client"].get("/book/").status_code == 403
+
+
+def test_the_security_profile_offers_the_second_factor_to_a_consumer_without_one(mine):
+    page = mine["client"].get("/security/").content.decode()
+    assert "Your sign-in asks for your password only." in page and "/security/two-factor/setup/" in page
+    assert "Call Customer Service" in page and "Agent Service Center at" not in page
+    assert mine["client"].post("/security/two-factor/recovery-codes/")["Location"] == "/security/two-factor/setup/"
