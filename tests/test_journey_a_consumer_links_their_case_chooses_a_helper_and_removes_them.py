@@ -42,6 +42,8 @@ def _browser(chromium, live_server, language="en"):
     tab.problems = []
     tab.on("console", lambda message: tab.problems.append(message.text) if message.type == "error" else None)
     tab.on("pageerror", lambda error: tab.problems.append(str(error)))
+    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.accept()))
+    tab.dialogs = []
     return tab
 
 
@@ -156,6 +158,7 @@ def test_a_consumer_signs_up_links_their_case_chooses_a_helper_and_removes_them(
     shot(me, f"6-manage-delegates-{language}")
     expect_accessible(me, "Manage delegates")
     _submit(me, f"form[action='/my-case/helpers/{request.pk}/remove/']")
+    assert me.dialogs and "Rosa Delgado" in me.dialogs[-1], "asked to confirm first"
     assert words["removed"] in me.content()
     shot(me, f"7-helper-removed-{language}")
     # (Admin's pages declare no favicon, so the service center's browser logs the 404 of /favicon.ico.)

@@ -73,3 +73,8 @@ def test_the_security_profile_offers_the_second_factor_to_a_consumer_without_one
     assert "Your sign-in asks for your password only." in page and "/security/two-factor/setup/" in page
     assert "Call Customer Service" in page and "Agent Service Center at" not in page
     assert mine["client"].post("/security/two-factor/recovery-codes/")["Location"] == "/security/two-factor/setup/"
+
+
+def test_a_consumer_is_pointed_to_customer_service_not_the_agents_line(mine):
+    page = mine["client"].get("/my-case/").content.decode()
+    assert "Customer Service: 1-800-300-1506" in page and "Agent Service Center: " not in page
