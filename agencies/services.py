@@ -86,6 +86,9 @@ def add_admin_staff(*, agency: Agency, by, data: dict) -> Membership:
         if user is not None:
             if user.memberships.filter(status=Membership.Status.ACTIVE).exists() or hasattr(user, "agent"):
                 raise AgencyError(_("%(email)s already belongs to an agency or is an agent.") % {"email": email})
+            if user.is_consumer:  # made by whoever signed up with the address: not the employee's to take over
+                raise AgencyError(_("%(email)s is a consumer's own account. Give the employee's work address, or "
+                                    "call the Agent Service Center.") % {"email": email})  # fmt: skip
         else:
             user = User.objects.create_user(email=email, first_name=data["first_name"], last_name=data["last_name"])
             user.set_unusable_password()

@@ -190,6 +190,8 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # never e-mail an address that has no ac
 ACCOUNT_FORMS = {"reset_password": "portal.forms.PasswordResetByTaskForm", "signup": "portal.forms.ConsumerSignupForm"}
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page with a button: a mail scanner's visit confirms nothing
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False  # then they sign in, with their password
+# A consumer's sign-up not confirmed within these days is closed and its address freed (portal.tasks, daily).
+UNCONFIRMED_SIGN_UP_DAYS = int(env("UNCONFIRMED_SIGN_UP_DAYS", "7"))
 ACCOUNT_RATE_LIMITS = {
     # Throttle by client address; the per-account lock is the portal's own (portal/lockout.py).
     "login": "30/m/ip",
@@ -349,6 +351,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_week="mon", hour=7, minute=15),
     },
     "expire-exports": {"task": "bookofbusiness.tasks.expire_exports", "schedule": crontab(minute=5)},
+    "expire-unconfirmed-sign-ups": {
+        "task": "portal.tasks.expire_unconfirmed_sign_ups",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # The Monday run again each hour of the morning: it writes only what is missing, so a run the broker or a
     # worker lost at 04:00 still completes.
     "weekly-extracts-catch-up": {

@@ -23,7 +23,7 @@ from portal.permissions import Capability, permissions_for
 
 from . import services
 from .forms import CaseDocumentForm, RequestHelpForm
-from .selectors import case_history, own_case_of, own_delegations_for, own_documents_for
+from .selectors import case_history, named_for_a_consumer, own_case_of, own_delegations_for, own_documents_for
 from .views import THROTTLE_WINDOW, too_many_attempts
 
 
@@ -58,6 +58,9 @@ def _my_case_page(request, case, *, document_form=None):
     helper = open_delegation_of(case)
     if helper is not None:
         helper = own_delegations_for(request.user).get(pk=helper.pk)
+    documents = list(own_documents_for(request.user).select_related("uploaded_by").order_by("-uploaded_at"))
+    for document in documents:
+        document.by = "" if document.uploaded_by is None else named_for_a_consumer(document.uploaded_by)
     return render(
         request,
         "consumers/my_case.html",
@@ -71,9 +74,9 @@ def _my_case_page(request, case, *, document_form=None):
             or case.enrollments.order_by("-plan_year", "-coverage_start", "-pk").first(),
             "enrollments": case.enrollments.all(),
             "verifications": verifications,
-            "documents": own_documents_for(request.user).select_related("uploaded_by").order_by("-uploaded_at"),
+            "documents": documents,
             "document_form": document_form or CaseDocumentForm(case=case),
-            "history": case_history(case),
+            "history": case_history(case, for_consumer=True),
             "consents": consent_chain(helper),
             "for_consumer": True,
             "second_factor_recommended": not user_has_device(request.user),
@@ -150,11 +153,11 @@ def remove(request, delegation_id: int):
     _consumer(request)
     delegation = get_object_or_404(own_delegations_for(request.user), pk=delegation_id)
     try:
-        services.remove_helper(user=request.user, delegation=delegation)
+        was = services.remove_helper(user=request.user, delegation=delegation)
     except DelegationError as error:
         messages.info(request, str(error))
     else:
-        if delegation.status == Delegation.Status.PENDING:
+        if was == Delegation.Status.PENDING:
             text = _("Your request to %(name)s was withdrawn.")
         else:
             text = _("%(name)s is no longer your helper and can no longer see your case.")

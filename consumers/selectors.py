@@ -207,7 +207,15 @@ class HistoryEntry:
     changes: list[Change] = field(default_factory=list)
 
 
-def case_history(case: ConsumerCase) -> list[HistoryEntry]:
+def named_for_a_consumer(user) -> str:
+    """Who did something, as a consumer reads it: a person's name, never a sign-in address (service-center staff
+    and agency employees without a name on their account are "the marketplace's service center")."""
+    if user is None:
+        return _("the portal")
+    return user.get_full_name() or _("the marketplace's service center")
+
+
+def case_history(case: ConsumerCase, *, for_consumer: bool = False) -> list[HistoryEntry]:
     """The case's history, newest first: its change reports, its delegations (a transfer says from which agent to
     which) and the changes the audit log records of it (created, renewal status, a document clearing an item),
     each saying which fields changed, and from what to what where the value is not the household's personal
@@ -217,7 +225,10 @@ def case_history(case: ConsumerCase) -> list[HistoryEntry]:
         changed = [{"field": name, "changed": True} for name in ChangeReport.FIELDS.get(report.kind, ())]
         entries.append(HistoryEntry(
             report.reported_at,
-            _("%(kind)s change reported by %(who)s") % {"kind": report.get_kind_display(), "who": report.reported_by},
+            _("%(kind)s change reported by %(who)s") % {
+                "kind": report.get_kind_display(),
+                "who": named_for_a_consumer(report.reported_by) if for_consumer else report.reported_by,
+            },
             describe_changes(ConsumerCase, changed),
         ))  # fmt: skip
     delegations = case.delegations.select_related("agent", "transferred_from__agent").order_by("-requested_at")
@@ -240,6 +251,8 @@ def case_history(case: ConsumerCase) -> list[HistoryEntry]:
     }
     for event in case_events(case):
         who = event.actor if event.actor is not None else (event.actor_label or _("the portal"))
+        if for_consumer:
+            who = named_for_a_consumer(event.actor)
         changes = event.details.get("changes")
         if changes is None and "from" in event.details:  # recorded before the log said what changed
             changes = [{"field": "renewal_status", "old": event.details["from"], "new": event.details.get("to")}]

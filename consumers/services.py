@@ -353,10 +353,14 @@ HAS_A_HELPER = gettext_lazy(
 )
 
 
-def remove_helper(*, user, delegation: Delegation) -> Delegation:
+def remove_helper(*, user, delegation: Delegation) -> str:
     """The consumer removes a helper (Active) or withdraws a request (Pending): the delegation ends at once, the
-    helper loses the case at their next request and is told; nothing else of the case changes."""
-    return end_delegation(delegation=delegation, by=user, reason=Delegation.EndReason.CONSUMER_REQUEST)
+    helper loses the case at their next request and is told; nothing else of the case changes. Returns the status
+    it had when it ended (read under the row's lock: a request accepted a moment before is a helper removed)."""
+    with transaction.atomic():
+        was = Delegation.objects.select_for_update().values_list("status", flat=True).get(pk=delegation.pk)
+        end_delegation(delegation=delegation, by=user, reason=Delegation.EndReason.CONSUMER_REQUEST)
+    return was
 
 
 def upload_own_document(*, user, case: ConsumerCase, kind: str, verification, upload, checked) -> CaseDocument:

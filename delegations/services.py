@@ -397,7 +397,7 @@ def end_delegation(*, delegation: Delegation, by, reason: str, note: str = "") -
         notify(user=delegation.agent.user, subject=words("A delegation ended"),
                body=words("A delegation of case %(case)s to you ended: %(reason)s.", case=delegation.case.case_number,
                           reason=Label(Delegation.EndReason, reason)))  # fmt: skip
-        if reason != Delegation.EndReason.CONSUMER_REQUEST:  # the consumer who removed them knows
+        if not getattr(by, "is_consumer", False):  # the consumer who removed them knows; staff on their call tell them
             tell_the_consumer(delegation, words("Your helper no longer helps with your case"),
                               words("%(name)s no longer helps with your case: %(reason)s. You can ask another helper "
                                     "in Find Local Help.", name=delegation.agent.full_name,

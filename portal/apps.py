@@ -19,6 +19,7 @@ class PortalConfig(AppConfig):
         "auth.session_expired": _("Session ended by the portal"),
         "auth.signed_up": _("Consumer account created by signing up"),
         "auth.email_confirmed": _("E-mail address confirmed"),
+        "auth.sign_up_expired": _("Sign-up closed: its address was not confirmed in time"),
         "otp.enrolled": _("Second factor enrolled"),
         "otp.verified": _("Second factor verified"),
         "otp.verify_failed": _("Second-factor code refused"),

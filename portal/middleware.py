@@ -15,6 +15,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware as _OTPMiddleware
 
 from . import audit, person
+from .permissions import Capability, permissions_for
 
 # Pages a signed-in person may open before the second factor: signing in and out, resetting
 # a password, enrolling and verifying the second factor, help, and the language switch.
@@ -102,13 +103,16 @@ class SessionTimeoutMiddleware:
 
 def second_factor_done(user) -> bool:
     """Whether the signed-in person has done what their second factor asks of them: verified it this session, or,
-    for a consumer's own account, not enrolled one (it is offered to them, not required)."""
+    for a consumer's own account that is nothing else (its only capability their own case, or none yet), not
+    enrolled one (it is offered to them, not required). An account made by signing up that was later given staff
+    rights, a membership or an agent profile needs its second factor like every other."""
     from django_otp import user_has_device
 
     if user.is_verified():
         return True
-    has_device = person.kept(user).get("has_device", lambda: user_has_device(user))
-    return user.is_consumer and not has_device
+    if not user.is_consumer or permissions_for(user).capabilities - {Capability.OWN_CASE}:
+        return False  # staff, a membership or an agent profile on the account: its second factor is required
+    return not person.kept(user).get("has_device", lambda: user_has_device(user))
 
 
 def redirect_to_second_factor(request):

@@ -31,3 +31,36 @@ def send_password_reset(*, email: str) -> int:
             message = adapter.render_mail("account/email/password_reset_key", user.email, context)
         message.send()
     return len(users)
+
+
+def expire_unconfirmed_sign_ups(*, now=None) -> int:
+    """Daily: a consumer's sign-up whose address was not confirmed within UNCONFIRMED_SIGN_UP_DAYS is closed, and its
+    address freed (whoever signed up with someone else's address cannot keep it from them, nor from an agency
+    adding that person). The row stays, as the audit log names it: inactive, without a password, names or address.
+    Returns how many were closed."""
+    import datetime
+
+    from allauth.account.models import EmailAddress
+    from django.db import transaction
+    from django.utils import timezone
+
+    from . import audit
+    from .models import User
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.UNCONFIRMED_SIGN_UP_DAYS)
+    confirmed = EmailAddress.objects.filter(verified=True).values("user_id")
+    stale = User.objects.filter(is_consumer=True, is_active=True, date_joined__lt=cutoff).exclude(pk__in=confirmed)
+    closed = 0
+    for user in stale.iterator():
+        with transaction.atomic():
+            EmailAddress.objects.filter(user=user).delete()
+            user.email = f"sign-up-{user.pk}-closed@invalid.example"
+            user.first_name = user.last_name = ""
+            user.is_active = False
+            user.set_unusable_password()
+            user.save()
+            audit.record("auth.sign_up_expired", actor=None, obj=user, object_label=f"user #{user.pk}",
+                         details={"days": settings.UNCONFIRMED_SIGN_UP_DAYS})  # fmt: skip
+        closed += 1
+    return closed

@@ -2,7 +2,7 @@
 
 import time
 
-from allauth.account.signals import password_changed, password_reset
+from allauth.account.signals import email_confirmed, password_changed, password_reset
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
@@ -38,6 +38,11 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
 @receiver(password_changed)
 def password_was_changed(sender, request, user, **kwargs):
     audit.record("auth.password_changed", request=request, actor=user)
+
+
+@receiver(email_confirmed)
+def address_was_confirmed(sender, request, email_address, **kwargs):
+    audit.record("auth.email_confirmed", request=request, actor=email_address.user)
 
 
 @receiver(password_reset)

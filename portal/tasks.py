@@ -21,3 +21,11 @@ def send_password_reset(self, *, email: str) -> None:
     from . import services  # here, not above: services use notifications, which import this module
 
     services.send_password_reset(email=email)
+
+
+@shared_task
+def expire_unconfirmed_sign_ups() -> int:
+    """Daily: close consumers' sign-ups whose address was never confirmed (portal.services)."""
+    from . import services
+
+    return services.expire_unconfirmed_sign_ups()

@@ -143,3 +143,13 @@ def test_a_request_withdrawn_while_the_helper_accepts_it_ends_either_way_never_l
     assert request.status == "ended", outcomes  # withdrawn first (the accept refused), or accepted then removed
     assert not isinstance(outcomes[0], Exception), outcomes
     assert isinstance(outcomes[1], (Delegation, DelegationError)), outcomes
+
+
+def test_a_consumer_whose_helper_staff_removed_on_their_call_is_told(mine):
+    from delegations.services import end_delegation
+
+    from .factories import UserFactory
+
+    held = delegate(mine["case"], agent=mine["helper"], agency=mine["agency"])
+    end_delegation(delegation=held, by=UserFactory(is_staff=True), reason="consumer_request")
+    assert MailboxMessage.objects.get(recipient=mine["person"]).subject == "Your helper no longer helps with your case"

@@ -78,3 +78,15 @@ def test_the_security_profile_offers_the_second_factor_to_a_consumer_without_one
 def test_a_consumer_is_pointed_to_customer_service_not_the_agents_line(mine):
     page = mine["client"].get("/my-case/").content.decode()
     assert "Customer Service: 1-800-300-1506" in page and "Agent Service Center: " not in page
+
+
+def test_a_consumer_never_reads_a_staff_members_sign_in_address(mine):
+    from consumers.services import record_renewal
+
+    from .factories import UserFactory
+
+    clerk = UserFactory(is_staff=True, first_name="", last_name="", email="clerk.private@example.org")
+    record_renewal(case=mine["case"], by=clerk, status="in_progress")
+    page = mine["client"].get("/my-case/").content.decode()
+    assert "clerk.private@example.org" not in page
+    assert "Renewal status recorded by the marketplace&#x27;s service center" in page
