@@ -220,6 +220,7 @@ def test_every_scheduled_task_exists():
         "extranet-password-reminders",
         "weekly-extracts-catch-up",
         "requeue-exports",
+        "expire-unconfirmed-sign-ups",
     }
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
