@@ -9,22 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp import user_has_device
 
 from delegations.models import Delegation
-from delegations.selectors import consent_chain, open_delegation_of
+from delegations.selectors import consent_chain
 from delegations.services import DelegationError, helper_named
 from portal import audit
 from portal.downloads import uploaded_file_download
+from portal.middleware import has_second_factor
 from portal.permissions import Capability, permissions_for
 
 from . import services
 from .forms import CaseDocumentForm, RequestHelpForm
 from .selectors import case_history, named_for_a_consumer, own_case_of, own_delegations_for, own_documents_for
-from .views import THROTTLE_WINDOW, too_many_attempts
+from .views import too_many_attempts, with_days_left
 
 
 def _consumer(request) -> None:
@@ -50,14 +49,8 @@ def my_case(request):
 
 def _my_case_page(request, case, *, document_form=None):
     audit.record("case.viewed", obj=case, details={"by": "consumer"})
-    today = timezone.localdate()
-    verifications = list(case.verifications.select_related("household_member").order_by("due_date"))
-    for item in verifications:
-        item.left = item.days_left(today)
-        item.overdue_days = max(0, -item.left)
-    helper = open_delegation_of(case)
-    if helper is not None:
-        helper = own_delegations_for(request.user).get(pk=helper.pk)
+    verifications = with_days_left(case.verifications.select_related("household_member").order_by("due_date"))
+    helper = own_delegations_for(request.user).filter(status__in=Delegation.OPEN_STATUSES).first()
     documents = list(own_documents_for(request.user).select_related("uploaded_by").order_by("-uploaded_at"))
     for document in documents:
         document.by = "" if document.uploaded_by is None else named_for_a_consumer(document.uploaded_by)
@@ -72,14 +65,13 @@ def _my_case_page(request, case, *, document_form=None):
             # The current enrollment; a case written before it was kept shows its latest.
             "enrollment": case.current_enrollment
             or case.enrollments.order_by("-plan_year", "-coverage_start", "-pk").first(),
-            "enrollments": case.enrollments.all(),
             "verifications": verifications,
             "documents": documents,
             "document_form": document_form or CaseDocumentForm(case=case),
             "history": case_history(case, for_consumer=True),
             "consents": consent_chain(helper),
             "for_consumer": True,
-            "second_factor_recommended": not user_has_device(request.user),
+            "second_factor_recommended": not has_second_factor(request.user),
         },
         status=400 if document_form is not None and document_form.errors else 200,
     )
@@ -129,8 +121,7 @@ def link(request):
             else:
                 messages.success(request, _("Your case is linked to your account."))
                 return redirect("my_case:case")
-    return render(request, "consumers/link_case.html", {"form": form, "throttle_minutes": THROTTLE_WINDOW // 60},
-                  status=400 if form.errors else 200)  # fmt: skip
+    return render(request, "consumers/link_case.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required

@@ -70,17 +70,11 @@ def _case_page(request, case, *, note_form=None, follow_up_form=None, change_for
     change, a document), that form with its messages beside its fields and what was typed, answered 400."""
     audit.record("case.viewed", obj=case)
     today = timezone.localdate()
-    verifications = list(case.verifications.select_related("household_member").order_by("due_date"))
-    for item in verifications:
-        item.left = item.days_left(today)
-        item.overdue_days = max(0, -item.left)
+    verifications = with_days_left(case.verifications.select_related("household_member").order_by("due_date"), today)
     can_act = can_act_on_case(request.scope_user, case)
     holder = case_holder(case)
     keeps_notes = may_keep_notes(request.scope_user, holder)  # and only they read them: private to the holder
-    follow_ups = list(follow_ups_of(case, holder)) if keeps_notes else []
-    for follow_up in follow_ups:
-        follow_up.left = follow_up.days_left(today)
-        follow_up.overdue_days = max(0, -follow_up.left)
+    follow_ups = with_days_left(follow_ups_of(case, holder), today) if keeps_notes else []
     if keeps_notes:
         note_form = note_form or CaseNoteForm()
         follow_up_form = follow_up_form or _follow_up_form(request, holder)
@@ -107,6 +101,16 @@ def _case_page(request, case, *, note_form=None, follow_up_form=None, change_for
         status=400 if any(form is not None and form.is_bound and form.errors
                           for form in (note_form, follow_up_form, change_form, document_form)) else 200,
     )  # fmt: skip
+
+
+def with_days_left(rows, today=None) -> list:
+    """Items or follow-ups with the days left to their due date (`left`) and the days overdue (`overdue_days`)."""
+    today = today or timezone.localdate()
+    rows = list(rows)
+    for row in rows:
+        row.left = row.days_left(today)
+        row.overdue_days = max(0, -row.left)
+    return rows
 
 
 def _follow_up_form(request, holder, data=None) -> FollowUpForm:

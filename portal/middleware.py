@@ -106,20 +106,22 @@ def second_factor_done(user) -> bool:
     for a consumer's own account that is nothing else (its only capability their own case, or none yet), not
     enrolled one (it is offered to them, not required). An account made by signing up that was later given staff
     rights, a membership or an agent profile needs its second factor like every other."""
-    from django_otp import user_has_device
-
     if user.is_verified():
         return True
     if not user.is_consumer or permissions_for(user).capabilities - {Capability.OWN_CASE}:
         return False  # staff, a membership or an agent profile on the account: its second factor is required
-    return not person.kept(user).get("has_device", lambda: user_has_device(user))
+    return not has_second_factor(user)
+
+
+def has_second_factor(user) -> bool:
+    """Whether the person has enrolled a confirmed second-factor device (kept with the person, portal.person)."""
+    from django_otp import user_has_device
+
+    return person.kept(user).get("has_device", lambda: user_has_device(user))
 
 
 def redirect_to_second_factor(request):
-    from django_otp import user_has_device
-
-    has_device = person.kept(request.user).get("has_device", lambda: user_has_device(request.user))
-    target = "two_factor_verify" if has_device else "two_factor_setup"
+    target = "two_factor_verify" if has_second_factor(request.user) else "two_factor_setup"
     return HttpResponseRedirect(f"{resolve_url(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
