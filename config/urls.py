@@ -13,6 +13,7 @@ from pages import delegations_urls as delegation_pages
 from pages import search as search_page
 from pages import today as today_page
 from portal import views
+from securemailbox import views as mailbox_views
 
 # Django admin behind the portal's own sign-in (lockout included) and the second factor.
 admin.site.__class__ = OTPAdminSite
@@ -42,8 +43,10 @@ urlpatterns = [
     path("invitation/<str:uidb64>/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("session/status/", views.session_status, name="session_status"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
-    path("mailbox/", views.mailbox, name="mailbox"),
+    path("mailbox/", mailbox_views.mailbox, name="mailbox"),
+    path("mailbox/service-center/", include("securemailbox.urls")),
     path("mailbox/<int:message_id>/", views.mailbox_message, name="mailbox_message"),
+    path("", include("servicecenter.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     # Sign-in addresses are the agency's and the service center's to change, not the user's own (a consumer's is
     # confirmed once, at sign-up: allauth's confirm-email pages).

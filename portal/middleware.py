@@ -108,7 +108,8 @@ def second_factor_done(user) -> bool:
     rights, a membership or an agent profile needs its second factor like every other."""
     if user.is_verified():
         return True
-    if not user.is_consumer or permissions_for(user).capabilities - {Capability.OWN_CASE}:
+    # (CHAT comes with the own case: writing to the service center asks for no second factor of its own.)
+    if not user.is_consumer or permissions_for(user).capabilities - {Capability.OWN_CASE, Capability.CHAT}:
         return False  # staff, a membership or an agent profile on the account: its second factor is required
     return not has_second_factor(user)
 

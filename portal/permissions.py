@@ -37,6 +37,9 @@ class Capability(enum.StrEnum):
     WORK_OWN_CASES = "work_own_cases"  # work them: a certified agent who is not the agency's Admin Staff
     SERVICE_CENTER = "service_center"  # marketplace staff: every agency, agent and case, in admin
     OWN_CASE = "own_case"  # a consumer's own account: link their case, see it, upload to it, choose and remove helpers
+    CHAT = "chat"  # Online Chat with the service center and writing to it from the Secure Mailbox: anyone above
+    ANSWER_CHAT = "answer_chat"  # service-center staff of the chat group: the chat console and the messages to answer
+    READ_TRANSCRIPTS = "read_transcripts"  # a service-center supervisor: any chat's transcript, any message thread
 
 
 class UnknownCapability(Exception):
@@ -78,6 +81,8 @@ class Facts:
     agent_certified: bool = False
     consumer: bool = False  # a consumer's own account (made by signing up)
     email_confirmed: bool = False  # of a consumer: the sign-up address was confirmed by the link e-mailed to it
+    answers_chat: bool = False  # service-center staff given the chat group's permission
+    supervises_chat: bool = False  # service-center staff given the supervisors' permission to read any transcript
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,13 @@ def decide(facts: Facts) -> Permissions:
     # (staff, a membership, an agent profile) is not a consumer's and gets nothing of one.
     if facts.consumer and facts.email_confirmed and not capabilities and facts.role is None:
         capabilities.add(Capability.OWN_CASE)
+    # Online Chat is for the portal's people; the service center's staff are its other side.
+    if capabilities & {Capability.USE_AGENCY_PORTAL, Capability.OWN_DELEGATIONS, Capability.OWN_CASE}:
+        capabilities.add(Capability.CHAT)
+    if facts.is_staff and facts.answers_chat:
+        capabilities.add(Capability.ANSWER_CHAT)
+    if facts.is_staff and facts.supervises_chat:
+        capabilities.add(Capability.READ_TRANSCRIPTS)
     return Permissions(facts=facts, capabilities=frozenset(capabilities))
 
 
@@ -182,6 +194,11 @@ def may_act_on_behalf(manager: Permissions, agent: Permissions, *, agency_id: in
     )
 
 
+# Permissions of the service center's chat model (servicecenter.Conversation's Meta), named here by their strings.
+ANSWER_CHAT_PERMISSION = "servicecenter.answer_conversation"
+SUPERVISE_CHAT_PERMISSION = "servicecenter.supervise_conversation"
+
+
 def facts_of(user) -> tuple[Facts, object | None, object | None]:
     """Read a signed-in user's facts now, through the user's own relations: the Active membership (with its
     agency) and the agent profile, one query each (and, for a consumer, whether their address is confirmed: one
@@ -200,6 +217,9 @@ def facts_of(user) -> tuple[Facts, object | None, object | None]:
         # allauth's EmailAddress, confirmed, of the address the account signs in with now.
         email_confirmed=user.is_consumer
         and user.emailaddress_set.filter(email__iexact=user.email, verified=True).exists(),
+        # Staff only: their groups' permissions (Django's, read once per user object).
+        answers_chat=user.is_staff and user.is_active and user.has_perm(ANSWER_CHAT_PERMISSION),
+        supervises_chat=user.is_staff and user.is_active and user.has_perm(SUPERVISE_CHAT_PERMISSION),
     )
     return facts, membership, agent
 

@@ -48,6 +48,14 @@ STAFF_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "otp_totp.totpdevice": (VIEW, DELETE),
         "otp_static.staticdevice": (VIEW, DELETE),
     },
+    # Answers Online Chat and the Secure Mailbox messages written to the service center; marks the days it is closed.
+    "Service center: chat": {
+        "servicecenter.conversation": ("answer",),
+        "servicecenter.closedday": (VIEW, ADD, CHANGE, DELETE),
+        "servicecenter.chatstaffprofile": (VIEW,),
+        "securemailbox.thread": (VIEW, CHANGE),
+        "securemailbox.threadmessage": (VIEW, ADD),
+    },
 }
 # A supervisor may do everything the other roles may.
 STAFF_GROUPS["Service center: supervisor"] = {
@@ -59,6 +67,10 @@ STAFF_GROUPS["Service center: supervisor"].update(
         "bookofbusiness.extract": (VIEW,),
         "bookofbusiness.bookofbusinessexport": (VIEW,),
         "portal.mailboxmessage": (VIEW,),
+        # Reads any chat's transcript; sets who takes Spanish chats.
+        "servicecenter.conversation": ("answer", "supervise", VIEW),
+        "servicecenter.chatmessage": (VIEW,),
+        "servicecenter.chatstaffprofile": (VIEW, ADD, CHANGE),
     }
 )
 

@@ -5,7 +5,6 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
@@ -20,8 +19,6 @@ from .forms import SecondFactorCodeForm
 from .invitations import invitation_tokens
 from .models import MailboxMessage, User
 from .permissions import Capability, permissions_for
-
-PAGE_SIZE = 25
 
 
 @login_required
@@ -81,12 +78,6 @@ def security_profile(request):
 def mailbox_for(user):
     """A user's own Secure Mailbox messages."""
     return MailboxMessage.objects.filter(recipient=user)
-
-
-@login_required
-def mailbox(request):
-    page = Paginator(mailbox_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/mailbox.html", {"page": page})
 
 
 @login_required

@@ -32,8 +32,8 @@ def sign_in(page, user, password=PASSWORD):
     page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("textbox", name=re.compile("code", re.I)).fill(current_code(device))
-    page.get_by_role("button", name="Verify").click()
+    page.get_by_role("textbox", name=re.compile("code|código", re.I)).fill(current_code(device))
+    page.get_by_role("button", name=re.compile("^(Verify|Verificar)$")).click()
     page.wait_for_load_state()
 
 

@@ -16,7 +16,8 @@ SUITE_STARTED = datetime.datetime.now(tz=datetime.UTC)
 # Fixtures several test files share (`world`: an agency with a listed agent; `book`: an agency's Book of Business;
 # `held_password_checks`: requests at once that overlap in their password checks).
 # A file's own fixture of the same name wins over these.
-pytest_plugins = ["tests.cases_support", "tests.book_support", "tests.concurrency_support", "tests.consumer_support"]
+pytest_plugins = ["tests.cases_support", "tests.book_support", "tests.concurrency_support", "tests.consumer_support",
+                  "tests.chat_support"]
 
 
 def pytest_sessionstart(session):
@@ -26,6 +27,8 @@ def pytest_sessionstart(session):
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         settings.CACHES["default"]["KEY_PREFIX"] = worker
+        if "CONFIG" in settings.CHANNEL_LAYERS["default"]:  # Online Chat's groups, on the same Redis
+            settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"asgi-{worker}"
     engine = settings.DATABASES["default"]["ENGINE"]
     if engine != "django.db.backends.postgresql" and not os.environ.get("ALLOW_SQLITE_TESTS"):
         pytest.exit(

@@ -150,6 +150,18 @@ RULES = {
     "my_case:document": only({"consumer"}, otherwise=NOT_FOUND),
     "my_case:delegates": only({"consumer"}, otherwise=NOT_FOUND),
     "my_case:remove": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    # Online Chat (servicecenter)
+    # The Secure Mailbox written both ways (securemailbox)
+    # Writing to the service center: everyone with a portal role (CHAT); no such pages for staff or an unconfirmed
+    # consumer. Thread "1" is nobody's here: not found, as another person's is.
+    "securemailbox:threads": only(AGENTS | AGENCY_OFFICE | {"staff_all_grants", "consumer"}, otherwise=NOT_FOUND),
+    "securemailbox:write": only(AGENTS | AGENCY_OFFICE | {"staff_all_grants", "consumer"}, otherwise=NOT_FOUND),
+    "securemailbox:thread": signed_in(NOT_FOUND),
+    "securemailbox:close": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    # The service center's side: those who answer (the matrix's service_center is a supervisor, who answers too).
+    "securemailbox:to_answer": only({"service_center"}),
+    "securemailbox:answer": signed_in(NOT_FOUND),
+    "securemailbox:staff_close": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
 }
 
 # django-allauth's own pages: about the signed-in person only, never an agency's data.

@@ -62,11 +62,13 @@ PAGES = {
                 "/book/?cols=case&cols=language&cols=county&cols=household&cols=issuer&cols=tier&cols=premium"
                 "&cols=net&cols=status&cols=renewal&cols=delegated&cols=follow_up",
                 "/cases/{case}/", "/mailbox/", "/security/", "/search/?q=Quintessa", "/delegations/mine/",
-                "/agent/profile/", "/delegations/transfer/{rosa}/"],
+                "/agent/profile/", "/delegations/transfer/{rosa}/", "/mailbox/service-center/write/",
+                "/mailbox/service-center/"],
     "agent": ["/today/", "/delegations/mine/", "/delegations/mine/?status=pending", "/cases/{case}/", "/book/",
               "/agent/profile/", "/cases/new/"],
     "staff": ["/agency/", "/agency/agents/", "/book/", "/cases/{case}/"],
-    "consumer": ["/my-case/", "/my-case/helpers/", "/find-local-help/{rosa}/request/", "/security/", "/mailbox/"],
+    "consumer": ["/my-case/", "/my-case/helpers/", "/find-local-help/{rosa}/request/", "/security/", "/mailbox/",
+                 "/mailbox/service-center/write/"],
     "new_consumer": ["/my-case/link/"],
 }  # fmt: skip
 

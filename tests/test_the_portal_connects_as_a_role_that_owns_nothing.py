@@ -53,6 +53,7 @@ def test_migrate_grants_every_table_but_on_the_audit_log_only_reading_and_append
     audit_log = AuditEvent._meta.db_table
     assert granted.pop(audit_log) == {"SELECT", "INSERT"}
     assert granted.pop("delegations_consent") == {"SELECT", "INSERT"}, "consent records are kept as written too"
+    assert granted.pop("securemailbox_threadmessage") == {"SELECT", "INSERT"}, "messages with the service center too"
     assert len(granted) > 20, "every table of every app"
     assert {table: held for table, held in granted.items() if held != READ_AND_WRITE} == {}
     ((can_rewind_the_audit_log, can_read_its_sequence),) = query(

@@ -1,0 +1,221 @@
+"""Online Chat's WebSockets. A connection opens only for a signed-in person past their second factor, from the
+portal's own origin, to a chat that is theirs (or, for service-center staff, one they have in hand); every message
+it sends is checked again against the person's current facts and session, so signing out, being made Inactive or
+handing the chat over ends what the connection may do at once.
+
+The protocol, in JSON both ways:
+  browser → {"type": "hello", "after": last message id seen}    the messages after it, and the chat's state
+  browser → {"type": "message", "client_id": uuid, "body": ...}  kept once per client_id, echoed to every side
+  browser → {"type": "typing"}                                   "is typing" for the other side, kept nowhere
+  browser → {"type": "close"}                                    the chat ends; transcript to the Secure Mailbox
+  server  → {"type": "message"|"state"|"typing"|"places"|"refused"|"queue", ...}
+"""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.contrib import auth
+from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
+
+from portal import audit
+from portal.middleware import second_factor_done
+from portal.permissions import Capability, permissions_for
+from portal.words import say
+
+from . import live, selectors, services
+from .models import ChatMessage, Conversation
+
+REFUSED = 4403  # the close code a refused connection gets (the browser sees a failed handshake)
+
+
+def _header(scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def same_origin(scope) -> bool:
+    """The page that opened the socket is the portal's own: its Origin names the host the socket was opened on."""
+    origin, host = _header(scope, b"origin"), _header(scope, b"host")
+    return bool(origin and host) and urlsplit(origin).netloc.lower() == host.lower()
+
+
+def person_now(scope):
+    """The person of the connection's session as of now, or None: the session still exists, is not idle or too
+    old, its user is active, and their second factor is done. Read anew each time (sessions and people are kept
+    in the cache, so this costs little)."""
+    session_key = scope["session"].session_key if scope.get("session") is not None else None
+    if not session_key:
+        return None
+    store = scope["session"].__class__(session_key)
+    user = auth.get_user(SimpleNamespace(session=store))  # the session's user, its password hash checked
+    if not user.is_authenticated or not user.is_active:
+        return None
+    now = time.time()
+    if now - store.get("last_activity", now) > settings.SESSION_IDLE_TIMEOUT:
+        return None
+    if now - store.get("signed_in_at", now) > settings.SESSION_ABSOLUTE_TIMEOUT:
+        return None
+    device = None
+    persistent_id = store.get(DEVICE_ID_SESSION_KEY)
+    if persistent_id:
+        found = Device.from_persistent_id(persistent_id)
+        if found is not None and found.user_id == user.pk and found.confirmed:
+            device = found
+    user.otp_device = device
+    user.is_verified = lambda: device is not None
+    if not second_factor_done(user):
+        return None
+    # Chatting is activity: the pages' idle timer counts it (saved at most once a SESSION_ACTIVITY_RESOLUTION).
+    if now - store.get("last_activity", 0) >= settings.SESSION_ACTIVITY_RESOLUTION:
+        store["last_activity"] = now
+        store.save()
+    return user
+
+
+def client_of(scope) -> dict:
+    address = (scope.get("client") or [""])[0]
+    return {"via": "websocket", "client_ip": address}
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    """One browser tab in one chat: the person's, or a service-center member's."""
+
+    async def connect(self):
+        self.conversation_id = int(self.scope["url_route"]["kwargs"]["conversation_id"])
+        found = await database_sync_to_async(self._join)()
+        if found is None:
+            await self.close(code=REFUSED)
+            return
+        self.side, self.user_id, self.language = found
+        self.group = live.chat_group(self.conversation_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        if self.side == ChatMessage.Side.PERSON:
+            await self.channel_layer.group_add(live.WAITING, self.channel_name)
+        await self.accept()
+
+    def _join(self):
+        user = person_now(self.scope) if same_origin(self.scope) else None
+        found = selectors.chat_for_connection(user, self.conversation_id) if user is not None else None
+        if found is None:
+            if user is not None:
+                audit.record("chat.refused", actor=user, object_label=f"Online Chat {self.conversation_id}",
+                             details=client_of(self.scope))  # fmt: skip
+            return None
+        conversation, side = found
+        return str(side), user.pk, user.preferred_language or settings.LANGUAGE_CODE
+
+    async def disconnect(self, code):
+        if getattr(self, "group", None):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(live.WAITING, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "typing":
+            await self.channel_layer.group_send(
+                self.group, {"type": "chat.typing", "side": self.side, "sender": self.channel_name}
+            )
+            return
+        if kind not in ("hello", "message", "close"):
+            return
+        reply = await database_sync_to_async(self._handle)(kind, content)
+        for item in reply:
+            await self.send_json(item)
+        if any(item.get("type") == "refused" and item.get("end") for item in reply):
+            await self.close(code=REFUSED)
+
+    def _handle(self, kind: str, content: dict) -> list[dict]:
+        user = person_now(self.scope) if same_origin(self.scope) else None
+        found = selectors.chat_for_connection(user, self.conversation_id) if user is not None else None
+        if found is None or found[1] != self.side:
+            return [{"type": "refused", "end": True, "reason": "gone"}]
+        conversation = found[0]
+        if kind == "hello":
+            after = content.get("after")
+            after = after if isinstance(after, int) and after >= 0 else 0
+            items = [{"type": "message", "message": live.message_data(message)}
+                     for message in selectors.messages_after(conversation, after)[:500]]  # fmt: skip
+            return [*items, self._state(conversation)]
+        if kind == "message":
+            body, client_id = content.get("body"), content.get("client_id")
+            if not isinstance(body, str):
+                return []
+            try:
+                message, _created = services.write(
+                    conversation=conversation, author=user, side=self.side, body=body, client_id=client_id
+                )
+            except services.ChatRefused as refused:
+                with translation.override(self.language):
+                    return [{"type": "refused", "client_id": client_id, "reason": say(refused.args[0])}]
+            # Echoed to every connection of the chat by the group; this one hears of it at once too (its ack), in
+            # case the group's echo is the one lost.
+            return [{"type": "message", "message": live.message_data(message)}]
+        if kind == "close":
+            services.close(conversation=conversation, by=user, client=client_of(self.scope))
+            return []
+        return []
+
+    def _state(self, conversation: Conversation) -> dict:
+        conversation.refresh_from_db()
+        state = live.status_data(conversation)
+        if conversation.status == Conversation.Status.WAITING:
+            state["place"] = selectors.place_in_queue(conversation)
+        state["language"] = conversation.language
+        return {"type": "state", "state": state}
+
+    # What the channel layer brings: sent on to the browser.
+    async def chat_message(self, event):
+        await self.send_json({"type": "message", "message": event["message"]})
+
+    async def chat_status(self, event):
+        await self.send_json({"type": "state", "state": event["status"]})
+
+    async def chat_typing(self, event):
+        if event["sender"] != self.channel_name and event["side"] != self.side:
+            await self.send_json({"type": "typing", "side": event["side"]})
+
+    async def chat_places(self, event):
+        await self.send_json({"type": "places", "places": event["places"]})
+
+
+class ConsoleConsumer(AsyncJsonWebsocketConsumer):
+    """A service-center member's console: the queue as it changes, and the state of the chats."""
+
+    async def connect(self):
+        allowed = await database_sync_to_async(self._allowed)()
+        if not allowed:
+            await self.close(code=REFUSED)
+            return
+        await self.channel_layer.group_add(live.CONSOLE, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "queue", "queue": await database_sync_to_async(live.queue_data)()})
+
+    def _allowed(self) -> bool:
+        user = person_now(self.scope) if same_origin(self.scope) else None
+        return user is not None and permissions_for(user).allows(Capability.ANSWER_CHAT)
+
+    async def disconnect(self, code):
+        await self.channel_layer.group_discard(live.CONSOLE, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if not await database_sync_to_async(self._allowed)():
+            await self.close(code=REFUSED)
+
+    async def chat_queue(self, event):
+        if await database_sync_to_async(self._allowed)():
+            await self.send_json({"type": "queue", "queue": event["queue"]})
+        else:
+            await self.close(code=REFUSED)
+
+    async def chat_status(self, event):
+        await self.send_json({"type": "state", "state": event["status"]})

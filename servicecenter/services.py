@@ -1,0 +1,198 @@
+"""Online Chat's changes of state: open, take, hand over, write, close. Each one that matters is audited; each is
+told to the connections concerned once its transaction commits (servicecenter.live)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+
+from portal import audit
+from portal.masking import mask_ssns
+from portal.notifications import notify
+from portal.permissions import Capability, permissions_for
+from portal.words import lines, words
+
+from . import hours, live
+from .models import ChatMessage, Conversation
+from .selectors import person_name, shown_name, speaks_spanish
+
+MAX_MESSAGE_LENGTH = 2000
+
+
+class ChatRefused(Exception):
+    """What was asked cannot be done now; the message says why, for the person who asked."""
+
+
+def open_chat(*, person, language: str, client: dict | None = None) -> Conversation:
+    """Open a chat for the person, or give them the one they have open (a second tab, two clicks at once).
+    Refused outside the service center's hours."""
+    if not permissions_for(person).allows(Capability.CHAT):
+        raise ChatRefused(words("Online Chat is for people of the portal."))
+    existing = Conversation.objects.filter(person=person, status__in=Conversation.OPEN).first()
+    if existing is not None:
+        return existing
+    if not hours.is_open():
+        raise ChatRefused(words("Online Chat is closed now."))
+    if language not in Conversation.Language.values:
+        language = Conversation.Language.ENGLISH
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(person=person, language=language)
+            audit.record(
+                "chat.opened", actor=person, obj=conversation, details={"language": language, **(client or {})}
+            )
+    except IntegrityError:  # another request opened it first: the one-open-chat constraint
+        return Conversation.objects.get(person=person, status__in=Conversation.OPEN)
+    live.queue_changed()
+    return conversation
+
+
+def take(*, conversation_id: int, member, client: dict | None = None) -> Conversation:
+    """A service-center member takes a waiting chat. Only one member ever takes it."""
+    if not permissions_for(member).allows(Capability.ANSWER_CHAT):
+        raise ChatRefused(words("Only the service center's chat staff take chats."))
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+        if conversation is None or conversation.status != Conversation.Status.WAITING:
+            raise ChatRefused(words("Someone else took this chat, or it was closed."))
+        if conversation.language == Conversation.Language.SPANISH and not speaks_spanish(member):
+            raise ChatRefused(words("This person asked for Spanish: a colleague who takes Spanish chats will."))
+        conversation.status, conversation.staff, conversation.taken_at = (
+            Conversation.Status.ACTIVE,
+            member,
+            timezone.now(),
+        )
+        conversation.save(update_fields=["status", "staff", "taken_at"])
+        message = _event(conversation, member, ChatMessage.Event.TAKEN)
+        audit.record("chat.taken", actor=member, obj=conversation, details=client or {})
+    live.message_sent(conversation, message)
+    live.status_changed(conversation)
+    live.queue_changed()
+    return conversation
+
+
+def take_next(*, member, client: dict | None = None) -> Conversation | None:
+    """The longest-waiting chat the member may take, taken; None when there is none."""
+    from .selectors import queue
+
+    spanish = speaks_spanish(member)
+    for conversation_id in queue(spanish=spanish).values_list("id", flat=True)[:10]:
+        try:
+            return take(conversation_id=conversation_id, member=member, client=client)
+        except ChatRefused:
+            continue  # a colleague took it in between: the next one
+    return None
+
+
+def hand_over(*, conversation: Conversation, member, to, client: dict | None = None) -> Conversation:
+    """The member gives a chat they have to a colleague who answers chat."""
+    if to.pk == member.pk or not (to.is_active and permissions_for(to).allows(Capability.ANSWER_CHAT)):
+        raise ChatRefused(words("Hand a chat only to a colleague who answers chat."))
+    if conversation.language == Conversation.Language.SPANISH and not speaks_spanish(to):
+        raise ChatRefused(words("This person asked for Spanish: hand it to a colleague who takes Spanish chats."))
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if locked.status != Conversation.Status.ACTIVE or locked.staff_id != member.pk:
+            raise ChatRefused(words("This chat is no longer yours to hand over."))
+        locked.staff = to
+        locked.save(update_fields=["staff"])
+        message = _event(locked, member, ChatMessage.Event.HANDED_OVER, body=shown_name(to))
+        audit.record("chat.handed_over", actor=member, obj=locked, details={"to": to.email, **(client or {})})
+    live.message_sent(locked, message)
+    live.status_changed(locked)
+    return locked
+
+
+def write(
+    *, conversation: Conversation, author, side: str, body: str, client_id: str | None
+) -> tuple[ChatMessage, bool]:
+    """Keep one message of the chat, masked. The same `client_id` again (sent again after a reconnect) is the same
+    message: returned, not kept twice. Returns the message and whether it is new."""
+    body = mask_ssns((body or "").strip())[:MAX_MESSAGE_LENGTH]
+    if not body:
+        raise ChatRefused(words("Write a message first."))
+    try:
+        client_uuid = uuid.UUID(str(client_id)) if client_id else None
+    except ValueError:
+        client_uuid = None
+    if client_uuid is not None:
+        kept = ChatMessage.objects.filter(conversation=conversation, client_id=client_uuid).first()
+        if kept is not None:
+            return kept, False
+    current = Conversation.objects.filter(pk=conversation.pk).values("status", "staff_id").first()
+    if current is None or current["status"] == Conversation.Status.CLOSED:
+        raise ChatRefused(words("This chat is closed."))
+    if side == ChatMessage.Side.STAFF and current["staff_id"] != author.pk:
+        raise ChatRefused(words("This chat is no longer yours."))
+    name = shown_name(author) if side == ChatMessage.Side.STAFF else person_name(author, full=False)
+    try:
+        with transaction.atomic():
+            message = ChatMessage.objects.create(
+                conversation=conversation, side=side, author=author, author_name=name, body=body, client_id=client_uuid
+            )
+    except IntegrityError:  # the same message, sent again at once on another connection
+        return ChatMessage.objects.get(conversation=conversation, client_id=client_uuid), False
+    live.message_sent(conversation, message)
+    return message, True
+
+
+def close(*, conversation: Conversation, by, client: dict | None = None) -> Conversation:
+    """Either side ends the chat; the person gets its transcript in their Secure Mailbox. Closing a closed chat
+    changes nothing."""
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if locked.status == Conversation.Status.CLOSED:
+            return locked
+        locked.status, locked.closed_at, locked.closed_by = Conversation.Status.CLOSED, timezone.now(), by
+        locked.save(update_fields=["status", "closed_at", "closed_by"])
+        message = _event(locked, by, ChatMessage.Event.CLOSED)
+        send_transcript(locked)
+        audit.record("chat.closed", actor=by, obj=locked, details=client or {})
+    live.message_sent(locked, message)
+    live.status_changed(locked)
+    live.queue_changed()
+    return locked
+
+
+def send_transcript(conversation: Conversation) -> None:
+    """The chat as it was written, into the person's Secure Mailbox (the e-mail only says a message arrived)."""
+    local = timezone.localtime
+    said = []
+    for message in conversation.messages.order_by("id"):
+        at = formats.time_format(local(message.created_at), "H:i")
+        if message.side == ChatMessage.Side.EVENT:
+            said.append(words("%(time)s %(name)s %(event)s", time=at, name=message.author_name, event=_event_words(message)))
+        else:
+            said.append(words("%(time)s %(name)s: %(text)s", time=at, name=message.author_name, text=message.body))
+    day = local(conversation.opened_at).date()
+    notify(
+        user=conversation.person,
+        subject=words("Your Online Chat with the Service Center on %(day)s", day=day),
+        body=lines(
+            words(
+                "This is the transcript of your Online Chat with the Service Center on %(day)s. To go on, write to the "
+                "Service Center from your Secure Mailbox, or start a new chat while the service center is open.",
+                day=day,
+            ),
+            "",
+            *said,
+        ),
+    )
+
+
+def _event_words(message: ChatMessage):
+    if message.event == ChatMessage.Event.TAKEN:
+        return words("took the chat.")
+    if message.event == ChatMessage.Event.HANDED_OVER:
+        return words("handed the chat to %(name)s.", name=message.body)
+    return words("closed the chat.")
+
+
+def _event(conversation: Conversation, by, event: str, body: str = "") -> ChatMessage:
+    side = ChatMessage.Side.EVENT
+    name = shown_name(by) if by.pk != conversation.person_id else person_name(by, full=False)
+    return ChatMessage.objects.create(
+        conversation=conversation, side=side, author=by, author_name=name, event=event, body=body
+    )
