@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 BENCH_ENV := KEEP_DATA=1 SERVICES_DIR=/tmp/agency-portal-bench TEST_PG_PORT=54369 TEST_REDIS_PORT=63869 TEST_PG_SHARED_BUFFERS=1536MB
 
-.PHONY: install lock system-packages run serve demo test test-dates lint format bench pagebench loadtest clean
+.PHONY: install lock system-packages run serve demo test test-dates lint format bench pagebench chatbench loadtest clean
 
 # Every Python package comes from uv.lock (exact versions and hashes, Python 3.11 on Linux); uv itself is the
 # one tool installed by version here. `uv sync --locked` refuses a lock that no longer matches pyproject.toml.
@@ -72,6 +72,12 @@ bench: install system-packages
 ## make pagebench: pages' requests/s at saturation (gunicorn + wrk) beside floors measured in the same run
 pagebench: install system-packages
 	$(BENCH_ENV) scripts/services.sh run -- sh -c 'DATABASE_URL=$$DATABASE_OWNER_URL $(BIN)/python manage.py migrate --noinput -v0 && $(BIN)/python manage.py pagebench $(PAGEBENCH_ARGS)'
+
+## make chatbench: Online Chat with 200 conversations at once over daphne and Redis, beside a floor of the same run;
+## figures in BENCHMARKS.md ("Online Chat"). A throwaway PostgreSQL and Redis of its own.
+CHATBENCH_ARGS ?=
+chatbench: install system-packages
+	SERVICES_DIR=/tmp/agency-portal-chatbench TEST_PG_PORT=54379 TEST_REDIS_PORT=63879 scripts/services.sh run -- sh -c 'DATABASE_URL=$$DATABASE_OWNER_URL $(BIN)/python manage.py migrate --noinput -v0 && DEBUG=false ALLOWED_HOSTS=127.0.0.1 SECRET_KEY=$$(od -An -N24 -tx1 /dev/urandom | tr -d " \n") $(BIN)/python manage.py chatbench $(CHATBENCH_ARGS)'
 
 lint: install
 	$(BIN)/ruff check .

@@ -331,7 +331,21 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [env("CHANNEL_LAYER_URL", REDIS_URL)], "capacity": 500, "expiry": 60},
+            # Each process sends with up to this many connections at once (redis-py refuses the next one, it does
+            # not wait): a few hundred chats writing at the same moment need more than its default 100. Reads wait
+            # longer than the layer's 5-second blocking pop (redis-py 8's own default of 5 s cuts it off and tears
+            # every quiet socket down: django/channels_redis#422), and still notice a Redis that is gone.
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": env("CHANNEL_LAYER_URL", REDIS_URL),
+                        "socket_timeout": 15,
+                        "max_connections": int(env("CHANNEL_LAYER_MAX_CONNECTIONS", "1000")),
+                    }
+                ],
+                "capacity": 500,
+                "expiry": 60,
+            },
         }
     }
 else:
@@ -371,6 +385,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.expire_unconfirmed_sign_ups",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Online Chat: a chat nobody wrote in for CHAT_IDLE_MINUTES is closed, its transcript sent.
+    "close-idle-chats": {"task": "servicecenter.tasks.close_idle_chats", "schedule": crontab(minute="*/5")},
     # The Monday run again each hour of the morning: it writes only what is missing, so a run the broker or a
     # worker lost at 04:00 still completes.
     "weekly-extracts-catch-up": {
@@ -442,6 +458,8 @@ BULK_TRANSFER_LIMIT = int(env("BULK_TRANSFER_LIMIT", "10000"))
 CONSUMER_REMINDER_DAYS = tuple(int(days) for days in env_list("CONSUMER_REMINDER_DAYS", "15,5,1"))
 CONSUMER_REMINDER_CATCH_UP_DAYS = int(env("CONSUMER_REMINDER_CATCH_UP_DAYS", "1"))
 EXTRACT_RETENTION_WEEKS = int(env("EXTRACT_RETENTION_WEEKS", "8"))
+# Online Chat: how long a chat may go without a message before it is closed (the person left, the tab was shut).
+CHAT_IDLE_MINUTES = int(env("CHAT_IDLE_MINUTES", "30"))
 # Owners per task of the weekly run (see bookofbusiness/extracts.py for why these sizes).
 EXTRACT_AGENTS_PER_TASK = int(env("EXTRACT_AGENTS_PER_TASK", "200"))
 EXTRACT_AGENCIES_PER_TASK = int(env("EXTRACT_AGENCIES_PER_TASK", "20"))

@@ -2,7 +2,8 @@
 # Install the Debian packages the portal needs when they are missing:
 # PostgreSQL's server (tests, production), Redis (tests, production), gettext (translations),
 # Chromium (the browser tests drive Debian's headless Chromium; no browser is downloaded).
-# faketime (CI runs the suite again with the clock a year ahead), wrk (make pagebench: pages at saturation).
+# faketime (CI runs the suite again with the clock a year ahead), wrk (make pagebench: pages at saturation),
+# HAProxy (the load balancer in front of gunicorn and daphne: its compose configuration is checked by the suite).
 set -euo pipefail
 
 missing=()
@@ -14,6 +15,7 @@ command -v msgfmt >/dev/null || missing+=(gettext)
 command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
 command -v faketime >/dev/null || missing+=(faketime)
 command -v wrk >/dev/null || missing+=(wrk)
+command -v haproxy >/dev/null || missing+=(haproxy)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

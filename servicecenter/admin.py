@@ -77,4 +77,3 @@ class ConversationAdmin(admin.ModelAdmin):
             if conversation is not None:
                 audit.record("chat.transcript_viewed", request=request, obj=conversation, details={"in": "admin"})
         return response
-

@@ -53,8 +53,15 @@ def waiting_rows(limit: int = 500) -> list[dict]:
             "id": row["id"],
             "language": row["language"],
             "opened_at": row["opened_at"],
-            "name": " ".join(filter(None, (row["person__agent__first_name"] or row["person__first_name"],
-                                           row["person__agent__last_name"] or row["person__last_name"]))),
+            "name": " ".join(
+                filter(
+                    None,
+                    (
+                        row["person__agent__first_name"] or row["person__first_name"],
+                        row["person__agent__last_name"] or row["person__last_name"],
+                    ),
+                )
+            ),
         }  # fmt: skip
         for row in rows
     ]

@@ -138,6 +138,7 @@ class ChatMessage(AppendOnly):
         TAKEN = "taken", _("took the chat")
         HANDED_OVER = "handed_over", _("handed the chat over")
         CLOSED = "closed", _("closed the chat")
+        TIMED_OUT = "timed_out", _("closed the chat after a time without a message")
 
     conversation = models.ForeignKey(
         Conversation, verbose_name=_("chat"), on_delete=models.PROTECT, related_name="messages"

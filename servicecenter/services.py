@@ -3,9 +3,12 @@ told to the connections concerned once its transaction commits (servicecenter.li
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import formats, timezone
 
 from portal import audit
@@ -138,22 +141,42 @@ def write(
     return message, True
 
 
-def close(*, conversation: Conversation, by, client: dict | None = None) -> Conversation:
-    """Either side ends the chat; the person gets its transcript in their Secure Mailbox. Closing a closed chat
-    changes nothing."""
+def close(*, conversation: Conversation, by, client: dict | None = None, idle: bool = False) -> Conversation:
+    """Either side ends the chat (or, `idle`, the portal after CHAT_IDLE_MINUTES without a message, in the name of
+    whoever has it); the person gets its transcript in their Secure Mailbox. Closing a closed chat changes nothing."""
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if locked.status == Conversation.Status.CLOSED:
             return locked
-        locked.status, locked.closed_at, locked.closed_by = Conversation.Status.CLOSED, timezone.now(), by
+        locked.status, locked.closed_at = Conversation.Status.CLOSED, timezone.now()
+        locked.closed_by = None if idle else by
         locked.save(update_fields=["status", "closed_at", "closed_by"])
-        message = _event(locked, by, ChatMessage.Event.CLOSED)
+        message = _event(locked, by, ChatMessage.Event.TIMED_OUT if idle else ChatMessage.Event.CLOSED)
         send_transcript(locked)
-        audit.record("chat.closed", actor=by, obj=locked, details=client or {})
+        audit.record("chat.closed", actor=None if idle else by, actor_label="Online Chat" if idle else "",
+                     obj=locked, details={**(client or {}), **({"idle_minutes": settings.CHAT_IDLE_MINUTES} if idle else {})})  # fmt: skip
     live.message_sent(locked, message)
     live.status_changed(locked)
     live.queue_changed()
     return locked
+
+
+def close_idle_chats(now=None) -> int:
+    """Close every open chat nobody wrote in for CHAT_IDLE_MINUTES (a person who shut the tab while waiting, a
+    chat left open at the end of a conversation). Returns how many were closed."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(minutes=settings.CHAT_IDLE_MINUTES)
+    idle = (
+        Conversation.objects.filter(status__in=Conversation.OPEN, opened_at__lt=since)
+        .annotate(last=Max("messages__created_at"))
+        .filter(Q(last__isnull=True) | Q(last__lt=since))
+        .select_related("person", "staff")
+    )
+    closed = 0
+    for conversation in idle:
+        close(conversation=conversation, by=conversation.staff or conversation.person, idle=True)
+        closed += 1
+    return closed
 
 
 def send_transcript(conversation: Conversation) -> None:
@@ -162,8 +185,13 @@ def send_transcript(conversation: Conversation) -> None:
     said = []
     for message in conversation.messages.order_by("id"):
         at = formats.time_format(local(message.created_at), "H:i")
-        if message.side == ChatMessage.Side.EVENT:
-            said.append(words("%(time)s %(name)s %(event)s", time=at, name=message.author_name, event=_event_words(message)))
+        if message.event == ChatMessage.Event.TIMED_OUT:
+            said.append(words("%(time)s The chat was closed after %(minutes)s minutes without a message.", time=at,
+                              minutes=settings.CHAT_IDLE_MINUTES))  # fmt: skip
+        elif message.side == ChatMessage.Side.EVENT:
+            said.append(
+                words("%(time)s %(name)s %(event)s", time=at, name=message.author_name, event=_event_words(message))
+            )
         else:
             said.append(words("%(time)s %(name)s: %(text)s", time=at, name=message.author_name, text=message.body))
     day = local(conversation.opened_at).date()

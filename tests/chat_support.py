@@ -94,7 +94,6 @@ def db(function):
     return sync_to_async(function, thread_sensitive=True)
 
 
-
 @pytest.fixture
 def chat_server(transactional_db, settings):
     """The portal's ASGI application (pages, static files and Online Chat's WebSockets) served by daphne in a
@@ -125,7 +124,9 @@ def _until_its_connections_are_gone(seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
             if cursor.fetchone()[0] == 0:
                 return
             time.sleep(0.1)

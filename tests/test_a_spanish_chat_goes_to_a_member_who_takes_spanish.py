@@ -75,7 +75,7 @@ def test_a_chat_is_handed_only_to_a_colleague_who_answers_chat(line, who):
     to = {
         "plain staff": lambda: UserFactory(is_staff=True),
         "an agent": lambda: agent_in(line["agency"]).user,
-        "inactive member": lambda: chat_member(first_name="Gone", shown_name="Gone G.", ) ,
+        "inactive member": lambda: chat_member(first_name="Gone", shown_name="Gone G."),
         "themselves": lambda: ana,
     }[who]()
     if who == "inactive member":

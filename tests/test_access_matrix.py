@@ -150,7 +150,17 @@ RULES = {
     "my_case:document": only({"consumer"}, otherwise=NOT_FOUND),
     "my_case:delegates": only({"consumer"}, otherwise=NOT_FOUND),
     "my_case:remove": signed_in(NOT_ALLOWED, anonymous=NOT_ALLOWED),
-    # Online Chat (servicecenter)
+    # Online Chat (servicecenter): the person's page for everyone with a portal role (CHAT); the console for those
+    # who answer chat (the matrix's service_center); transcripts for supervisors ("1" is no chat here).
+    "servicecenter:chat": only(AGENTS | AGENCY_OFFICE | {"consumer"}, otherwise=NOT_FOUND),
+    "servicecenter:start": signed_in(NOT_ALLOWED),
+    "servicecenter:end": signed_in(NOT_ALLOWED),
+    "servicecenter:console": only({"service_center"}, otherwise=NOT_FOUND),
+    "servicecenter:take_next": signed_in(NOT_ALLOWED),
+    "servicecenter:take": signed_in(NOT_ALLOWED),
+    "servicecenter:hand_over": signed_in(NOT_ALLOWED),
+    "servicecenter:languages": signed_in(NOT_ALLOWED),
+    "servicecenter:transcript": signed_in(NOT_FOUND),
     # The Secure Mailbox written both ways (securemailbox)
     # Writing to the service center: everyone with a portal role (CHAT); no such pages for staff or an unconfirmed
     # consumer. Thread "1" is nobody's here: not found, as another person's is.

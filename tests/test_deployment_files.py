@@ -87,3 +87,20 @@ def test_the_web_access_log_never_writes_a_query_string_or_referer():
     assert "Vandermolen" not in lines[0]
     for command in (ROOT / "Dockerfile", ROOT / "docker-compose.yml"):
         assert "python:config.gunicorn" in command.read_text(), f"{command.name} runs gunicorn with these settings"
+
+
+def test_compose_serves_online_chat_from_daphne_behind_a_load_balancer_that_sends_it_websockets():
+    import shutil
+    import subprocess
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert services["chat"]["command"][0] == "daphne" and services["chat"]["command"][-1] == "config.asgi:application"
+    assert services["chat"]["environment"]["REDIS_URL"], "every chat process on the one Redis"
+    config = (ROOT / "scripts" / "compose-haproxy.cfg").read_text()
+    assert "acl chat path_beg /ws/" in config and "server-template chat" in config and "server-template web" in config
+    assert any("compose-haproxy.cfg" in volume for volume in services["proxy"]["volumes"])
+    haproxy = shutil.which("haproxy")  # make system-packages installs Debian's
+    assert haproxy, "HAProxy checks the configuration: make system-packages installs it"
+    checked = subprocess.run([haproxy, "-c", "-f", str(ROOT / "scripts" / "compose-haproxy.cfg")],
+                             capture_output=True, text=True)  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr

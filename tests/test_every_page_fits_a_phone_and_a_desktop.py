@@ -65,10 +65,10 @@ PAGES = {
                 "/agent/profile/", "/delegations/transfer/{rosa}/", "/mailbox/service-center/write/",
                 "/mailbox/service-center/"],
     "agent": ["/today/", "/delegations/mine/", "/delegations/mine/?status=pending", "/cases/{case}/", "/book/",
-              "/agent/profile/", "/cases/new/"],
+              "/agent/profile/", "/cases/new/", "/chat/"],
     "staff": ["/agency/", "/agency/agents/", "/book/", "/cases/{case}/"],
     "consumer": ["/my-case/", "/my-case/helpers/", "/find-local-help/{rosa}/request/", "/security/", "/mailbox/",
-                 "/mailbox/service-center/write/"],
+                 "/mailbox/service-center/write/", "/chat/"],
     "new_consumer": ["/my-case/link/"],
 }  # fmt: skip
 

@@ -107,6 +107,10 @@ def test_journey_an_agent_chats_with_the_service_center(chat_server, chromium, l
     shot(phone, f"{language}-talking-390")
     shot(desk, f"{language}-talking-1366")
     _expect_accessible(desk, "console")
+    desk.set_viewport_size({"width": 390, "height": 844})  # the console on a phone too: nothing sideways
+    assert desk.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    shot(desk, f"{language}-talking-console-390")
+    desk.set_viewport_size({"width": 1366, "height": 900})
 
     # The agent ends it; both see it end; the transcript is in the agent's Secure Mailbox.
     phone.get_by_role("button", name=said["end"]).click()

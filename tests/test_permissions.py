@@ -31,9 +31,10 @@ pytestmark = pytest.mark.django_db
 C = Capability
 MANAGER = {C.USE_AGENCY_PORTAL, C.VIEW_ROSTER, C.MANAGE_AGENTS, C.MANAGE_STAFF, C.VIEW_BOOK, C.EXPORT_BOOK,
            C.EDIT_ACCOUNT, C.REMIND_CONSUMERS, C.TRANSFER, C.ACT_ON_BEHALF, C.WORK_AGENCY_CASES, C.AGENCY_EXTRACTS,
-           C.OWN_DELEGATIONS, C.VIEW_OWN_CASES, C.WORK_OWN_CASES}  # fmt: skip
-AGENT = {C.OWN_DELEGATIONS, C.EXPORT_BOOK, C.VIEW_OWN_CASES, C.WORK_OWN_CASES}
-UNCERTIFIED_AGENT = {C.OWN_DELEGATIONS}
+           C.OWN_DELEGATIONS, C.VIEW_OWN_CASES, C.WORK_OWN_CASES, C.CHAT}  # fmt: skip
+# Online Chat (CHAT) is every portal person's; its answering side is the service center's chat group's.
+AGENT = {C.OWN_DELEGATIONS, C.EXPORT_BOOK, C.VIEW_OWN_CASES, C.WORK_OWN_CASES, C.CHAT}
+UNCERTIFIED_AGENT = {C.OWN_DELEGATIONS, C.CHAT}
 
 
 def person(state: str):
@@ -65,6 +66,13 @@ def person(state: str):
         return UserFactory(is_staff=True)
     if state == "no_role":
         return UserFactory()
+    if state in ("chat_member", "chat_supervisor", "chat_group_not_staff"):
+        from django.contrib.auth.models import Group
+
+        user = UserFactory(is_staff=state != "chat_group_not_staff")
+        user.groups.add(Group.objects.get(name="Service center: supervisor" if state == "chat_supervisor"
+                                          else "Service center: chat"))  # fmt: skip
+        return user
     raise AssertionError(state)
 
 
@@ -72,6 +80,10 @@ TABLE = {
     "anonymous": set(),
     "no_role": set(),
     "service_center": {C.SERVICE_CENTER},
+    "chat_member": {C.SERVICE_CENTER, C.ANSWER_CHAT},
+    "chat_supervisor": {C.SERVICE_CENTER, C.ANSWER_CHAT, C.READ_TRANSCRIPTS},
+    # The chat group's permissions on an account that is not service-center staff give nothing.
+    "chat_group_not_staff": set(),
     "manager": MANAGER,
     # Made Inactive, the manager is an agent of no agency: their own delegations outside any agency only.
     "manager_inactive": AGENT,
@@ -85,12 +97,13 @@ TABLE = {
         C.EDIT_ACCOUNT,
         C.REMIND_CONSUMERS,
         C.OWN_DELEGATIONS,
+        C.CHAT,
     },
-    "staff_no_grants": {C.USE_AGENCY_PORTAL},
-    "staff_can_view_roster": {C.USE_AGENCY_PORTAL, C.VIEW_ROSTER},
-    "staff_can_view_book": {C.USE_AGENCY_PORTAL, C.VIEW_BOOK},
-    "staff_can_export_book": {C.USE_AGENCY_PORTAL, C.EXPORT_BOOK},
-    "staff_can_edit_account": {C.USE_AGENCY_PORTAL, C.EDIT_ACCOUNT},
+    "staff_no_grants": {C.USE_AGENCY_PORTAL, C.CHAT},
+    "staff_can_view_roster": {C.USE_AGENCY_PORTAL, C.VIEW_ROSTER, C.CHAT},
+    "staff_can_view_book": {C.USE_AGENCY_PORTAL, C.VIEW_BOOK, C.CHAT},
+    "staff_can_export_book": {C.USE_AGENCY_PORTAL, C.EXPORT_BOOK, C.CHAT},
+    "staff_can_edit_account": {C.USE_AGENCY_PORTAL, C.EDIT_ACCOUNT, C.CHAT},
     "staff_removed": set(),
     "agent_certified": AGENT,
     "agent_unaffiliated": AGENT,

@@ -54,6 +54,7 @@ def test_migrate_grants_every_table_but_on_the_audit_log_only_reading_and_append
     assert granted.pop(audit_log) == {"SELECT", "INSERT"}
     assert granted.pop("delegations_consent") == {"SELECT", "INSERT"}, "consent records are kept as written too"
     assert granted.pop("securemailbox_threadmessage") == {"SELECT", "INSERT"}, "messages with the service center too"
+    assert granted.pop("servicecenter_chatmessage") == {"SELECT", "INSERT"}, "and Online Chat's messages"
     assert len(granted) > 20, "every table of every app"
     assert {table: held for table, held in granted.items() if held != READ_AND_WRITE} == {}
     ((can_rewind_the_audit_log, can_read_its_sequence),) = query(

@@ -221,6 +221,7 @@ def test_every_scheduled_task_exists():
         "weekly-extracts-catch-up",
         "requeue-exports",
         "expire-unconfirmed-sign-ups",
+        "close-idle-chats",
     }
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]

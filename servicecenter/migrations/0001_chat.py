@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('side', models.CharField(choices=[('person', 'Person'), ('staff', 'Service center'), ('event', 'Event')], max_length=6, verbose_name='side')),
                 ('author_name', models.CharField(max_length=150, verbose_name="author's name")),
-                ('event', models.CharField(blank=True, choices=[('taken', 'took the chat'), ('handed_over', 'handed the chat over'), ('closed', 'closed the chat')], max_length=12, verbose_name='event')),
+                ('event', models.CharField(blank=True, choices=[('taken', 'took the chat'), ('handed_over', 'handed the chat over'), ('closed', 'closed the chat'), ('timed_out', 'closed the chat after a time without a message')], max_length=12, verbose_name='event')),
                 ('body', models.TextField(blank=True, verbose_name='message')),
                 ('client_id', models.UUIDField(blank=True, editable=False, null=True, verbose_name="sender's message id")),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent')),

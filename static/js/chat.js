@@ -219,7 +219,8 @@
     line.setAttribute("data-id", message.id);
     if (message.event) {
       var text = message.event === "taken" ? this.words("taken")
-        : message.event === "handed_over" ? this.words("handed-over") : this.words("ended");
+        : message.event === "handed_over" ? this.words("handed-over")
+        : message.event === "timed_out" ? this.words("timed-out") : this.words("ended");
       line.appendChild(document.createTextNode(fill(text, { name: message.author, to: message.body })));
     } else {
       var own = message.side === this.side;
