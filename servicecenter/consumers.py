@@ -21,11 +21,13 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
+from django.core.cache import cache
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
-from portal import audit
+from portal import audit, person
 from portal.middleware import second_factor_done
 from portal.permissions import Capability, permissions_for
 from portal.words import say
@@ -34,6 +36,19 @@ from . import live, selectors, services
 from .models import ChatMessage, Conversation
 
 REFUSED = 4403  # the close code a refused connection gets (the browser sees a failed handshake)
+TYPING_EVERY = 1.0  # seconds: "is typing" is passed on at most this often per connection
+MESSAGES_PER_MINUTE = 40  # a person's messages in all their chat's tabs (service-center members write in many)
+
+
+def _within_rate(user_id: int) -> bool:
+    """Whether the person may send one more message this minute (counted in the shared cache, so every tab and
+    every ASGI process counts together; with the cache away, nobody is held back)."""
+    key = f"chat:rate:{user_id}:{int(time.time() // 60)}"
+    cache.add(key, 0, 90)
+    try:
+        return cache.incr(key) <= MESSAGES_PER_MINUTE
+    except ValueError:  # the key was lost between add and incr (the cache away): let it through
+        return True
 
 
 def _header(scope, name: bytes) -> str:
@@ -67,8 +82,8 @@ def person_now(scope):
         return None
     device = None
     persistent_id = store.get(DEVICE_ID_SESSION_KEY)
-    if persistent_id:
-        found = Device.from_persistent_id(persistent_id)
+    if persistent_id:  # kept with the person, as the pages' OTPMiddleware keeps it (read again after any change)
+        found = person.kept(user).get(f"device:{persistent_id}", lambda: Device.from_persistent_id(persistent_id))
         if found is not None and found.user_id == user.pk and found.confirmed:
             device = found
     user.otp_device = device
@@ -82,6 +97,12 @@ def person_now(scope):
     return user
 
 
+def _in_a_thread(function):
+    """Run the sync part (the ORM, the cache) in a worker thread of the pool, not all on one: connections of
+    different chats then wait for PostgreSQL and Redis side by side."""
+    return database_sync_to_async(function, thread_sensitive=False)
+
+
 def client_of(scope) -> dict:
     address = (scope.get("client") or [""])[0]
     return {"via": "websocket", "client_ip": address}
@@ -92,11 +113,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         self.conversation_id = int(self.scope["url_route"]["kwargs"]["conversation_id"])
-        found = await database_sync_to_async(self._join)()
+        found = await _in_a_thread(self._join)()
         if found is None:
             await self.close(code=REFUSED)
             return
-        self.side, self.user_id, self.language = found
+        self.side, self.user_id, self.language, self.author_name = found
         self.group = live.chat_group(self.conversation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         if self.side == ChatMessage.Side.PERSON:
@@ -112,7 +133,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                              details=client_of(self.scope))  # fmt: skip
             return None
         conversation, side = found
-        return str(side), user.pk, user.preferred_language or settings.LANGUAGE_CODE
+        name = (
+            selectors.shown_name(user) if side == ChatMessage.Side.STAFF else selectors.person_name(user, full=False)
+        )
+        return str(side), user.pk, user.preferred_language or settings.LANGUAGE_CODE, name
 
     async def disconnect(self, code):
         if getattr(self, "group", None):
@@ -122,21 +146,34 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "typing":
+            now = time.monotonic()
+            if now - getattr(self, "_typed_at", 0) < TYPING_EVERY:  # a browser says it every two seconds at most
+                return
+            self._typed_at = now
             await self.channel_layer.group_send(
                 self.group, {"type": "chat.typing", "side": self.side, "sender": self.channel_name}
             )
             return
         if kind not in ("hello", "message", "close"):
             return
-        reply = await database_sync_to_async(self._handle)(kind, content)
+        reply = await _in_a_thread(self._handle)(kind, content)
         for item in reply:
             await self.send_json(item)
         if any(item.get("type") == "refused" and item.get("end") for item in reply):
             await self.close(code=REFUSED)
 
     def _handle(self, kind: str, content: dict) -> list[dict]:
+        # Every message asks again who the person is now and whether they may (their session, their facts, from
+        # the cache), and the chat's own state (one query): signing out, being made Inactive, a hand-over or the
+        # chat's end stop what this connection may do at once.
         user = person_now(self.scope) if same_origin(self.scope) else None
-        found = selectors.chat_for_connection(user, self.conversation_id) if user is not None else None
+        may = permissions_for(user) if user is not None and user.pk == self.user_id else None
+        needed = Capability.CHAT if self.side == ChatMessage.Side.PERSON else Capability.ANSWER_CHAT
+        if may is None or not may.allows(needed):
+            return [{"type": "refused", "end": True, "reason": "gone"}]
+        if kind == "message":
+            return self._message(user, content)
+        found = selectors.chat_for_connection(user, self.conversation_id)
         if found is None or found[1] != self.side:
             return [{"type": "refused", "end": True, "reason": "gone"}]
         conversation = found[0]
@@ -144,26 +181,37 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             after = content.get("after")
             after = after if isinstance(after, int) and after >= 0 else 0
             items = [{"type": "message", "message": live.message_data(message)}
-                     for message in selectors.messages_after(conversation, after)[:500]]  # fmt: skip
+                     for message in selectors.messages_after(conversation, after)]  # fmt: skip
             return [*items, self._state(conversation)]
-        if kind == "message":
-            body, client_id = content.get("body"), content.get("client_id")
-            if not isinstance(body, str):
-                return []
-            try:
-                message, _created = services.write(
-                    conversation=conversation, author=user, side=self.side, body=body, client_id=client_id
-                )
-            except services.ChatRefused as refused:
-                with translation.override(self.language):
-                    return [{"type": "refused", "client_id": client_id, "reason": say(refused.args[0])}]
-            # Echoed to every connection of the chat by the group; this one hears of it at once too (its ack), in
-            # case the group's echo is the one lost.
-            return [{"type": "message", "message": live.message_data(message)}]
         if kind == "close":
             services.close(conversation=conversation, by=user, client=client_of(self.scope))
-            return []
         return []
+
+    def _message(self, user, content: dict) -> list[dict]:
+        body, client_id = content.get("body"), content.get("client_id")
+        if not isinstance(body, str):
+            return []
+        if self.side == ChatMessage.Side.PERSON and not _within_rate(user.pk):
+            with translation.override(self.language):
+                reason = _("You are sending messages faster than anyone can read them. Wait a moment.")
+            return [{"type": "refused", "client_id": client_id, "reason": str(reason)}]
+        try:
+            message, _created = services.write(
+                conversation_id=self.conversation_id,
+                author=user,
+                side=self.side,
+                body=body,
+                client_id=client_id,
+                author_name=self.author_name,
+            )
+        except services.ChatGone:
+            return [{"type": "refused", "end": True, "reason": "gone"}]
+        except services.ChatRefused as refused:
+            with translation.override(self.language):
+                return [{"type": "refused", "client_id": client_id, "reason": say(refused.args[0])}]
+        # Echoed to every connection of the chat by the group; this one hears of it at once too (its ack), in case
+        # the group's echo is the one lost.
+        return [{"type": "message", "message": live.message_data(message)}]
 
     def _state(self, conversation: Conversation) -> dict:
         conversation.refresh_from_db()
@@ -192,13 +240,13 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
     """A service-center member's console: the queue as it changes, and the state of the chats."""
 
     async def connect(self):
-        allowed = await database_sync_to_async(self._allowed)()
+        allowed = await _in_a_thread(self._allowed)()
         if not allowed:
             await self.close(code=REFUSED)
             return
         await self.channel_layer.group_add(live.CONSOLE, self.channel_name)
         await self.accept()
-        await self.send_json({"type": "queue", "queue": await database_sync_to_async(live.queue_data)()})
+        await self.send_json({"type": "queue", "queue": await _in_a_thread(live.queue_data)()})
 
     def _allowed(self) -> bool:
         user = person_now(self.scope) if same_origin(self.scope) else None
@@ -208,11 +256,11 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_discard(live.CONSOLE, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
-        if not await database_sync_to_async(self._allowed)():
+        if not await _in_a_thread(self._allowed)():
             await self.close(code=REFUSED)
 
     async def chat_queue(self, event):
-        if await database_sync_to_async(self._allowed)():
+        if await _in_a_thread(self._allowed)():
             await self.send_json({"type": "queue", "queue": event["queue"]})
         else:
             await self.close(code=REFUSED)

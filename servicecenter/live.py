@@ -82,9 +82,9 @@ def _after_commit(send) -> None:
     transaction.on_commit(send)
 
 
-def message_sent(conversation, message) -> None:
+def message_sent(conversation_id: int, message) -> None:
     data = message_data(message)
-    _after_commit(lambda: _send(chat_group(conversation.pk), {"type": "chat.message", "message": data}))
+    _after_commit(lambda: _send(chat_group(conversation_id), {"type": "chat.message", "message": data}))
 
 
 def status_changed(conversation) -> None:

@@ -70,7 +70,7 @@ def take(*, conversation_id: int, member, client: dict | None = None) -> Convers
         conversation.save(update_fields=["status", "staff", "taken_at"])
         message = _event(conversation, member, ChatMessage.Event.TAKEN)
         audit.record("chat.taken", actor=member, obj=conversation, details=client or {})
-    live.message_sent(conversation, message)
+    live.message_sent(conversation.pk, message)
     live.status_changed(conversation)
     live.queue_changed()
     return conversation
@@ -103,16 +103,20 @@ def hand_over(*, conversation: Conversation, member, to, client: dict | None = N
         locked.save(update_fields=["staff"])
         message = _event(locked, member, ChatMessage.Event.HANDED_OVER, body=shown_name(to))
         audit.record("chat.handed_over", actor=member, obj=locked, details={"to": to.email, **(client or {})})
-    live.message_sent(locked, message)
+    live.message_sent(locked.pk, message)
     live.status_changed(locked)
     return locked
 
 
-def write(
-    *, conversation: Conversation, author, side: str, body: str, client_id: str | None
-) -> tuple[ChatMessage, bool]:
+class ChatGone(ChatRefused):
+    """The chat is not the writer's any more (closed, handed over, never theirs)."""
+
+
+def write(*, conversation_id: int, author, side: str, body: str, client_id: str | None,
+          author_name: str | None = None) -> tuple[ChatMessage, bool]:  # fmt: skip
     """Keep one message of the chat, masked. The same `client_id` again (sent again after a reconnect) is the same
-    message: returned, not kept twice. Returns the message and whether it is new."""
+    message: returned, not kept twice. Returns the message and whether it is new. Two queries: the chat's state
+    now, and the row."""
     body = mask_ssns((body or "").strip())[:MAX_MESSAGE_LENGTH]
     if not body:
         raise ChatRefused(words("Write a message first."))
@@ -120,24 +124,28 @@ def write(
         client_uuid = uuid.UUID(str(client_id)) if client_id else None
     except ValueError:
         client_uuid = None
+    current = Conversation.objects.filter(pk=conversation_id).values("status", "staff_id", "person_id").first()
+    if current is None:
+        raise ChatGone(words("This chat is closed."))
     if client_uuid is not None:
-        kept = ChatMessage.objects.filter(conversation=conversation, client_id=client_uuid).first()
-        if kept is not None:
-            return kept, False
-    current = Conversation.objects.filter(pk=conversation.pk).values("status", "staff_id").first()
-    if current is None or current["status"] == Conversation.Status.CLOSED:
+        kept = ChatMessage.objects.filter(conversation_id=conversation_id, client_id=client_uuid).first()
+        if kept is not None and current["status"] == Conversation.Status.CLOSED:
+            return kept, False  # sent again after the end: what was kept, nothing new
+    if current["status"] == Conversation.Status.CLOSED:
         raise ChatRefused(words("This chat is closed."))
     if side == ChatMessage.Side.STAFF and current["staff_id"] != author.pk:
-        raise ChatRefused(words("This chat is no longer yours."))
-    name = shown_name(author) if side == ChatMessage.Side.STAFF else person_name(author, full=False)
+        raise ChatGone(words("This chat is no longer yours."))
+    if side == ChatMessage.Side.PERSON and current["person_id"] != author.pk:
+        raise ChatGone(words("This chat is not yours."))
+    if author_name is None:
+        author_name = shown_name(author) if side == ChatMessage.Side.STAFF else person_name(author, full=False)
     try:
         with transaction.atomic():
-            message = ChatMessage.objects.create(
-                conversation=conversation, side=side, author=author, author_name=name, body=body, client_id=client_uuid
-            )
-    except IntegrityError:  # the same message, sent again at once on another connection
-        return ChatMessage.objects.get(conversation=conversation, client_id=client_uuid), False
-    live.message_sent(conversation, message)
+            message = ChatMessage.objects.create(conversation_id=conversation_id, side=side, author=author,
+                                                 author_name=author_name, body=body, client_id=client_uuid)  # fmt: skip
+    except IntegrityError:  # the same message again (after a reconnect, or on another connection at once)
+        return ChatMessage.objects.get(conversation_id=conversation_id, client_id=client_uuid), False
+    live.message_sent(conversation_id, message)
     return message, True
 
 
@@ -155,7 +163,7 @@ def close(*, conversation: Conversation, by, client: dict | None = None, idle: b
         send_transcript(locked)
         audit.record("chat.closed", actor=None if idle else by, actor_label="Online Chat" if idle else "",
                      obj=locked, details={**(client or {}), **({"idle_minutes": settings.CHAT_IDLE_MINUTES} if idle else {})})  # fmt: skip
-    live.message_sent(locked, message)
+    live.message_sent(locked.pk, message)
     live.status_changed(locked)
     live.queue_changed()
     return locked

@@ -16,8 +16,13 @@ SUITE_STARTED = datetime.datetime.now(tz=datetime.UTC)
 # Fixtures several test files share (`world`: an agency with a listed agent; `book`: an agency's Book of Business;
 # `held_password_checks`: requests at once that overlap in their password checks).
 # A file's own fixture of the same name wins over these.
-pytest_plugins = ["tests.cases_support", "tests.book_support", "tests.concurrency_support", "tests.consumer_support",
-                  "tests.chat_support"]
+pytest_plugins = [
+    "tests.cases_support",
+    "tests.book_support",
+    "tests.concurrency_support",
+    "tests.consumer_support",
+    "tests.chat_support",
+]
 
 
 def pytest_sessionstart(session):

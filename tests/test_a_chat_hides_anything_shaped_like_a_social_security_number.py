@@ -44,9 +44,9 @@ def test_a_typed_ssn_is_never_stored_nor_in_the_transcript():
     chat = services.open_chat(person=person, language="en")
     member = chat_member()
     services.take(conversation_id=chat.pk, member=member)
-    services.write(conversation=chat, author=person, side="person", body="My client's SSN is 123-45-6789.",
+    services.write(conversation_id=chat.pk, author=person, side="person", body="My client's SSN is 123-45-6789.",
                    client_id=None)  # fmt: skip
-    services.write(conversation=chat, author=member, side="staff", body="Please don't: 123 45 6789 is hidden.",
+    services.write(conversation_id=chat.pk, author=member, side="staff", body="Please don't: 123 45 6789 is hidden.",
                    client_id=None)  # fmt: skip
     services.close(conversation=chat, by=member)
     bodies = list(ChatMessage.objects.filter(conversation=chat).values_list("body", flat=True))

@@ -105,7 +105,7 @@ def test_the_member_sees_who_the_person_is_and_no_case(people, client):
 def test_a_member_ends_a_chat_and_the_person_still_gets_the_transcript(people):
     chat = services.open_chat(person=people["rosa"].user, language="en")
     services.take(conversation_id=chat.pk, member=people["ana"])
-    services.write(conversation=chat, author=people["rosa"].user, side="person", body="Thanks!", client_id=None)
+    services.write(conversation_id=chat.pk, author=people["rosa"].user, side="person", body="Thanks!", client_id=None)
     services.close(conversation=chat, by=people["ana"])
     services.close(conversation=chat, by=people["rosa"].user)  # the person's click, a moment later: nothing more
     assert MailboxMessage.objects.filter(recipient=people["rosa"].user).count() == 1

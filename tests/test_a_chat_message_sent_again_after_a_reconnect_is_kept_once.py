@@ -62,5 +62,5 @@ def test_a_message_id_that_is_no_uuid_is_still_kept_once_per_send():
     agency, _manager = agency_with_manager()
     rosa = agent_in(agency).user
     chat = services.open_chat(person=rosa, language="en")
-    message, created = services.write(conversation=chat, author=rosa, side="person", body="hi", client_id="nope")
+    message, created = services.write(conversation_id=chat.pk, author=rosa, side="person", body="hi", client_id="nope")
     assert created and message.client_id is None

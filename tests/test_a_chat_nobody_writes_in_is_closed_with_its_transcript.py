@@ -25,7 +25,9 @@ def test_only_the_chats_without_a_message_for_the_idle_time_are_closed(settings)
     talking = services.open_chat(person=talking_person, language="en")
     services.take(conversation_id=talking.pk, member=chat_member())
     with time_machine.travel(OPEN + datetime.timedelta(minutes=25), tick=False):
-        services.write(conversation=talking, author=talking_person, side="person", body="Still here", client_id=None)
+        services.write(
+            conversation_id=talking.pk, author=talking_person, side="person", body="Still here", client_id=None
+        )
     with time_machine.travel(OPEN + datetime.timedelta(minutes=31), tick=False):
         assert close_idle_chats() == 1
     assert Conversation.objects.get(pk=left_waiting.pk).status == Conversation.Status.CLOSED

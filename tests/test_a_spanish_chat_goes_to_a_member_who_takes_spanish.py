@@ -65,7 +65,7 @@ def test_a_member_hands_a_chat_to_a_colleague_and_the_person_reads_who(line, cli
     assert (event.author_name, event.body) == ("Ana R.", "Ben T.")
     assert AuditEvent.objects.get(action="chat.handed_over").details["to"] == ben.email
     with pytest.raises(services.ChatRefused):  # no longer Ana's to write in
-        services.write(conversation=chat, author=ana, side="staff", body="still me", client_id=None)
+        services.write(conversation_id=chat.pk, author=ana, side="staff", body="still me", client_id=None)
 
 
 @pytest.mark.parametrize("who", ["plain staff", "an agent", "inactive member", "themselves"])

@@ -22,7 +22,9 @@ def ended():
     member = chat_member()
     chat = services.open_chat(person=person, language="en")
     services.take(conversation_id=chat.pk, member=member)
-    services.write(conversation=chat, author=person, side="person", body="My book is empty this week.", client_id=None)
+    services.write(
+        conversation_id=chat.pk, author=person, side="person", body="My book is empty this week.", client_id=None
+    )
     services.close(conversation=chat, by=member)
     return {"chat": chat, "person": person, "member": member, "manager": manager.user}
 

@@ -54,7 +54,7 @@ def test_one_message_sent_on_two_connections_at_once_is_kept_once():
     person = agent_in(agency).user
     chat = services.open_chat(person=person, language="en")
     same = str(uuid.uuid4())
-    outcomes = at_once([lambda: services.write(conversation=chat, author=person, side="person", body="Hello",
+    outcomes = at_once([lambda: services.write(conversation_id=chat.pk, author=person, side="person", body="Hello",
                                                client_id=same) for _ in range(3)])  # fmt: skip
     assert len({message.pk for message, _created in outcomes}) == 1, outcomes
     assert [created for _message, created in outcomes].count(True) == 1

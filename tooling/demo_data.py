@@ -122,7 +122,9 @@ def demo_sign_ins() -> list[DemoSignIn]:
         ),
         DemoSignIn("Agent", f"agent@{DEMO_DOMAIN}", "the agent with the biggest book, in the largest agency"),
         DemoSignIn("Agent", f"independent@{DEMO_DOMAIN}", "an agent in no agency"),
-        DemoSignIn("Service-center staff", f"servicecenter@{DEMO_DOMAIN}", "Django admin at /admin/"),
+        DemoSignIn(
+            "Service-center staff", f"servicecenter@{DEMO_DOMAIN}", "Django admin at /admin/, the chat console"
+        ),
         DemoSignIn("Consumer", f"consumer@{DEMO_DOMAIN}", "a consumer's own account: My case, Manage delegates"),
     ]
 

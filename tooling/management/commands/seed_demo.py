@@ -145,6 +145,16 @@ class Command(BaseCommand):
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
         ConsumerAccount.objects.create(user=user, case=case)
 
+    def _demo_chat_desk(self):
+        """The demo service-center supervisor answers Online Chat, in English and Spanish (the chat console)."""
+        from servicecenter.models import ChatStaffProfile
+
+        staff = User.objects.filter(email=f"servicecenter@{DEMO_DOMAIN}").first()
+        if staff is not None:
+            ChatStaffProfile.objects.get_or_create(
+                user=staff, defaults={"shown_name": "Sam R.", "speaks_spanish": True}
+            )
+
     def _demo_extranet(self):
         """The demo manager and agent get extranet accounts (the demo password) and this week's extracts."""
         agents = list(Agent.objects.filter(user__email__in=[f"manager@{DEMO_DOMAIN}", f"agent@{DEMO_DOMAIN}"]))
