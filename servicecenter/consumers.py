@@ -26,6 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
+from redis.exceptions import RedisError
 
 from portal import audit, person
 from portal.middleware import second_factor_done
@@ -42,13 +43,20 @@ MESSAGES_PER_MINUTE = 40  # a person's messages in all their chat's tabs (servic
 
 def _within_rate(user_id: int) -> bool:
     """Whether the person may send one more message this minute (counted in the shared cache, so every tab and
-    every ASGI process counts together; with the cache away, nobody is held back)."""
-    key = f"chat:rate:{user_id}:{int(time.time() // 60)}"
-    cache.add(key, 0, 90)
-    try:
+    every ASGI process counts together: one round trip to Redis; with Redis away, nobody is held back)."""
+    key = cache.make_key(f"chat:rate:{user_id}:{int(time.time() // 60)}")
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client is None:  # the in-process cache of `make run`
+        cache.add(key, 0, 90)
         return cache.incr(key) <= MESSAGES_PER_MINUTE
-    except ValueError:  # the key was lost between add and incr (the cache away): let it through
+    try:
+        pipe = client(key, write=True).pipeline()
+        pipe.incr(key)
+        pipe.expire(key, 90, nx=True)
+        count, _expiring = pipe.execute()
+    except RedisError:
         return True
+    return count <= MESSAGES_PER_MINUTE
 
 
 def _header(scope, name: bytes) -> str:
@@ -118,6 +126,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=REFUSED)
             return
         self.side, self.user_id, self.language, self.author_name = found
+        self.acknowledged: set[str] = set()  # client ids this connection sent and was answered for
         self.group = live.chat_group(self.conversation_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         if self.side == ChatMessage.Side.PERSON:
@@ -196,7 +205,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 reason = _("You are sending messages faster than anyone can read them. Wait a moment.")
             return [{"type": "refused", "client_id": client_id, "reason": str(reason)}]
         try:
-            message, _created = services.write(
+            message, created = services.write(
                 conversation_id=self.conversation_id,
                 author=user,
                 side=self.side,
@@ -209,9 +218,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         except services.ChatRefused as refused:
             with translation.override(self.language):
                 return [{"type": "refused", "client_id": client_id, "reason": say(refused.args[0])}]
-        # Echoed to every connection of the chat by the group; this one hears of it at once too (its ack), in case
-        # the group's echo is the one lost.
-        return [{"type": "message", "message": live.message_data(message)}]
+        # This connection hears of it at once (its acknowledgement); the group tells every other connection of the
+        # chat, and this one's copy from the group is not sent again (chat_message).
+        data = live.message_data(message)
+        if created and data["client_id"]:
+            self.acknowledged.add(data["client_id"])
+        return [{"type": "message", "message": data}]
 
     def _state(self, conversation: Conversation) -> dict:
         conversation.refresh_from_db()
@@ -223,6 +235,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     # What the channel layer brings: sent on to the browser.
     async def chat_message(self, event):
+        client_id = event["message"].get("client_id")
+        if client_id and client_id in self.acknowledged:
+            self.acknowledged.discard(client_id)  # this connection sent it and was answered already
+            return
         await self.send_json({"type": "message", "message": event["message"]})
 
     async def chat_status(self, event):

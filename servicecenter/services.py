@@ -3,6 +3,7 @@ told to the connections concerned once its transaction commits (servicecenter.li
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import uuid
 
@@ -127,11 +128,10 @@ def write(*, conversation_id: int, author, side: str, body: str, client_id: str 
     current = Conversation.objects.filter(pk=conversation_id).values("status", "staff_id", "person_id").first()
     if current is None:
         raise ChatGone(words("This chat is closed."))
-    if client_uuid is not None:
-        kept = ChatMessage.objects.filter(conversation_id=conversation_id, client_id=client_uuid).first()
-        if kept is not None and current["status"] == Conversation.Status.CLOSED:
-            return kept, False  # sent again after the end: what was kept, nothing new
     if current["status"] == Conversation.Status.CLOSED:
+        kept = ChatMessage.objects.filter(conversation_id=conversation_id, client_id=client_uuid).first()
+        if client_uuid is not None and kept is not None:
+            return kept, False  # sent again after the end: what was kept, nothing new
         raise ChatRefused(words("This chat is closed."))
     if side == ChatMessage.Side.STAFF and current["staff_id"] != author.pk:
         raise ChatGone(words("This chat is no longer yours."))
@@ -140,7 +140,8 @@ def write(*, conversation_id: int, author, side: str, body: str, client_id: str 
     if author_name is None:
         author_name = shown_name(author) if side == ChatMessage.Side.STAFF else person_name(author, full=False)
     try:
-        with transaction.atomic():
+        # One INSERT in autocommit (a savepoint only inside a transaction, where a refused row must not break it).
+        with transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext():
             message = ChatMessage.objects.create(conversation_id=conversation_id, side=side, author=author,
                                                  author_name=author_name, body=body, client_id=client_uuid)  # fmt: skip
     except IntegrityError:  # the same message again (after a reconnect, or on another connection at once)

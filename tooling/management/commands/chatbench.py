@@ -48,7 +48,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--conversations", type=int, default=200)
         parser.add_argument("--messages", type=int, default=10, help="messages each side sends in the paced phase")
-        parser.add_argument("--interval", type=float, default=2.0, help="seconds between one side's messages (mean)")
+        parser.add_argument("--interval", type=float, default=5.0, help="seconds between one side's messages (mean)")
         parser.add_argument("--saturation-seconds", type=float, default=10.0)
         parser.add_argument("--processes", type=int, default=2, help="daphne processes")
         parser.add_argument("--members", type=int, default=20, help="service-center members sharing the chats")
