@@ -167,7 +167,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         reply = await _in_a_thread(self._handle)(kind, content)
         for item in reply:
+            announce = item.pop("announce", False)
             await self.send_json(item)
+            if announce:  # a new message: every other connection of the chat hears of it from here
+                await self.channel_layer.group_send(self.group, {"type": "chat.message", "message": item["message"]})
         if any(item.get("type") == "refused" and item.get("end") for item in reply):
             await self.close(code=REFUSED)
 
@@ -212,6 +215,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 body=body,
                 client_id=client_id,
                 author_name=self.author_name,
+                announce=False,
             )
         except services.ChatGone:
             return [{"type": "refused", "end": True, "reason": "gone"}]
@@ -223,7 +227,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         data = live.message_data(message)
         if created and data["client_id"]:
             self.acknowledged.add(data["client_id"])
-        return [{"type": "message", "message": data}]
+        return [{"type": "message", "message": data, "announce": created}]
 
     def _state(self, conversation: Conversation) -> dict:
         conversation.refresh_from_db()

@@ -114,10 +114,11 @@ class ChatGone(ChatRefused):
 
 
 def write(*, conversation_id: int, author, side: str, body: str, client_id: str | None,
-          author_name: str | None = None) -> tuple[ChatMessage, bool]:  # fmt: skip
+          author_name: str | None = None, announce: bool = True) -> tuple[ChatMessage, bool]:  # fmt: skip
     """Keep one message of the chat, masked. The same `client_id` again (sent again after a reconnect) is the same
     message: returned, not kept twice. Returns the message and whether it is new. Two queries: the chat's state
-    now, and the row."""
+    now, and the row. `announce=False` leaves telling the chat's connections to the caller (a WebSocket consumer
+    tells them from its own event loop)."""
     body = mask_ssns((body or "").strip())[:MAX_MESSAGE_LENGTH]
     if not body:
         raise ChatRefused(words("Write a message first."))
@@ -146,7 +147,8 @@ def write(*, conversation_id: int, author, side: str, body: str, client_id: str 
                                                  author_name=author_name, body=body, client_id=client_uuid)  # fmt: skip
     except IntegrityError:  # the same message again (after a reconnect, or on another connection at once)
         return ChatMessage.objects.get(conversation_id=conversation_id, client_id=client_uuid), False
-    live.message_sent(conversation_id, message)
+    if announce:
+        live.message_sent(conversation_id, message)
     return message, True
 
 

@@ -342,6 +342,21 @@
         list.appendChild(item);
       });
     }
+    function handedOver() {
+      if (root.querySelector("[data-handed-over]")) {
+        return;
+      }
+      // Said, not done: reloading now would lose what the member is typing in another chat.
+      var notice = document.createElement("p");
+      notice.className = "notice";
+      notice.setAttribute("data-handed-over", "");
+      notice.setAttribute("role", "status");
+      var link = document.createElement("a");
+      link.href = window.location.pathname;
+      link.textContent = words("handed-to-you");
+      notice.appendChild(link);
+      root.insertBefore(notice, root.firstChild);
+    }
     function connect() {
       var socket = new WebSocket(socketUrl(root.getAttribute("data-socket-path")));
       socket.addEventListener("open", function () { backoff = 500; });
@@ -351,6 +366,10 @@
         if (data.type === "queue") {
           waiting = data.queue.waiting;
           render();
+        } else if (data.type === "state" && data.state.status === "active"
+                   && String(data.state.staff_id) === root.getAttribute("data-me")
+                   && !document.querySelector('[data-chat][data-socket-path="/ws/chat/' + data.state.id + '/"]')) {
+          handedOver(); // a colleague handed this member a chat
         }
       });
       socket.addEventListener("close", function () {

@@ -127,7 +127,7 @@ class Load:
         await asyncio.sleep(0.5)
         return {"paced": paced_result, "saturation": saturation}
 
-    async def settle(self, seconds: float = 10) -> None:
+    async def settle(self, seconds: float = 30) -> None:
         """Wait until everything sent was heard by the other side, or `seconds` more."""
         deadline = time.perf_counter() + seconds
         while time.perf_counter() < deadline and any(client_id not in self.heard_by_other for client_id in self.sent):

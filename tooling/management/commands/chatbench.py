@@ -181,7 +181,7 @@ class Command(BaseCommand):
             f"{TARGET_P95_MS} ms: {'met' if p['p95'] < TARGET_P95_MS else 'NOT met'} |",
             f"| delivery p99 | {f['p99']:.1f} ms | {p['p99']:.1f} ms | {ratio(p['p99'], f['p99'])} | |",
             f"| sent / delivered | {f['sent']} / {f['delivered']} | {p['sent']} / {p['delivered']} | | all |",
-            f"| lost | {f['lost']} | {p['lost']} | | none: {'met' if p['lost'] == 0 else 'NOT met'} |",
+            f"| lost (not heard within 30 s of the last send) | {f['lost']} | {p['lost']} | | none: {'met' if p['lost'] == 0 else 'NOT met'} |",
             f"| doubled (heard twice) | {f['doubled']} | {p['doubled']} | | none: "
             f"{'met' if p['doubled'] == 0 else 'NOT met'} |",
             f"| lost / doubled at saturation | {fs['lost']} / {fs['doubled']} | {ps['lost']} / {ps['doubled']} | | none |",
