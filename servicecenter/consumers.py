@@ -14,6 +14,7 @@ The protocol, in JSON both ways:
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -105,10 +106,14 @@ def person_now(scope):
     return user
 
 
+# The threads the consumers' sync parts run in (each keeps its own database connection).
+THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="chat")
+
+
 def _in_a_thread(function):
-    """Run the sync part (the ORM, the cache) in a worker thread of the pool, not all on one: connections of
-    different chats then wait for PostgreSQL and Redis side by side."""
-    return database_sync_to_async(function, thread_sensitive=False)
+    """Run the sync part (the ORM, the cache) in one of THREADS, not all on one thread: connections of different
+    chats then wait for PostgreSQL and Redis side by side."""
+    return database_sync_to_async(function, thread_sensitive=False, executor=THREADS)
 
 
 def client_of(scope) -> dict:

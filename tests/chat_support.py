@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -92,6 +93,29 @@ async def everything(communicator, *, timeout: float = 0.3) -> list[dict]:
 def db(function):
     """Call the ORM from a test's coroutine."""
     return sync_to_async(function, thread_sensitive=True)
+
+
+@pytest.fixture(autouse=True)
+def _chat_threads_let_go_of_the_database():
+    """After a test that opened WebSockets in this process, each of the consumers' threads closes its database
+    connection (so the test database can be emptied and dropped with no session left on it)."""
+    yield
+    from servicecenter.consumers import THREADS
+
+    if not THREADS._threads:
+        return
+    from concurrent.futures import wait
+
+    from django.db import connections
+
+    count = THREADS._max_workers
+    together = threading.Barrier(count)
+
+    def close():
+        together.wait(timeout=10)  # one task per thread: every thread closes its own
+        connections.close_all()
+
+    wait([THREADS.submit(close) for _ in range(count)], timeout=15)
 
 
 @pytest.fixture
