@@ -110,3 +110,17 @@ def test_a_member_ends_a_chat_and_the_person_still_gets_the_transcript(people):
     services.close(conversation=chat, by=people["rosa"].user)  # the person's click, a moment later: nothing more
     assert MailboxMessage.objects.filter(recipient=people["rosa"].user).count() == 1
     assert ChatMessage.objects.filter(conversation=chat, event=ChatMessage.Event.CLOSED).count() == 1
+
+
+def test_a_member_has_several_chats_at_once_on_the_console(people, client):
+    from .factories import sign_in
+
+    others = [agent_in(people["agency"], first_name=name, last_name="Quist") for name in ("Wei", "Pat", "Lia")]
+    chats = [services.open_chat(person=agent.user, language="en") for agent in others]
+    for chat in chats:
+        services.take(conversation_id=chat.pk, member=people["ana"])
+    sign_in(client, people["ana"])
+    page = client.get("/service-center/chat/").content.decode()
+    for chat, agent in zip(chats, others, strict=True):
+        assert f'data-socket-path="/ws/chat/{chat.pk}/"' in page
+        assert f"Chat with {agent.first_name} Quist" in page
