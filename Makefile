@@ -77,7 +77,7 @@ pagebench: install system-packages
 ## figures in BENCHMARKS.md ("Online Chat"). A throwaway PostgreSQL and Redis of its own.
 CHATBENCH_ARGS ?=
 chatbench: install system-packages
-	SERVICES_DIR=/tmp/agency-portal-chatbench TEST_PG_PORT=54379 TEST_REDIS_PORT=63879 scripts/services.sh run -- sh -c 'DATABASE_URL=$$DATABASE_OWNER_URL $(BIN)/python manage.py migrate --noinput -v0 && DEBUG=false ALLOWED_HOSTS=127.0.0.1 SECRET_KEY=$$(od -An -N24 -tx1 /dev/urandom | tr -d " \n") $(BIN)/python manage.py chatbench $(CHATBENCH_ARGS)'
+	SERVICES_DIR=/tmp/agency-portal-chatbench TEST_PG_PORT=54379 TEST_REDIS_PORT=63879 scripts/services.sh run -- sh -c 'DATABASE_URL=$$DATABASE_OWNER_URL $(BIN)/python manage.py migrate --noinput -v0 && CHATBENCH_THROWAWAY_DATABASE=yes DEBUG=false ALLOWED_HOSTS=127.0.0.1 SECRET_KEY=$$(od -An -N24 -tx1 /dev/urandom | tr -d " \n") $(BIN)/python manage.py chatbench $(CHATBENCH_ARGS)'
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import lockout
+from . import audit, lockout
 from .audit import describe
 from .models import AuditEvent, MailboxMessage, OutageNotice, SignInFailure, SignInLock, User
 
@@ -30,12 +30,32 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(MailboxMessage)
 class MailboxMessageAdmin(admin.ModelAdmin):
+    """Secure Mailbox messages, read-only (a chat's transcript among them): reading one is audited like the
+    transcript page."""
+
     list_display = ["subject", "recipient", "created_at", "read_at"]
     list_filter = [("read_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["subject", "recipient__email"]
     raw_id_fields = ["recipient"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            message = self.get_object(request, object_id)
+            if message is not None:
+                audit.record("mailbox.message_read_in_admin", request=request, obj=message)
+        return response
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -10,6 +10,7 @@ class PortalConfig(AppConfig):
         "auth.signed_in": _("Signed in with password"),
         "auth.sign_in_failed": _("Sign-in failed"),
         "auth.signed_out": _("Signed out"),
+        "mailbox.message_read_in_admin": _("Secure Mailbox message read in admin"),
         "auth.locked": _("Sign-in locked after repeated failures"),
         "auth.lock_refused": _("Sign-in refused: locked"),
         "auth.lock_lifted": _("Sign-in lock lifted by staff"),

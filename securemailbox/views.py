@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import audit
+from portal.masking import mask_ssns
 from portal.permissions import Capability, permissions_for
 from portal.views import mailbox_for
 
@@ -101,7 +102,7 @@ def write(request):
                 return redirect("securemailbox:thread", thread.pk)
         if form.has_error("case", "case_not_yours"):
             # Naming a case one may not see is recorded, as a request for help with a wrong code is.
-            audit.record("mailbox.case_refused", details={"case": form.data.get("case", "")[:20]})
+            audit.record("mailbox.case_refused", details={"case": mask_ssns(form.data.get("case", ""))[:20]})
     return render(request, "securemailbox/write.html", {"form": form}, status=400 if form.errors else 200)
 
 

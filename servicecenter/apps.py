@@ -14,3 +14,6 @@ class ServiceCenterConfig(AppConfig):
         "chat.transcript_viewed": _("Online Chat transcript read"),
         "chat.refused": _("Online Chat connection refused"),
     }
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

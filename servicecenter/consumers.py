@@ -39,6 +39,8 @@ from .models import ChatMessage, Conversation
 
 REFUSED = 4403  # the close code a refused connection gets (the browser sees a failed handshake)
 TYPING_EVERY = 1.0  # seconds: "is typing" is passed on at most this often per connection
+HELLO_EVERY = 1.0  # seconds: the history is sent again at most this often per connection
+RECHECK_EVERY = 15.0  # seconds: a connection that only listens has its session and facts asked again this often
 MESSAGES_PER_MINUTE = 40  # a person's messages in all their chat's tabs (service-center members write in many)
 
 
@@ -133,7 +135,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.side, self.user_id, self.language, self.author_name = found
         self.acknowledged: set[str] = set()  # client ids this connection sent and was answered for
         self.group = live.chat_group(self.conversation_id)
+        self.checked_at = time.monotonic()
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(live.person_group(self.user_id), self.channel_name)
         if self.side == ChatMessage.Side.PERSON:
             await self.channel_layer.group_add(live.WAITING, self.channel_name)
         await self.accept()
@@ -142,7 +146,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         user = person_now(self.scope) if same_origin(self.scope) else None
         found = selectors.chat_for_connection(user, self.conversation_id) if user is not None else None
         if found is None:
-            if user is not None:
+            # Audited once a minute per person at most: trying one id after another fills no log.
+            if user is not None and cache.add(f"chat:refused:{user.pk}:{int(time.time() // 60)}", 1, 90):
                 audit.record("chat.refused", actor=user, object_label=f"Online Chat {self.conversation_id}",
                              details=client_of(self.scope))  # fmt: skip
             return None
@@ -155,6 +160,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(live.person_group(self.user_id), self.channel_name)
             await self.channel_layer.group_discard(live.WAITING, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
@@ -170,6 +176,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         if kind not in ("hello", "message", "close"):
             return
+        if kind == "hello":
+            now = time.monotonic()
+            if now - getattr(self, "_hello_at", -HELLO_EVERY) < HELLO_EVERY:
+                return
+            self._hello_at = now
         reply = await _in_a_thread(self._handle)(kind, content)
         for item in reply:
             announce = item.pop("announce", False)
@@ -243,7 +254,34 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         return {"type": "state", "state": state}
 
     # What the channel layer brings: sent on to the browser.
+    # What the channel layer brings is passed on only while the connection may still hear it: a hand-over or the
+    # chat's end closes the member's or everyone's connection at once; signing out or being made Inactive closes
+    # the person's (chat.revoked, servicecenter/signals.py); and the session and facts are asked again at least
+    # every RECHECK_EVERY seconds of listening (an idle or expired session, a decertified agent).
+
+    async def still_allowed(self) -> bool:
+        if time.monotonic() - self.checked_at < RECHECK_EVERY:
+            return True
+        self.checked_at = time.monotonic()
+        if await _in_a_thread(self._allowed_now)():
+            return True
+        await self.revoke()
+        return False
+
+    def _allowed_now(self) -> bool:
+        user = person_now(self.scope) if same_origin(self.scope) else None
+        needed = Capability.CHAT if self.side == ChatMessage.Side.PERSON else Capability.ANSWER_CHAT
+        return user is not None and user.pk == self.user_id and permissions_for(user).allows(needed)
+
+    async def revoke(self, event=None):
+        await self.send_json({"type": "refused", "end": True, "reason": "gone"})
+        await self.close(code=REFUSED)
+
+    chat_revoked = revoke
+
     async def chat_message(self, event):
+        if not await self.still_allowed():
+            return
         client_id = event["message"].get("client_id")
         if client_id and client_id in self.acknowledged:
             self.acknowledged.discard(client_id)  # this connection sent it and was answered already
@@ -251,10 +289,19 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "message", "message": event["message"]})
 
     async def chat_status(self, event):
-        await self.send_json({"type": "state", "state": event["status"]})
+        state = event["status"]
+        if self.side == ChatMessage.Side.STAFF and state["status"] == "active" and state["staff_id"] != self.user_id:
+            await self.send_json({"type": "state", "state": state})  # "taken over by …", and no more
+            await self.revoke()
+            return
+        if not await self.still_allowed():
+            return
+        await self.send_json({"type": "state", "state": state})
+        if state["status"] == "closed":
+            await self.close()
 
     async def chat_typing(self, event):
-        if event["sender"] != self.channel_name and event["side"] != self.side:
+        if event["sender"] != self.channel_name and event["side"] != self.side and await self.still_allowed():
             await self.send_json({"type": "typing", "side": event["side"]})
 
     async def chat_places(self, event):

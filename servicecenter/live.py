@@ -3,16 +3,29 @@
 
 from __future__ import annotations
 
+import logging
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
 CONSOLE = "chat.console"  # every service-center member's console
 WAITING = "chat.waiting"  # every connection of a person whose chat is waiting
 
 
 def chat_group(conversation_id: int) -> str:
     return f"chat.{conversation_id}"
+
+
+def person_group(user_id: int) -> str:
+    """Every chat connection of one person (or member), in any tab and any ASGI process."""
+    return f"chat.person.{user_id}"
+
+
+def revoke(user_id: int) -> None:
+    """Close every chat connection of the person (they signed out, or were made Inactive)."""
+    _after_commit(lambda: _send(person_group(user_id), {"type": "chat.revoked"}))
 
 
 def message_data(message) -> dict:
@@ -73,9 +86,15 @@ def queue_data() -> dict:
 
 
 def _send(group: str, event: dict) -> None:
+    """Tell a group; with the channel layer away, the change itself stands (connections catch up on their
+    next hello, and re-check themselves)."""
     layer = get_channel_layer()
-    if layer is not None:
+    if layer is None:
+        return
+    try:
         async_to_sync(layer.group_send)(group, event)
+    except Exception:  # noqa: BLE001 - Redis away: nothing a page or task should fail for
+        logger.warning("Online Chat: the channel layer could not be told (%s)", event.get("type"), exc_info=True)
 
 
 def _after_commit(send) -> None:

@@ -99,8 +99,17 @@ def messages_after(conversation: Conversation, after_id: int = 0) -> QuerySet[Ch
 
 def colleagues_of(user) -> list[User]:
     """Whom a member may hand a chat to: the other active staff who answer chat."""
-    people = User.objects.filter(is_active=True, is_staff=True).exclude(pk=user.pk).order_by("first_name", "last_name")
-    return [person for person in people if permissions_for(person).allows(Capability.ANSWER_CHAT)]
+    people = (
+        User.objects.filter(is_active=True, is_staff=True)
+        .exclude(pk=user.pk)
+        .select_related("chat_profile")
+        .order_by("first_name", "last_name")
+    )
+    colleagues = [person for person in people if permissions_for(person).allows(Capability.ANSWER_CHAT)]
+    for colleague in colleagues:  # offered for a Spanish chat only if they take Spanish chats
+        profile = getattr(colleague, "chat_profile", None)
+        colleague.speaks_spanish = profile is not None and profile.speaks_spanish
+    return colleagues
 
 
 def who_is(person) -> dict:

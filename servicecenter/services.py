@@ -3,7 +3,6 @@ told to the connections concerned once its transaction commits (servicecenter.li
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import uuid
 
@@ -23,6 +22,7 @@ from .models import ChatMessage, Conversation
 from .selectors import person_name, shown_name, speaks_spanish
 
 MAX_MESSAGE_LENGTH = 2000
+MAX_MESSAGES_PER_CHAT = 1000  # a chat longer than this is no chat: it ends, and a new one begins
 
 
 class ChatRefused(Exception):
@@ -116,50 +116,71 @@ class ChatGone(ChatRefused):
 def write(*, conversation_id: int, author, side: str, body: str, client_id: str | None,
           author_name: str | None = None, announce: bool = True) -> tuple[ChatMessage, bool]:  # fmt: skip
     """Keep one message of the chat, masked. The same `client_id` again (sent again after a reconnect) is the same
-    message: returned, not kept twice. Returns the message and whether it is new. Two queries: the chat's state
-    now, and the row. `announce=False` leaves telling the chat's connections to the caller (a WebSocket consumer
-    tells them from its own event loop)."""
-    body = mask_ssns((body or "").strip())[:MAX_MESSAGE_LENGTH]
+    message: returned, not kept twice. Returns the message and whether it is new. The chat's row is held (FOR NO
+    KEY UPDATE) while the message is checked and kept, so no message lands after the chat closed or was handed over
+    (close and hand_over hold it too). `announce=False` leaves telling the chat's connections to the caller (a
+    WebSocket consumer tells them from its own event loop)."""
+    body = (body or "").strip()
     if not body:
         raise ChatRefused(words("Write a message first."))
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise ChatRefused(words("A message may be %(count)s characters at most.", count=MAX_MESSAGE_LENGTH))
+    body = mask_ssns(body)
     try:
         client_uuid = uuid.UUID(str(client_id)) if client_id else None
     except ValueError:
         client_uuid = None
-    current = Conversation.objects.filter(pk=conversation_id).values("status", "staff_id", "person_id").first()
-    if current is None:
-        raise ChatGone(words("This chat is closed."))
-    if current["status"] == Conversation.Status.CLOSED:
-        kept = ChatMessage.objects.filter(conversation_id=conversation_id, client_id=client_uuid).first()
-        if client_uuid is not None and kept is not None:
-            return kept, False  # sent again after the end: what was kept, nothing new
-        raise ChatRefused(words("This chat is closed."))
-    if side == ChatMessage.Side.STAFF and current["staff_id"] != author.pk:
-        raise ChatGone(words("This chat is no longer yours."))
-    if side == ChatMessage.Side.PERSON and current["person_id"] != author.pk:
-        raise ChatGone(words("This chat is not yours."))
-    if author_name is None:
-        author_name = shown_name(author) if side == ChatMessage.Side.STAFF else person_name(author, full=False)
     try:
-        # One INSERT in autocommit (a savepoint only inside a transaction, where a refused row must not break it).
-        with transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext():
+        with transaction.atomic():
+            current = (
+                Conversation.objects.select_for_update(no_key=True)
+                .filter(pk=conversation_id)
+                .values("status", "staff_id", "person_id")
+                .first()
+            )
+            if current is None:
+                raise ChatGone(words("This chat is closed."))
+            if client_uuid is not None:
+                kept = ChatMessage.objects.filter(conversation_id=conversation_id, client_id=client_uuid).first()
+                if kept is not None:
+                    return kept, False  # sent again after a reconnect: what was kept, nothing new
+            if current["status"] == Conversation.Status.CLOSED:
+                raise ChatRefused(words("This chat is closed."))
+            if side == ChatMessage.Side.STAFF and current["staff_id"] != author.pk:
+                raise ChatGone(words("This chat is no longer yours."))
+            if side == ChatMessage.Side.PERSON and current["person_id"] != author.pk:
+                raise ChatGone(words("This chat is not yours."))
+            if ChatMessage.objects.filter(conversation_id=conversation_id).count() >= MAX_MESSAGES_PER_CHAT:
+                raise ChatRefused(words("This chat is long enough: end it and start a new one to go on."))
+            if author_name is None:
+                author_name = shown_name(author) if side == ChatMessage.Side.STAFF else person_name(author, full=False)
             message = ChatMessage.objects.create(conversation_id=conversation_id, side=side, author=author,
                                                  author_name=author_name, body=body, client_id=client_uuid)  # fmt: skip
-    except IntegrityError:  # the same message again (after a reconnect, or on another connection at once)
+    except IntegrityError:  # the same message at once on another connection: the one kept
         return ChatMessage.objects.get(conversation_id=conversation_id, client_id=client_uuid), False
     if announce:
         live.message_sent(conversation_id, message)
     return message, True
 
 
-def close(*, conversation: Conversation, by, client: dict | None = None, idle: bool = False) -> Conversation:
-    """Either side ends the chat (or, `idle`, the portal after CHAT_IDLE_MINUTES without a message, in the name of
-    whoever has it); the person gets its transcript in their Secure Mailbox. Closing a closed chat changes nothing."""
+def close(*, conversation: Conversation, by, client: dict | None = None, idle: bool = False, since=None,
+          now=None) -> Conversation:  # fmt: skip
+    """Either side ends the chat (or, `idle`, the portal, in the name of whoever has it: see close_idle_chats); the
+    person gets its transcript in their Secure Mailbox. Closing a closed chat changes nothing; nor does closing an
+    idle one that someone wrote in since `since` (checked under the lock)."""
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if locked.status == Conversation.Status.CLOSED:
             return locked
-        locked.status, locked.closed_at = Conversation.Status.CLOSED, timezone.now()
+        written_since = (
+            idle
+            and locked.status == Conversation.Status.ACTIVE
+            and since is not None
+            and ChatMessage.objects.filter(conversation=locked, created_at__gte=since).exists()
+        )
+        if written_since:
+            return locked  # someone wrote in the meantime: not idle after all
+        locked.status, locked.closed_at = Conversation.Status.CLOSED, now or timezone.now()
         locked.closed_by = None if idle else by
         locked.save(update_fields=["status", "closed_at", "closed_by"])
         message = _event(locked, by, ChatMessage.Event.TIMED_OUT if idle else ChatMessage.Event.CLOSED)
@@ -173,20 +194,25 @@ def close(*, conversation: Conversation, by, client: dict | None = None, idle: b
 
 
 def close_idle_chats(now=None) -> int:
-    """Close every open chat nobody wrote in for CHAT_IDLE_MINUTES (a person who shut the tab while waiting, a
-    chat left open at the end of a conversation). Returns how many were closed."""
+    """Close the chats nobody will answer: one in progress that nobody wrote in for CHAT_IDLE_MINUTES (both sides
+    left it open), and, once the service center has closed for the day, any still waiting (a person waiting their
+    turn is never timed out while it is open). Each gets its transcript. Returns how many were closed."""
     now = now or timezone.now()
     since = now - datetime.timedelta(minutes=settings.CHAT_IDLE_MINUTES)
-    idle = (
-        Conversation.objects.filter(status__in=Conversation.OPEN, opened_at__lt=since)
+    idle = Q(status=Conversation.Status.ACTIVE, taken_at__lt=since) & (Q(last__isnull=True) | Q(last__lt=since))
+    if not hours.is_open(now):
+        idle |= Q(status=Conversation.Status.WAITING)
+    candidates = (
+        Conversation.objects.filter(status__in=Conversation.OPEN)
         .annotate(last=Max("messages__created_at"))
-        .filter(Q(last__isnull=True) | Q(last__lt=since))
+        .filter(idle)
         .select_related("person", "staff")
     )
     closed = 0
-    for conversation in idle:
-        close(conversation=conversation, by=conversation.staff or conversation.person, idle=True)
-        closed += 1
+    for conversation in candidates:
+        if close(conversation=conversation, by=conversation.staff or conversation.person, idle=True, since=since,
+                 now=now).closed_at == now:  # fmt: skip
+            closed += 1
     return closed
 
 
@@ -196,7 +222,10 @@ def send_transcript(conversation: Conversation) -> None:
     said = []
     for message in conversation.messages.order_by("id"):
         at = formats.time_format(local(message.created_at), "H:i")
-        if message.event == ChatMessage.Event.TIMED_OUT:
+        if message.event == ChatMessage.Event.TIMED_OUT and conversation.taken_at is None:
+            said.append(words("%(time)s The service center closed for the day before a member could take the chat.",
+                              time=at))  # fmt: skip
+        elif message.event == ChatMessage.Event.TIMED_OUT:
             said.append(words("%(time)s The chat was closed after %(minutes)s minutes without a message.", time=at,
                               minutes=settings.CHAT_IDLE_MINUTES))  # fmt: skip
         elif message.side == ChatMessage.Side.EVENT:

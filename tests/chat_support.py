@@ -128,7 +128,9 @@ def chat_server(transactional_db, settings):
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
     connections.close_all()  # the server's process starts with none of this one's connections
-    server = DaphneProcess("127.0.0.1", functools.partial(_application, ASGIStaticFilesHandler))
+    server = DaphneProcess(
+        "127.0.0.1", functools.partial(_application, ASGIStaticFilesHandler), setup=_a_fresh_process
+    )
     server.start()
     if not server.ready.wait(timeout=30):
         server.terminate()
@@ -154,6 +156,20 @@ def _until_its_connections_are_gone(seconds: float = 10) -> None:
             if cursor.fetchone()[0] == 0:
                 return
             time.sleep(0.1)
+
+
+def _a_fresh_process():
+    """In the forked server, none of this process's threads or channel layer: a pool's threads do not survive a fork
+    (the copy of the consumers' pool would queue work no thread ever runs, and daphne would drop every WebSocket
+    after its 5-second connect timeout), and a layer's idle Redis connections are sockets this process still holds."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from channels.layers import channel_layers
+
+    from servicecenter import consumers
+
+    consumers.THREADS = ThreadPoolExecutor(max_workers=consumers.THREADS._max_workers, thread_name_prefix="chat")
+    channel_layers.backends.clear()
 
 
 def _application(static_wrapper):

@@ -31,6 +31,16 @@ def test_any_ssn_shape_anywhere_in_a_message_is_masked(area, group, serial, firs
     assert not has_ssn(masked)
 
 
+@pytest.mark.parametrize(
+    "hidden",
+    ["１２３－４５－６７８９", "123\u200b45\u200b6789", "123\u00ad45\u00ad6789", "123    45    6789", "123,45,6789",
+     "123*45*6789", "123•45•6789", "(123) 45 6789", "①②③-④⑤-⑥⑦⑧⑨", "123\u206045\u20606789"],
+)  # fmt: skip
+def test_an_ssn_written_to_slip_past_the_mask_is_masked_too(hidden):
+    assert MASK in mask_ssns(f"it is {hidden} ok")
+    assert not has_ssn(mask_ssns(f"it is {hidden} ok"))
+
+
 @pytest.mark.parametrize("kept", ["(916) 555-0134", "Case 2026-0001234", "license 0A12345", "$1,234.56", "10:30"])
 def test_a_phone_number_a_case_number_or_a_license_is_left_as_it_is(kept):
     assert mask_ssns(f"call me at {kept}") == f"call me at {kept}"

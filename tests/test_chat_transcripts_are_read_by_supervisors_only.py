@@ -67,3 +67,18 @@ def test_a_chats_messages_are_kept_as_written(ended):
         ChatMessage.objects.filter(pk=message.pk).delete()
     with pytest.raises(DatabaseError), connection.cursor() as cursor:
         cursor.execute("UPDATE servicecenter_chatmessage SET body = 'changed'")
+
+
+def test_a_transcript_read_among_the_mailbox_messages_in_admin_is_audited_and_cannot_be_changed(ended, client):
+    from portal.models import MailboxMessage
+
+    supervisor = chat_member(first_name="Sam", shown_name="Sam S.", supervisor=True)
+    transcript = MailboxMessage.objects.get(recipient=ended["person"])
+    sign_in(client, supervisor)
+    page = client.get(f"/admin/portal/mailboxmessage/{transcript.pk}/change/")
+    assert page.status_code == 200 and "My book is empty this week." in page.content.decode()
+    assert AuditEvent.objects.filter(action="mailbox.message_read_in_admin", actor=supervisor).count() == 1
+    client.post(f"/admin/portal/mailboxmessage/{transcript.pk}/change/", {"subject": "changed", "body": "changed"})
+    client.post(f"/admin/portal/mailboxmessage/{transcript.pk}/delete/", {"post": "yes"})
+    transcript.refresh_from_db()
+    assert "My book is empty this week." in transcript.body

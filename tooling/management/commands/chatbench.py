@@ -61,6 +61,9 @@ class Command(BaseCommand):
             or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
         ):
             raise CommandError("Run it through `make chatbench`: it needs the PostgreSQL and Redis it starts.")
+        if os.environ.get("CHATBENCH_THROWAWAY_DATABASE") != "yes":
+            raise CommandError("It makes staff accounts and chats it never removes: run it through `make chatbench`, "
+                               "on the throwaway PostgreSQL and Redis that starts.")  # fmt: skip
         if settings.DEBUG:
             raise CommandError(
                 "Run it with production settings (DEBUG=false and a SECRET_KEY): `make chatbench` does."
