@@ -67,11 +67,12 @@ def test_an_agent_waits_their_turn_then_talks_with_the_member_who_took_the_chat(
         await agent.send_json_to({"type": "close"})
         assert (await receive_until(member, "state"))["state"]["status"] == "closed"
         assert (await receive_until(agent, "state"))["state"]["status"] == "closed"
-        await member.send_json_to({"type": "message", "client_id": None, "body": "one more thing"})
-        refused = await receive_until(member, "refused")
-        assert refused["reason"] == "This chat is closed."
-        for communicator in (agent, member, console):
-            await communicator.disconnect()
+        for communicator in (agent, member):  # an ended chat's connections end with it
+            assert (await communicator.receive_output(timeout=5))["type"] == "websocket.close"
+        await console.disconnect()
+        with pytest.raises(services.ChatRefused, match="closed"):
+            await db(lambda: services.write(conversation_id=chat.pk, author=ana, side="staff", body="one more thing",
+                                            client_id=None))()  # fmt: skip
 
     async_to_sync(scenario)()
 

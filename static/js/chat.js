@@ -247,9 +247,10 @@
     if (state.status === "waiting") {
       this.say(staff ? this.words("waiting-staff") : fill(this.words("waiting"), { place: state.place || 1 }));
     } else if (state.status === "active") {
-      if (staff) {
-        this.say(String(state.staff_id) === this.root.getAttribute("data-me") || !this.root.getAttribute("data-me")
-          ? this.words("active-staff") : fill(this.words("handed"), { name: state.staff }));
+      if (staff && String(state.staff_id) !== this.root.getAttribute("data-me")) {
+        this.finish(fill(this.words("handed"), { name: state.staff })); // handed over: this window is done
+      } else if (staff) {
+        this.say(this.words("active-staff"));
       } else {
         this.say(fill(this.words("active"), { name: state.staff }));
       }
@@ -277,6 +278,9 @@
   };
 
   Chat.prototype.finish = function (text) {
+    if (this.finished) {
+      return; // the first reason given stays (taken over, ended), not the closing that follows it
+    }
     this.finished = true;
     this.say(text);
     this.typing.textContent = "";
