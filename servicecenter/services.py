@@ -8,7 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.utils import formats, timezone
 
 from portal import audit
@@ -117,7 +117,7 @@ def write(*, conversation_id: int, author, side: str, body: str, client_id: str 
           author_name: str | None = None, announce: bool = True) -> tuple[ChatMessage, bool]:  # fmt: skip
     """Keep one message of the chat, masked. The same `client_id` again (sent again after a reconnect) is the same
     message: returned, not kept twice. Returns the message and whether it is new. The chat's row is held (FOR NO
-    KEY UPDATE) while the message is checked and kept, so no message lands after the chat closed or was handed over
+    KEY UPDATE, in the one query that also counts the chat and finds a resent id) while the message is checked and kept, so no message lands after the chat closed or was handed over
     (close and hand_over hold it too). `announce=False` leaves telling the chat's connections to the caller (a
     WebSocket consumer tells them from its own event loop)."""
     body = (body or "").strip()
@@ -132,25 +132,31 @@ def write(*, conversation_id: int, author, side: str, body: str, client_id: str 
         client_uuid = None
     try:
         with transaction.atomic():
+            # One query: the chat's state, held; how long it is; and the message if this id was kept already.
+            messages = ChatMessage.objects.filter(conversation=OuterRef("pk"))
             current = (
-                Conversation.objects.select_for_update(no_key=True)
+                Conversation.objects.select_for_update(no_key=True, of=("self",))
                 .filter(pk=conversation_id)
-                .values("status", "staff_id", "person_id")
+                .annotate(
+                    length=Subquery(messages.order_by().values("conversation").annotate(n=Count("*")).values("n")),
+                    kept_id=Subquery(messages.filter(client_id=client_uuid).values("id")[:1])
+                    if client_uuid is not None
+                    else Value(None, output_field=IntegerField()),
+                )
+                .values("status", "staff_id", "person_id", "length", "kept_id")
                 .first()
             )
             if current is None:
                 raise ChatGone(words("This chat is closed."))
-            if client_uuid is not None:
-                kept = ChatMessage.objects.filter(conversation_id=conversation_id, client_id=client_uuid).first()
-                if kept is not None:
-                    return kept, False  # sent again after a reconnect: what was kept, nothing new
+            if current["kept_id"] is not None:
+                return ChatMessage.objects.get(pk=current["kept_id"]), False  # sent again after a reconnect
             if current["status"] == Conversation.Status.CLOSED:
                 raise ChatRefused(words("This chat is closed."))
             if side == ChatMessage.Side.STAFF and current["staff_id"] != author.pk:
                 raise ChatGone(words("This chat is no longer yours."))
             if side == ChatMessage.Side.PERSON and current["person_id"] != author.pk:
                 raise ChatGone(words("This chat is not yours."))
-            if ChatMessage.objects.filter(conversation_id=conversation_id).count() >= MAX_MESSAGES_PER_CHAT:
+            if (current["length"] or 0) >= MAX_MESSAGES_PER_CHAT:
                 raise ChatRefused(words("This chat is long enough: end it and start a new one to go on."))
             if author_name is None:
                 author_name = shown_name(author) if side == ChatMessage.Side.STAFF else person_name(author, full=False)
