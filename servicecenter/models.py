@@ -113,10 +113,6 @@ class Conversation(models.Model):
     def __str__(self):
         return f"Online Chat {self.pk}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN
-
 
 class ChatMessageIsKept(AppendOnlyRecord):
     """Raised on any attempt to change or delete a chat message."""

@@ -206,7 +206,7 @@ class Command(BaseCommand):
             "CHANNEL_LAYER_MAX_CONNECTIONS, 1000); a message cost five queries and five Redis round trips (now "
             "two and three: the chat's state and the row; the session, the person's facts and the rate); and the "
             "group send ran from a worker thread waiting on the event loop (it is now awaited on the loop, which "
-            "took saturation from 130 to about 200 messages/s). Since the attacker's review a message is checked and kept under the chat's row lock (FOR NO KEY UPDATE, so none lands after the chat closed or was handed over) and the chat's length is counted: six round trips to PostgreSQL instead of two, which took saturation back to about 130 messages/s and the paced p95 from 36 to about 115 ms; folding the count and the resend check into the locking query is the next step. Delivery at saturation is queueing, not work: "
+            "took saturation from 130 to about 200 messages/s). Since the attacker's review a message is checked and kept under the chat's row lock (FOR NO KEY UPDATE, so none lands after the chat closed or was handed over) and the chat's length is counted: six round trips to PostgreSQL instead of two, which took saturation back to about 130 messages/s and the paced p95 from 36 to about 115 ms; the count and the resend check now ride in the locking query (four round trips), which brought it to about 160 messages/s and a p95 near 30 ms. Delivery at saturation is queueing, not work: "
             "every chat keeps one message in flight and all of them wait for the same two cores, shared here with "
             "PostgreSQL, Redis and the client.",
             "",
