@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 BENCH_ENV := KEEP_DATA=1 SERVICES_DIR=/tmp/agency-portal-bench TEST_PG_PORT=54369 TEST_REDIS_PORT=63869 TEST_PG_SHARED_BUFFERS=1536MB
 
-.PHONY: install lock system-packages run serve demo test test-dates lint format bench pagebench chatbench loadtest clean
+.PHONY: install lock system-packages run serve demo test test-dates lint format bench pagebench chatbench loadtest cluster-rehearsal clean
 
 # Every Python package comes from uv.lock (exact versions and hashes, Python 3.11 on Linux); uv itself is the
 # one tool installed by version here. `uv sync --locked` refuses a lock that no longer matches pyproject.toml.
@@ -53,7 +53,7 @@ test: install system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports --no-cache
-	scripts/services.sh run -- $(BIN)/pytest $(PYTEST_ARGS)
+	SERVICES_REPLICA=1 SERVICES_S3=1 scripts/services.sh run -- $(BIN)/pytest $(PYTEST_ARGS)
 
 ## make test-dates: the suite (less the browser journeys) again with every clock a year ahead and on calendar edges
 test-dates: install system-packages
@@ -64,6 +64,14 @@ loadtest: install system-packages
 	$(UV) sync --quiet --locked --python $(PYTHON) --extra dev --extra load
 	@rm -f $(STAMP)
 	$(BENCH_ENV) scripts/services.sh run -- scripts/loadtest.sh
+
+## make cluster-rehearsal: two web nodes and two worker nodes in network namespaces behind HAProxy, PostgreSQL primary
+## and replica, Redis and an S3-compatible store; nodes lost under the load test's users. Needs root (ip netns).
+## Figures in BENCHMARKS.md ("Cluster rehearsal").
+cluster-rehearsal: install system-packages
+	$(UV) sync --quiet --locked --python $(PYTHON) --extra dev --extra load
+	@rm -f $(STAMP)
+	scripts/cluster-rehearsal.sh
 
 ## make bench: the figures in BENCHMARKS.md, on a PostgreSQL kept between runs with 1,000,000 demo cases
 bench: install system-packages

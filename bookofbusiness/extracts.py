@@ -28,6 +28,7 @@ from agencies.models import Agency, Membership
 from agents.models import Agent
 from consumers.models import Verification
 from delegations.models import Delegation
+from portal import replica
 from portal.choices import Language
 from portal.uploads import sha256_of
 
@@ -154,8 +155,17 @@ def owner_batches(agents: list[int], agencies: list[int]) -> list[tuple[str, lis
 def write_owner_extracts(*, scope: str, owner_ids: list[int], week: datetime.date) -> int:
     """Write and publish every extract of these owners for the week that is not published yet; returns how
     many. The week's Extract rows are created together; each kind is read in one query for all the owners
-    and written as CSV and XLSX in the same pass; each owner's pair of files is published in one step."""
-    pending = _pending_extracts(scope, owner_ids, week)
+    and written as CSV and XLSX in the same pass; each owner's pair of files is published in one step.
+
+    The rows are read from the replica when it has everything committed before this began (portal/replica.py);
+    the Extract rows, written here, are always read back from the primary. A replica lost part-way: the
+    batch runs again on the primary, writing only what is not published yet."""
+    return replica.fall_back(lambda: _write_owner_extracts(scope, owner_ids, week), job=True)
+
+
+def _write_owner_extracts(scope: str, owner_ids: list[int], week: datetime.date) -> int:
+    with replica.on_primary():
+        pending = _pending_extracts(scope, owner_ids, week)
     languages = _languages(scope, owner_ids)
     written = 0
     for kind in KINDS:
@@ -227,7 +237,8 @@ def write_extracts(rows, extracts: dict, *, columns, title: str) -> None:
         with tempfile.TemporaryFile() as csv_file, tempfile.TemporaryFile() as xlsx_file:
             count = exports.write_csv_and_xlsx(rows, csv_file, xlsx_file, columns=columns, title=title)
             spools = {FileFormat.CSV: csv_file, FileFormat.XLSX: xlsx_file}
-            publish({extracts[fmt]: spools[fmt] for fmt in extracts}, rows=count)
+            with replica.on_primary():  # publishing reads back what it wrote
+                publish({extracts[fmt]: spools[fmt] for fmt in extracts}, rows=count)
     except Exception as error:
         # Reported where staff look (the extract's status and error in admin) and in the log; the task's retry
         # writes these again, since only published extracts count as done.
@@ -303,8 +314,12 @@ def purge_old_extracts(*, today: datetime.date | None = None) -> int:
         removed += 1
     old.delete()
     # A worker killed between saving a file and publishing it leaves a file no row names: whole weeks past
-    # the retention period go from the storage, named or not.
-    weeks = default_storage.listdir("extracts")[0] if default_storage.exists("extracts") else []
+    # the retention period go from the storage, named or not. Asked for the folder itself, not whether it exists:
+    # object storage has no folders, so `exists("extracts")` is False there however many extracts it holds.
+    try:
+        weeks = default_storage.listdir("extracts")[0]
+    except FileNotFoundError:  # a local folder never written to (object storage lists nothing instead)
+        weeks = []
     for folder in weeks:
         try:
             monday = datetime.date.fromisoformat(folder)

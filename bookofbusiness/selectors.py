@@ -29,6 +29,7 @@ from delegations.selectors import (
     delegations_for,
     matching_consumer,
 )
+from portal import replica
 from portal.cache import kept_while_large
 from portal.choices import CertificationStatus
 from portal.permissions import Capability, permissions_for
@@ -306,7 +307,8 @@ def dashboard_for(user, *, agent=None) -> dict:
     key = "dashboard:" + hashlib.sha256(scope.encode()).hexdigest() if scope else None
     counts = cache.get(key) if key else None
     if counts is None:
-        counts = _dashboard_counts(user, delegations, with_roster=with_roster)
+        # Counts may come from the replica (portal/replica.py): never older than this person's own last change.
+        counts = replica.fall_back(lambda: _dashboard_counts(user, delegations, with_roster=with_roster))
         if key and counts["size"] >= settings.BOOK_COUNT_CACHE_FROM:
             counts["as_of"] = timezone.now()
             cache.set(key, counts, settings.DASHBOARD_CACHE_SECONDS)
@@ -406,7 +408,8 @@ class BookPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return kept_while_large(self.counted, self.counted.count)
+        # Counted on the replica when it has this person's own last change (portal/replica.py), else the primary.
+        return kept_while_large(self.counted, lambda: replica.fall_back(self.counted.count))
 
     def page(self, number):
         """A full page whatever the count says (Django's stops at the count, which may be a minute old)."""

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Membership
-from portal import audit
+from portal import audit, replica
 from portal.choices import MembershipRole, MembershipStatus
 from portal.notifications import absolute_url, notify
 from portal.permissions import permissions_for
@@ -96,18 +96,25 @@ def write_export(job: BookOfBusinessExport) -> BookOfBusinessExport:
     def progress(count):
         BookOfBusinessExport.objects.filter(pk=job.pk).update(rows_written=count)
 
-    rows = rows_for_export(job).values(*exports.BOOK_FIELDS).iterator(chunk_size=5000)
+    def write_rows(spool) -> int:
+        spool.seek(0)
+        spool.truncate()
+        rows = rows_for_export(job).values(*exports.BOOK_FIELDS).iterator(chunk_size=5000)
+        if job.file_format != FileFormat.CSV:
+            return exports.write_xlsx(rows, spool, progress=progress)
+        count = 0
+        for line in exports.csv_lines(rows):
+            spool.write(line.encode("utf-8"))
+            count += 1
+            if count % 1000 == 0:
+                progress(count)
+        return count - 1  # the header line
+
     with tempfile.TemporaryFile() as spool:
-        if job.file_format == FileFormat.CSV:
-            count = 0
-            for line in exports.csv_lines(rows):
-                spool.write(line.encode("utf-8"))
-                count += 1
-                if count % 1000 == 0:
-                    progress(count)
-            count -= 1  # the header line
-        else:
-            count = exports.write_xlsx(rows, spool, progress=progress)
+        # The rows may come from the replica once it has everything committed before the export began (the
+        # request that asked for it included); a replica lost part-way, and they are written again from the
+        # primary (portal/replica.py).
+        count = replica.fall_back(lambda: write_rows(spool), job=True)
         sha256 = sha256_of(spool)
         name = f"exports/{job.requested_by_id}/book-of-business-{job.pk}.{job.file_format}"
         job.file.save(name, File(spool), save=False)

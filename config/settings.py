@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.replica.ReadYourWritesMiddleware",
     "extranet.middleware.ExtranetSessionMiddleware",
     "portal.middleware.NoStoreWhenSignedInMiddleware",
     "portal.middleware.UserLanguageMiddleware",
@@ -144,6 +145,24 @@ else:
         filter(None, [database_options.get("options", ""), "-c cursor_tuple_fraction=1.0 -c jit=off",
                       f"-c max_parallel_workers_per_gather={parallel}"])
     )  # fmt: skip
+# A streaming replica of the primary (DATABASE_REPLICA_URL), for the reads that may leave it: the weekly extracts,
+# large exports and the Book of Business's counts, when it has what they must see (portal/replica.py). Every
+# other read, every write and every migration is the primary's. In the suite it mirrors the test database.
+if env("DATABASE_REPLICA_URL") and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"), conn_max_age=int(env("DB_CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 2}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.replica.Router"]
+DATABASE_REPLICA_READS = env_bool("DATABASE_REPLICA_READS", True)
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(env("DATABASE_REPLICA_MAX_LAG_SECONDS", "10"))
+DATABASE_REPLICA_MAX_LAG_BYTES = int(env("DATABASE_REPLICA_MAX_LAG_BYTES", str(16 * 1024 * 1024)))
+DATABASE_REPLICA_CHECK_SECONDS = float(env("DATABASE_REPLICA_CHECK_SECONDS", "2"))
+DATABASE_REPLICA_RETRY_SECONDS = float(env("DATABASE_REPLICA_RETRY_SECONDS", "15"))
+DATABASE_REPLICA_WAIT_SECONDS = float(env("DATABASE_REPLICA_WAIT_SECONDS", "2"))
+DATABASE_REPLICA_STICKY_SECONDS = int(env("DATABASE_REPLICA_STICKY_SECONDS", "300"))
+
 # The role web and workers connect as, when it is not the tables' owner (docker-compose, `make test`): `migrate`,
 # run with DATABASE_URL naming the owner, grants it what the portal needs and, on the audit log, only reading and
 # appending (portal/database_grants.py). Owning nothing, it cannot alter a table or disable a trigger.
@@ -274,8 +293,12 @@ if _bucket:
             "bucket_name": _bucket,
             "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
             "region_name": env("AWS_S3_REGION_NAME") or None,
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for most S3-compatible servers
             "default_acl": "private",
+            # Files leave through the audited views only (portal/downloads.py); nothing asks the storage for a
+            # URL, and one it made would be signed and gone in a minute.
             "querystring_auth": True,
+            "querystring_expire": 60,
             "file_overwrite": False,
         },
     }

@@ -24,7 +24,7 @@ for spec in "${dates[@]}"; do
   moment=$(TZ=UTC faketime -f "$spec" date +%s)
   echo "== the suite with the clock at ${spec}: $(TZ=America/Los_Angeles date -d "@$moment" '+%a %Y-%m-%d %H:%M %Z') in California"
   TZ=UTC FAKETIME_DONT_RESET=1 SERVICES_DIR=/tmp/agency-portal-dates TEST_PG_PORT=54339 TEST_REDIS_PORT=63809 \
-    faketime -f "$spec" scripts/services.sh run -- .venv/bin/pytest -m "not browser" -q -p no:cacheprovider \
+    SERVICES_REPLICA=1 SERVICES_S3=1 faketime -f "$spec" scripts/services.sh run -- .venv/bin/pytest -m "not browser" -q -p no:cacheprovider \
     ${PYTEST_ARGS:-} || status=1
 done
 exit $status

@@ -22,6 +22,8 @@ pytest_plugins = [
     "tests.concurrency_support",
     "tests.consumer_support",
     "tests.chat_support",
+    "tests.s3_support",
+    "tests.replica_support",
 ]
 
 

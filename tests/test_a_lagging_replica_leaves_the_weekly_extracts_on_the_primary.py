@@ -1,0 +1,50 @@
+"""A replica that has not replayed what the primary committed before a batch began is not read: the batch reads
+the primary, and its files hold the latest changes."""
+
+import datetime
+
+import pytest
+
+from bookofbusiness import extracts
+from bookofbusiness.models import Extract
+
+from .factories import ConsumerCaseFactory, delegate
+from .replica_world import a_book, book_rows_read, reads_on_each
+from .test_weekly_extracts_read_their_rows_from_a_replica_that_is_caught_up import names_in
+
+pytestmark = [pytest.mark.replica, pytest.mark.django_db(transaction=True, databases=["default", "replica"])]
+
+WEEK = datetime.date(2026, 11, 30)
+
+
+def test_a_case_delegated_while_the_replica_is_behind_is_in_the_extract(the_replica, settings):
+    settings.DATABASE_REPLICA_WAIT_SECONDS = 0.3
+    world = a_book()
+    the_replica.caught_up()
+    the_replica.pause_replay()
+    delegate(ConsumerCaseFactory(first_name="Dee", last_name="Diaz"), agent=world["agent"], agency=world["agency"])
+
+    with reads_on_each() as seen:
+        extracts.write_owner_extracts(scope=Extract.Scope.AGENT, owner_ids=[world["agent"].pk], week=WEEK)
+
+    book = Extract.objects.get(agent=world["agent"], kind=Extract.Kind.BOOK_OF_BUSINESS, file_format="csv")
+    assert names_in(book) == ["Ana", "Ben", "Dee"]
+    assert book_rows_read(seen["primary"]) and not book_rows_read(seen["replica"])
+
+
+def test_a_replica_that_catches_up_within_the_wait_is_read(the_replica, settings):
+    settings.DATABASE_REPLICA_WAIT_SECONDS = 10
+    world = a_book()
+    the_replica.caught_up()
+    the_replica.pause_replay()
+    delegate(ConsumerCaseFactory(first_name="Dee", last_name="Diaz"), agent=world["agent"], agency=world["agency"])
+
+    import threading
+
+    threading.Timer(0.5, the_replica.resume_replay).start()
+    with reads_on_each() as seen:
+        extracts.write_owner_extracts(scope=Extract.Scope.AGENT, owner_ids=[world["agent"].pk], week=WEEK)
+
+    book = Extract.objects.get(agent=world["agent"], kind=Extract.Kind.BOOK_OF_BUSINESS, file_format="csv")
+    assert names_in(book) == ["Ana", "Ben", "Dee"]
+    assert book_rows_read(seen["replica"]) and not book_rows_read(seen["primary"])
