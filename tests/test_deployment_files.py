@@ -104,3 +104,30 @@ def test_compose_serves_online_chat_from_daphne_behind_a_load_balancer_that_send
     checked = subprocess.run([haproxy, "-c", "-f", str(ROOT / "scripts" / "compose-haproxy.cfg")],
                              capture_output=True, text=True)  # fmt: skip
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_compose_offers_a_streaming_replica_and_an_object_store_as_optional_profiles():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    replica, store = services["postgres-replica"], services["objectstore"]
+    assert replica["profiles"] == ["replica"] and store["profiles"] == ["s3"]
+    assert services["objectstore-bucket"]["profiles"] == ["s3"]
+    # The replica is a copy of the primary made by pg_basebackup as the replication role, then a hot standby.
+    script = replica["command"][0]
+    assert "pg_basebackup -h postgres -U replicator" in script and " -R " in script and "hot_standby=on" in script
+    assert replica["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert "wal_level=replica" in services["postgres"]["command"]
+    (init,) = [volume for volume in services["postgres"]["volumes"] if "/docker-entrypoint-initdb.d/" in volume]
+    roles = (ROOT / init.split(":")[0]).read_text()
+    assert "CREATE ROLE replicator LOGIN REPLICATION PASSWORD" in roles
+    assert "host replication replicator all scram-sha-256" in roles
+    # Every process can be pointed at both; unset, the portal runs on the primary and its folder as before.
+    for name in ("web", "worker", "beat", "chat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_REPLICA_URL"] == "${DATABASE_REPLICA_URL:-}"
+        assert environment["AWS_STORAGE_BUCKET_NAME"] == "${AWS_STORAGE_BUCKET_NAME:-}"
+        assert "OBJECTSTORE_PASSWORD" in environment["AWS_SECRET_ACCESS_KEY"]
+    # The store never starts on default keys, and its data outlives the container.
+    assert "MINIO_ROOT_PASSWORD" in store["command"][0] and "exit 1" in store["command"][0]
+    assert "objectstore-data:/data" in store["volumes"] and "objectstore-data" in compose["volumes"]
+    assert "postgres-replica-data" in compose["volumes"]
