@@ -20,7 +20,7 @@ from agents.selectors import agent_options, receivers_for
 from delegations import services as delegation_services
 from delegations.chosen import confirm_move, review_move
 from portal import audit
-from portal.downloads import private_download
+from portal.downloads import private_download, stored
 from portal.permissions import Capability, permissions_for
 from portal.selection import Selection, as_id
 
@@ -210,7 +210,7 @@ def export_download(request, export_id: int):
     if _expired(job):
         return render(request, "bookofbusiness/export_status.html", {"job": job, "expired": True}, status=410)
     audit.record("file.downloaded", obj=job, details={"sha256": job.sha256, "rows": job.rows_written})
-    return private_download(job.file.open("rb"), filename=job.file.name.rsplit("/", 1)[-1],
+    return private_download(stored(job.file), filename=job.file.name.rsplit("/", 1)[-1],
                             content_type=services.CONTENT_TYPES[job.file_format])  # fmt: skip
 
 

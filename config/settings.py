@@ -300,6 +300,9 @@ if _bucket:
             "querystring_auth": True,
             "querystring_expire": 60,
             "file_overwrite": False,
+            # A file the portal reads back whole (not a download, which streams: portal/downloads.py) spills to
+            # disk past 1 MiB instead of sitting in memory.
+            "max_memory_size": 1024 * 1024,
         },
     }
 else:
@@ -428,6 +431,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A worker machine lost whole (not only a child process, which the worker itself hands back) leaves the tasks it had
+# taken unacknowledged in Redis, which gives them to another worker once the visibility timeout has passed. Every
+# task here is safe to run twice (an extract batch writes only what is not published, an export only until Ready),
+# and the longest (a large export) takes well under a minute: ten minutes lose no task and bound the wait.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "600"))}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bookofbusiness.services import CONTENT_TYPES
 from portal import audit
-from portal.downloads import private_download
+from portal.downloads import private_download, stored
 from portal.queueing import enqueue
 
 from . import middleware, services, tasks
@@ -98,7 +98,7 @@ def download(request, extract_id: int):
                  details={"site": "extranet", "sha256": extract.sha256, "rows": extract.rows})  # fmt: skip
     owner = f"agent-{extract.agent.license_number}" if extract.agent_id else f"agency-{extract.agency_id}"
     name = f"{extract.get_kind_display()} {extract.week:%Y-%m-%d} {owner}.{extract.file_format}".replace(" ", "-")
-    return private_download(extract.file.open("rb"), filename=name, content_type=CONTENT_TYPES[extract.file_format])
+    return private_download(stored(extract.file), filename=name, content_type=CONTENT_TYPES[extract.file_format])
 
 
 @never_cache

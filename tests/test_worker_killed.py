@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 
 from bookofbusiness.extracts import owners_for_week, week_of
 from bookofbusiness.models import Extract
@@ -32,6 +32,9 @@ def start_worker(storage: Path, log: Path):
         "EXTRACT_AGENTS_PER_TASK": "1",  # many small tasks, so the kill lands in the middle of the run
         "EXTRACT_AGENCIES_PER_TASK": "1",
     }
+    if "replica" in settings.DATABASES:  # the worker reads the test database's copy on the replica, as a node would
+        replica = connections["replica"].settings_dict
+        env["DATABASE_REPLICA_URL"] = f"postgres://{replica['USER']}@{replica['HOST']}:{replica['PORT']}/{db['NAME']}"
     return subprocess.Popen(  # noqa: S603 - our own interpreter
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO",
          "--without-gossip", "--without-mingle", "-n", f"killed-{os.getpid()}@%h"],
