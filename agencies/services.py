@@ -9,6 +9,7 @@ from portal import audit
 from portal.invitations import send_invitation
 from portal.models import User
 from portal.permissions import ADMIN_STAFF_GRANTS, Capability, permissions_for
+from portal.uploads import kept_with_its_row
 
 from .models import Agency, AgencyDocument, AgencyLocation, Membership, OpeningHours
 
@@ -71,8 +72,8 @@ def save_location(
 
 def upload_agency_document(*, agency: Agency, by, kind: str, upload, checked) -> AgencyDocument:
     """Keep an uploaded document in private storage, with its checked type, size and SHA-256."""
-    with transaction.atomic():
-        document = AgencyDocument(agency=agency, kind=kind)
+    document = AgencyDocument(agency=agency, kind=kind)
+    with kept_with_its_row(document), transaction.atomic():
         document.store(upload, checked, by=by)
         audit.record("agency.document_uploaded", actor=by, obj=document, details={"sha256": checked.sha256})
     return document

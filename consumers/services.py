@@ -18,6 +18,7 @@ from portal import audit
 from portal.changes import of_model, what_changed
 from portal.models import User
 from portal.notifications import notify, send_email_after_commit
+from portal.uploads import kept_with_its_row
 from portal.validators import normalize_case_number
 from portal.words import Lines, Words, counted, label, lines, words
 
@@ -98,8 +99,8 @@ def report_change(*, case: ConsumerCase, by, kind: str, details: dict) -> Change
 
 def upload_case_document(*, case: ConsumerCase, by, kind: str, verification, upload, checked) -> CaseDocument:
     """Keep a verification document privately; an upload for a conditional-eligibility item marks it Submitted."""
-    with transaction.atomic():
-        document = CaseDocument(case=case, verification=verification, kind=kind)
+    document = CaseDocument(case=case, verification=verification, kind=kind)
+    with kept_with_its_row(document), transaction.atomic():
         document.store(upload, checked, by=by)
         changes = []
         if verification is not None and verification.status == Verification.Status.OPEN:

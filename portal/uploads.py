@@ -1,5 +1,6 @@
 """Uploaded documents: the type is read from the content, never trusted from the name; size is limited."""
 
+import contextlib
 import hashlib
 import re
 import unicodedata
@@ -79,3 +80,17 @@ def download_name(original_name: str, content_type: str) -> str:
         stem = TRAILING_EXTENSION.sub("", stem)
     stem = stem[:DOWNLOAD_NAME_LENGTH].strip(" .-") or "document"
     return stem + EXTENSIONS.get(content_type, ".bin")
+
+
+@contextlib.contextmanager
+def kept_with_its_row(document):
+    """Around the transaction that stores `document` (a PrivateFile, with `store`): if that transaction does not
+    commit, the file it already wrote goes too, so the storage keeps no file that no row names. (Stored names are
+    never reused, so the name is this upload's alone.)"""
+    try:
+        yield
+    except BaseException:
+        if document.file.name:
+            with contextlib.suppress(Exception):  # the error that rolled back is the one to report
+                document.file.storage.delete(document.file.name)
+        raise
