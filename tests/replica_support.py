@@ -14,16 +14,21 @@ import time
 import psycopg
 import pytest
 from django.db import connections
+from django.test import override_settings
 
 from portal import replica
 
 
 @pytest.fixture(autouse=True)
-def _reads_leave_the_primary_only_in_replica_tests(request, settings):
+def _reads_leave_the_primary_only_in_replica_tests(request):
+    # Not pytest-django's `settings`: asked for here, by every test, it would be set up before the other autouse
+    # fixtures and so undone after them (the cache's own teardown would then still see a test's CACHES).
     replica._health.forget()
     if request.node.get_closest_marker("replica") is None:
-        settings.DATABASE_REPLICA_READS = False
-    yield
+        with override_settings(DATABASE_REPLICA_READS=False):
+            yield
+    else:
+        yield
     replica._health.forget()
 
 
