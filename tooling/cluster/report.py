@@ -9,8 +9,8 @@ Records (written by scripts/cluster-rehearsal.sh and its watchers):
     session.csv     the one signed-in person of the probe (tooling/cluster/probe.py): ts, status, node, location,
                     error
     balancer.csv    the load balancer's view of web1 and web2, four times a second
-    haproxy.log     the load balancer's line per request: when it came, node, status, retries ("+": sent to the
-                    other node), termination state, its time in ms, method, path
+    haproxy.log     the load balancer's line per request: when it was answered (ms), node, status, retries ("+":
+                    sent to the other node), termination state, its time in ms, method, path
 
 A request is *answered* when it got an HTTP answer other than 5xx, *cleanly refused* on a 503 (the portal's own,
 with Retry-After, or the load balancer's when it had no node), and *failed* otherwise: no answer at all (the
@@ -127,7 +127,7 @@ def lost_session(request: Request) -> bool:
 class Forwarded:
     """One request as the load balancer passed it on."""
 
-    at: float  # when it was answered (came + its time)
+    at: float  # when it was answered
     node: str
     status: int
     retries: str  # "0"; "1" sent again to the same node; "+1" sent to the other node
@@ -140,9 +140,8 @@ def read_balancer_log(folder: Path) -> list[Forwarded]:
     out = []
     for line in path.read_text().splitlines():
         parts = line.split()
-        if len(parts) >= 6 and parts[0].replace(".", "", 1).isdigit():
-            took = int(parts[5]) / 1000 if parts[5].isdigit() else 0.0
-            out.append(Forwarded(float(parts[0]) + took, parts[1], int(parts[2]) if parts[2].lstrip("-").isdigit() else 0,
+        if len(parts) >= 4 and parts[0].isdigit():
+            out.append(Forwarded(int(parts[0]) / 1000, parts[1], int(parts[2]) if parts[2].lstrip("-").isdigit() else 0,
                                  parts[3]))  # fmt: skip
     return out
 
