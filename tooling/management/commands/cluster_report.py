@@ -125,6 +125,7 @@ class Command(BaseCommand):
 
         started, killed, drained = at("weekly.started"), at("worker1.killed"), at("weekly.drained")
         catch_up, done, restarted = at("weekly.catch_up"), at("weekly.done"), at("worker1.started")
+        redelivered = at("weekly.redelivered")
         unacked_end = (folder / "unacked.txt").read_text().strip() if (folder / "unacked.txt").exists() else "?"
         return {
             "week": week_text, "expected": int(expected), "published_before": int(before), "rows": rows.count(),
@@ -135,6 +136,9 @@ class Command(BaseCommand):
             "unacked_at_restart": restarted.facts.get("unacked") if restarted else None,
             "published_after_drain": int(drained.facts.get("published", 0)) if drained else None,
             "unacked_after_drain": drained.facts.get("unacked") if drained else None,
+            "visibility": drained.facts.get("visibility") if drained else None,
+            "redelivered_s": round(redelivered.at - drained.at, 1) if redelivered and drained else None,
+            "published_after_redelivery": int(redelivered.facts.get("published", 0)) if redelivered else None,
             "drain_s": round(drained.at - killed.at, 1) if drained and killed else None,
             "catch_up_s": round(done.at - catch_up.at, 1) if catch_up and done else None,
             "complete_after_kill_s": round(done.at - killed.at, 1) if done and killed else None,
@@ -230,8 +234,11 @@ class Command(BaseCommand):
             f"published by the demo data before). worker1 was killed {w['kill_after_s']} s into the run with "
             f"{w['published_at_kill']} published; restarted 5 s later. worker2 and the restarted worker1 drained the "
             f"queue in {w['drain_s']} s to {w['published_after_drain']} published; the tasks worker1 held stayed "
-            f"unacknowledged in the broker ({w['unacked_after_drain']} messages), which gives them back only after "
-            "its visibility timeout (kombu's Redis default: one hour). "
+            f"unacknowledged in the broker ({w['unacked_after_drain']} messages) until its visibility timeout "
+            f"(CELERY_VISIBILITY_TIMEOUT, {w['visibility']} s here, 600 s by default), when Redis gave them to a live "
+            "worker: "
+            + (f"{w['redelivered_s']} s after the queue drained, {w['published_after_redelivery']} published. "
+               if w["redelivered_s"] is not None else "none was left. ")
             + (f"The beat's hourly catch-up (Monday 05:30–12:30), run here at once, finished the week in "
                f"{w['catch_up_s']} s: complete {w['complete_after_kill_s']} s after the kill, {w['total_s']} s after "
                "the start. " if w["catch_up_s"] is not None else "No catch-up was needed. ")
