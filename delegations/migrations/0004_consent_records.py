@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.kept_as_written import keep, unkeep
+
 
 # Delegations opened before consent was recorded get a record saying so: every delegation has one from here on
 # (a transfer continues its consent), and nothing claims a consent the portal did not see.
@@ -17,38 +19,14 @@ SELECT id, case_id, agent_id, agency_id, 'history', '', requested_at, CURRENT_TI
 FROM delegations_delegation
 """
 
-KEPT = """
-CREATE OR REPLACE FUNCTION delegations_consent_kept() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'consent records are kept as written: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER delegations_consent_kept
-    BEFORE UPDATE OR DELETE ON delegations_consent
-    FOR EACH ROW EXECUTE FUNCTION delegations_consent_kept();
-CREATE TRIGGER delegations_consent_refuses_truncate
-    BEFORE TRUNCATE ON delegations_consent
-    FOR EACH STATEMENT EXECUTE FUNCTION delegations_consent_kept();
-"""
-
-UNKEPT = """
-DROP TRIGGER IF EXISTS delegations_consent_refuses_truncate ON delegations_consent;
-DROP TRIGGER IF EXISTS delegations_consent_kept ON delegations_consent;
-DROP FUNCTION IF EXISTS delegations_consent_kept();
-"""
-
 
 def backfill_and_keep(apps, schema_editor):
     schema_editor.execute(BACKFILL, params=None)
-    # PostgreSQL keeps the records as written even against raw SQL; SQLite (development) relies on the model.
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(KEPT, params=None)
+    keep(schema_editor, "delegations_consent", "consent records")  # portal/kept_as_written.py
 
 
-def unkeep(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(UNKEPT, params=None)
+def unkeep_consent(apps, schema_editor):
+    unkeep(schema_editor, "delegations_consent")
 
 
 class Migration(migrations.Migration):
@@ -198,5 +176,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(backfill_and_keep, unkeep),
+        migrations.RunPython(backfill_and_keep, unkeep_consent),
     ]

@@ -5,37 +5,9 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-# Messages are kept as written, even against raw SQL (PostgreSQL); SQLite (development) relies on the model.
-KEPT = """
-CREATE OR REPLACE FUNCTION securemailbox_threadmessage_kept() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'messages with the service center are kept as written: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER securemailbox_threadmessage_kept
-    BEFORE UPDATE OR DELETE ON securemailbox_threadmessage
-    FOR EACH ROW EXECUTE FUNCTION securemailbox_threadmessage_kept();
-CREATE TRIGGER securemailbox_threadmessage_refuses_truncate
-    BEFORE TRUNCATE ON securemailbox_threadmessage
-    FOR EACH STATEMENT EXECUTE FUNCTION securemailbox_threadmessage_kept();
-"""
+from portal.kept_as_written import kept_as_written
 
-UNKEPT = """
-DROP TRIGGER IF EXISTS securemailbox_threadmessage_refuses_truncate ON securemailbox_threadmessage;
-DROP TRIGGER IF EXISTS securemailbox_threadmessage_kept ON securemailbox_threadmessage;
-DROP FUNCTION IF EXISTS securemailbox_threadmessage_kept();
-"""
-
-
-def keep(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(KEPT, params=None)
-
-
-def unkeep(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(UNKEPT, params=None)
+# Messages are kept as written, even against raw SQL (portal/kept_as_written.py).
 
 
 class Migration(migrations.Migration):
@@ -103,5 +75,5 @@ class Migration(migrations.Migration):
             model_name='threadmessage',
             index=models.Index(fields=['thread', 'created_at'], name='threadmessage_thread_order'),
         ),
-        migrations.RunPython(keep, unkeep),
+        kept_as_written("securemailbox_threadmessage", "messages with the service center"),
     ]

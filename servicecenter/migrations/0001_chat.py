@@ -5,37 +5,9 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-# Chat messages are kept as written, like the audit log: PostgreSQL refuses to change, delete or empty them, to
-# every role (portal/database_grants.py gives the portal's role only SELECT and INSERT on AppendOnly models).
-KEEP = """
-CREATE OR REPLACE FUNCTION servicecenter_chatmessage_kept() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'chat messages are kept as written: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER servicecenter_chatmessage_kept
-    BEFORE UPDATE OR DELETE ON servicecenter_chatmessage
-    FOR EACH ROW EXECUTE FUNCTION servicecenter_chatmessage_kept();
-CREATE TRIGGER servicecenter_chatmessage_refuses_truncate
-    BEFORE TRUNCATE ON servicecenter_chatmessage
-    FOR EACH STATEMENT EXECUTE FUNCTION servicecenter_chatmessage_kept();
-"""
-UNKEEP = """
-DROP TRIGGER IF EXISTS servicecenter_chatmessage_refuses_truncate ON servicecenter_chatmessage;
-DROP TRIGGER IF EXISTS servicecenter_chatmessage_kept ON servicecenter_chatmessage;
-DROP FUNCTION IF EXISTS servicecenter_chatmessage_kept();
-"""
+from portal.kept_as_written import kept_as_written
 
-
-def keep(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":  # SQLite (development) relies on the model
-        schema_editor.execute(KEEP, params=None)
-
-
-def unkeep(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(UNKEEP, params=None)
+# Chat messages are kept as written, like the audit log (portal/kept_as_written.py).
 
 
 class Migration(migrations.Migration):
@@ -132,5 +104,5 @@ class Migration(migrations.Migration):
             model_name='chatmessage',
             constraint=models.UniqueConstraint(condition=models.Q(('client_id__isnull', False)), fields=('conversation', 'client_id'), name='chat_message_once'),
         ),
-        migrations.RunPython(keep, unkeep),
+        kept_as_written("servicecenter_chatmessage", "chat messages"),
     ]
