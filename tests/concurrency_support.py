@@ -7,6 +7,7 @@ the batch is either in a check of its own or answered: whatever a request decide
 password, every other request has decided too by the time any check ends."""
 
 import threading
+import time
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
@@ -106,3 +107,13 @@ def answered(call):
         return call()
     finally:
         CHECKS.request_answered()
+
+
+def wait_for(condition, seconds=60) -> bool:
+    """Whether `condition()` came true within `seconds` (another process's work, say), asked every 50 ms."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False

@@ -25,7 +25,10 @@ def a_book():
 def reads_on_each():
     """{"primary": [sql...], "replica": [sql...]}: the statements each server was sent inside the block."""
     seen = {"primary": [], "replica": []}
-    with CaptureQueriesContext(connections["default"]) as primary, CaptureQueriesContext(connections["replica"]) as on_replica:
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica"]) as on_replica,
+    ):
         yield seen
     seen["primary"] = [query["sql"] for query in primary.captured_queries]
     seen["replica"] = [query["sql"] for query in on_replica.captured_queries]

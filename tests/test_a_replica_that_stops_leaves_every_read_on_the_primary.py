@@ -20,7 +20,9 @@ pytestmark = [pytest.mark.replica, pytest.mark.django_db(transaction=True, datab
 WEEK = datetime.date(2026, 11, 30)
 
 
-def test_the_book_and_the_dashboard_are_counted_on_the_primary_while_the_replica_is_stopped(client, the_replica, caplog):
+def test_the_book_and_the_dashboard_are_counted_on_the_primary_while_the_replica_is_stopped(
+    client, the_replica, caplog
+):
     world = a_book()
     sign_in(client, world["manager"].user)
     the_replica.stop()

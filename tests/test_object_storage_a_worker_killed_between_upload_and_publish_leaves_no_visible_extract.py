@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.utils import timezone
 from bookofbusiness import extracts
 from bookofbusiness.models import Extract
 
+from .concurrency_support import wait_for
 from .extranet_support import active_account, extranet_client
 from .factories import ConsumerCaseFactory, VerificationFactory, delegate
 
@@ -54,15 +54,6 @@ def start_worker(bucket, agent, week, marker, log):
         [sys.executable, "-c", WORKER, str(agent.pk), week.isoformat()],
         cwd=settings.BASE_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-
-
-def wait_for(condition, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_a_worker_killed_after_uploading_and_before_publishing_shows_nothing_and_the_rerun_completes(

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,8 @@ from django.db import connection, connections
 from bookofbusiness.extracts import owners_for_week, week_of
 from bookofbusiness.models import Extract
 from config.celery import app
+
+from .concurrency_support import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,15 +41,6 @@ def start_worker(storage: Path, log: Path):
          "--without-gossip", "--without-mingle", "-n", f"killed-{os.getpid()}@%h"],
         cwd=settings.BASE_DIR, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-
-
-def wait_for(condition, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs the test Redis (make test starts it)")
