@@ -229,7 +229,7 @@ class ReadYourWritesMiddleware:
     """After a request that could have changed something (not GET, HEAD or OPTIONS) the primary's WAL position is
     kept in a cookie for DATABASE_REPLICA_STICKY_SECONDS; while it is, that person's replica reads wait for the
     replica to have replayed it (else they read the primary). The cookie carries a position in a log and nothing
-    of the person: a changed one only changes where that person's own counts are read."""
+    of the person, signed: a changed one is ignored."""
 
     SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -239,7 +239,7 @@ class ReadYourWritesMiddleware:
     def __call__(self, request):
         if not configured():
             return self.get_response(request)
-        token = _must_see.set(_position_in(request.COOKIES.get(COOKIE, "")))
+        token = _must_see.set(_position_in(request))
         try:
             response = self.get_response(request)
         finally:
@@ -249,12 +249,17 @@ class ReadYourWritesMiddleware:
                 position = primary_position()
             except DatabaseError:
                 return response
-            response.set_cookie(COOKIE, f"{position:x}", max_age=settings.DATABASE_REPLICA_STICKY_SECONDS,
-                                secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")  # fmt: skip
+            response.set_signed_cookie(COOKIE, f"{position:x}", salt=COOKIE,
+                                       max_age=settings.DATABASE_REPLICA_STICKY_SECONDS,
+                                       secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")  # fmt: skip
         return response
 
 
-def _position_in(value: str) -> int | None:
+def _position_in(request) -> int | None:
+    """The position in the request's cookie, if the portal signed it in the last DATABASE_REPLICA_STICKY_SECONDS
+    (a made-up one would have each of that person's pages ask the replica where it is)."""
+    value = request.get_signed_cookie(COOKIE, default="", salt=COOKIE,
+                                      max_age=settings.DATABASE_REPLICA_STICKY_SECONDS)  # fmt: skip
     if not value or len(value) > 16:
         return None
     try:
