@@ -50,11 +50,21 @@ class Command(BaseCommand):
             "weekly": self.weekly(folder, events), "audit": self.audit(folder, requests, start.at, end.at),
             "replica": self.replica(folder, events),
             "redis_away_s": round(records.first(events, "redis.started").at - records.first(events, "redis.stopped").at, 2),
+            "data": self.data(),
         }  # fmt: skip
         (folder / "summary.json").write_text(json.dumps(result, indent=2, default=str))
         lines = self.section(result)
         _replace_section(Path(output), HEADING, lines)
         self.stdout.write("\n".join(lines))
+
+    def data(self) -> dict:
+        """How much the rehearsal ran on (CLUSTER_DEMO chooses it)."""
+        from agencies.models import Agency
+        from agents.models import Agent
+        from consumers.models import ConsumerCase
+
+        return {"agencies": Agency.objects.count(), "agents": Agent.objects.count(),
+                "cases": ConsumerCase.objects.count()}  # fmt: skip
 
     def replica(self, folder: Path, events) -> dict:
         """Whether the nodes read from the replica (its own counters, between events) and what the router said."""
@@ -179,7 +189,8 @@ class Command(BaseCommand):
             "HAProxy in front (health check on /help/ every second, a request that could not connect or a GET cut "
             "before any answer sent to the other node, a POST never twice); PostgreSQL 15 primary and a streaming "
             "replica, Redis with its append-only file (as docker-compose's), moto's S3 server as the object store, "
-            "all on the host. The demo data of `make run` (12 agencies, 300 agents, 10,000 cases). "
+            f"all on the host. Demo data of {r['data']['agencies']:,} agencies, {r['data']['agents']:,} agents and "
+            f"{r['data']['cases']:,} cases (`make run`'s by default; CLUSTER_DEMO). "
             f"{r['users']} load-test people (scripts/locustfile.py: Agency Manager and agents of the largest agency "
             "signed in with the second factor, Book of Business, case pages, roster, CSV exports; consumers on Find "
             f"Local Help) worked for {r['seconds']} s while the faults below came one after the other; one more "
