@@ -162,7 +162,7 @@ class OpeningHours(models.Model):
 
 
 def agency_document_path(instance, filename):
-    # `filename` is the content's hash (PrivateFile.store), never the uploaded name.
+    # `filename` is random (PrivateFile.store), never the uploaded name.
     return f"agencies/{instance.agency_id}/documents/{timezone.now():%Y/%m}/{filename}"
 
 

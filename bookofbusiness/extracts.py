@@ -1,8 +1,9 @@
 """The weekly extracts: a Book of Business and a Conditional Eligibility file, as XLSX and CSV, for every
 agent with delegations and for every agency.
 
-Each file is written to a local temporary file, counted and hashed, then saved to storage under its final,
-content-addressed name, and only then published (its Extract row marked Published in one UPDATE). The
+Each file is written to a local temporary file, counted and hashed, then saved to storage under a final name
+of its own (its content's hash and a random part: two workers writing the same extract at once never share an
+object, so one's clean-up cannot take the other's published file), and only then published (its Extract row marked Published in one UPDATE). The
 extranet lists and serves only published rows, so nobody ever sees half a file. A rerun of a week skips
 what is already published; a task killed half-way leaves a Writing row that the retry finishes.
 """
@@ -13,6 +14,7 @@ import contextlib
 import datetime
 import logging
 import os
+import secrets
 import tempfile
 from itertools import groupby
 from operator import itemgetter
@@ -285,7 +287,8 @@ def publish(spools: dict, *, rows: int) -> None:
 
 def extract_path(extract: Extract, sha256: str) -> str:
     owner = f"agent-{extract.agent_id}" if extract.agent_id else f"agency-{extract.agency_id}"
-    return f"extracts/{extract.week:%Y-%m-%d}/{owner}/{extract.kind}-{sha256[:16]}.{extract.file_format}"
+    unique = secrets.token_hex(4)  # this write's alone (see the module's docstring)
+    return f"extracts/{extract.week:%Y-%m-%d}/{owner}/{extract.kind}-{sha256[:16]}-{unique}.{extract.file_format}"
 
 
 def run_week(monday: datetime.date, *, write) -> dict:

@@ -1,6 +1,8 @@
 """Book of Business exports that are too large to stream back: a Celery task writes them to private storage."""
 
 import datetime
+import re
+import secrets
 import tempfile
 
 from django.conf import settings
@@ -88,10 +90,36 @@ def expire_exports(*, now: datetime.datetime | None = None) -> int:
     return expired
 
 
+UNFINISHED = (BookOfBusinessExport.Status.QUEUED, BookOfBusinessExport.Status.RUNNING,
+              BookOfBusinessExport.Status.FAILED)  # fmt: skip
+
+
+def export_folder(job: BookOfBusinessExport) -> str:
+    return f"exports/{job.requested_by_id}"
+
+
+def _remove_other_attempts(job: BookOfBusinessExport) -> None:
+    """Files earlier attempts of this export saved before their worker was lost (never named by its row): the
+    person's folder holds their exports of the last seven days, so listing it is cheap."""
+    storage, kept = job.file.storage, job.file.name.rsplit("/", 1)[-1]
+    attempt = re.compile(rf"book-of-business-{job.pk}[-_.]")
+    try:
+        names = storage.listdir(export_folder(job))[1]
+    except FileNotFoundError:
+        return
+    for other in names:
+        if other != kept and attempt.match(other):
+            storage.delete(f"{export_folder(job)}/{other}")
+
+
 def write_export(job: BookOfBusinessExport) -> BookOfBusinessExport:
     """Write the export to private storage, recording progress, then tell the person it is ready."""
+    if not BookOfBusinessExport.objects.filter(pk=job.pk, status__in=UNFINISHED).update(
+        status=BookOfBusinessExport.Status.RUNNING
+    ):
+        job.refresh_from_db()  # another attempt finished it (or it expired): nothing to write
+        return job
     job.status = BookOfBusinessExport.Status.RUNNING
-    job.save(update_fields=["status"])
 
     def progress(count):
         BookOfBusinessExport.objects.filter(pk=job.pk).update(rows_written=count)
@@ -116,14 +144,26 @@ def write_export(job: BookOfBusinessExport) -> BookOfBusinessExport:
         # primary (portal/replica.py).
         count = replica.fall_back(lambda: write_rows(spool), job=True)
         sha256 = sha256_of(spool)
-        name = f"exports/{job.requested_by_id}/book-of-business-{job.pk}.{job.file_format}"
-        job.file.save(name, File(spool), save=False)
-    job.sha256 = sha256
-    job.rows_written = count
-    job.status = BookOfBusinessExport.Status.READY
-    job.finished_at = timezone.now()
-    job.expires_at = job.finished_at + datetime.timedelta(days=EXPORT_DAYS)
-    job.save()
+        # A name of this attempt's own: the task can run again after a worker was lost, even while the first
+        # attempt still runs (a task the broker gave again), and no two attempts may share an object.
+        name = f"{export_folder(job)}/book-of-business-{job.pk}-{secrets.token_hex(4)}.{job.file_format}"
+        name = job.file.storage.save(name, File(spool))
+    finished = timezone.now()
+    ready = {"file": name, "sha256": sha256, "rows_written": count, "status": BookOfBusinessExport.Status.READY,
+             "finished_at": finished, "expires_at": finished + datetime.timedelta(days=EXPORT_DAYS)}  # fmt: skip
+    try:
+        # The first attempt to finish is the export; one that finishes after it (or after it expired) is not.
+        won = BookOfBusinessExport.objects.filter(pk=job.pk, status__in=UNFINISHED).update(**ready)
+    except BaseException:
+        job.file.storage.delete(name)  # no row names it
+        raise
+    if not won:
+        job.file.storage.delete(name)
+        job.refresh_from_db()
+        return job
+    for field, value in ready.items():
+        setattr(job, field, value)
+    _remove_other_attempts(job)
     notify(user=job.requested_by, subject=words("Your Book of Business export is ready"),
            body=counted("Your export of %(rows)d row is ready until %(date)s: %(url)s",
                         "Your export of %(rows)d rows is ready until %(date)s: %(url)s", count,

@@ -152,7 +152,20 @@ if env("DATABASE_REPLICA_URL") and DATABASES["default"]["ENGINE"] == "django.db.
     DATABASES["replica"] = dj_database_url.parse(
         env("DATABASE_REPLICA_URL"), conn_max_age=int(env("DB_CONN_MAX_AGE", "60")), conn_health_checks=True
     )
-    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 2}
+    # A replica host that vanishes (its machine lost, the network cut) must cost a reader seconds, not the
+    # minutes TCP would wait on a connection kept open: at most 2 s to connect, and a connection kept is given up
+    # when what was sent stays unacknowledged for 5 s or, waiting on an answer, 3 keepalives go unanswered
+    # (after 5 s idle, one a second). A server that hangs while its machine still answers is not bounded (nor is
+    # the primary's): TCP says nothing is wrong then.
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": 2,
+        "tcp_user_timeout": 5000,
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 1,
+        "keepalives_count": 3,
+    }
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["portal.replica.Router"]
 DATABASE_REPLICA_READS = env_bool("DATABASE_REPLICA_READS", True)

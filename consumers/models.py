@@ -352,7 +352,7 @@ class VerificationReminder(models.Model):
 
 
 def case_document_path(instance, filename):
-    # `filename` is the content's hash (PrivateFile.store), never the uploaded name.
+    # `filename` is random (PrivateFile.store), never the uploaded name.
     return f"cases/{instance.case_id}/{timezone.now():%Y/%m}/{filename}"
 
 

@@ -101,26 +101,33 @@ def upload_case_document(*, case: ConsumerCase, by, kind: str, verification, upl
     """Keep a verification document privately; an upload for a conditional-eligibility item marks it Submitted."""
     document = CaseDocument(case=case, verification=verification, kind=kind)
     with kept_with_its_row(document), transaction.atomic():
-        document.store(upload, checked, by=by)
-        changes = []
-        if verification is not None and verification.status == Verification.Status.OPEN:
-            changes = of_model(Verification, what_changed(
-                Verification, {"status": verification.status}, {"status": Verification.Status.SUBMITTED},
-                about=verification.kind,
-            ))  # fmt: skip
-            verification.status = Verification.Status.SUBMITTED
-            verification.save(update_fields=["status"])
-        audit.record(
-            "case.document_uploaded",
-            actor=by,
-            obj=case,
-            details={
-                "document": document.pk,
-                "verification": verification.pk if verification else None,
-                "changes": changes,
-            },
-        )
+        _keep_case_document(document, by=by, upload=upload, checked=checked)
     return document
+
+
+def _keep_case_document(document: CaseDocument, *, by, upload, checked) -> None:
+    """Inside the caller's transaction, which `kept_with_its_row` surrounds (the outermost one: a file written in a
+    savepoint whose transaction later rolls back would otherwise stay behind)."""
+    verification = document.verification
+    document.store(upload, checked, by=by)
+    changes = []
+    if verification is not None and verification.status == Verification.Status.OPEN:
+        changes = of_model(Verification, what_changed(
+            Verification, {"status": verification.status}, {"status": Verification.Status.SUBMITTED},
+            about=verification.kind,
+        ))  # fmt: skip
+        verification.status = Verification.Status.SUBMITTED
+        verification.save(update_fields=["status"])
+    audit.record(
+        "case.document_uploaded",
+        actor=by,
+        obj=document.case,
+        details={
+            "document": document.pk,
+            "verification": verification.pk if verification else None,
+            "changes": changes,
+        },
+    )
 
 
 def record_renewal(*, case: ConsumerCase, by, status: str) -> ConsumerCase:
@@ -367,9 +374,9 @@ def remove_helper(*, user, delegation: Delegation) -> str:
 def upload_own_document(*, user, case: ConsumerCase, kind: str, verification, upload, checked) -> CaseDocument:
     """The consumer uploads a verification document to their own case (checked by content, as a helper's); an item
     becomes Submitted; their helper, if they have one, is told."""
-    with transaction.atomic():
-        document = upload_case_document(case=case, by=user, kind=kind, verification=verification, upload=upload,
-                                        checked=checked)  # fmt: skip
+    document = CaseDocument(case=case, verification=verification, kind=kind)
+    with kept_with_its_row(document), transaction.atomic():
+        _keep_case_document(document, by=user, upload=upload, checked=checked)
         helper = open_delegation_of(case)
         if helper is not None and helper.status == Delegation.Status.ACTIVE:
             notify(user=helper.agent.user, subject=words("A consumer uploaded a document"),

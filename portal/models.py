@@ -1,9 +1,11 @@
 """The portal's own models: the user account, the Secure Mailbox, and abstract pieces the apps share."""
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.files.base import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
@@ -163,13 +165,14 @@ class PrivateFile(models.Model):
 
     def store(self, upload, checked, *, by) -> None:
         """Save a checked upload (see portal.uploads.check_upload) with its type, size and SHA-256. The stored
-        name is the hash, never the uploaded name, which may hold a consumer's name."""
-        from django.core.files.base import File
-
+        name is random, this upload's alone: never the uploaded name, which may hold a consumer's name, and never
+        one two uploads could share (object storage has no create-if-absent, so two uploads of the same bytes at
+        once would write one object, and a rollback of either would take the other's file; see
+        portal.uploads.kept_with_its_row)."""
         self.original_name = (upload.name or "document")[-255:]
         self.content_type, self.size, self.sha256 = checked.content_type, checked.size, checked.sha256
         self.uploaded_by = by
-        self.file.save(f"{checked.sha256[:32]}{checked.extension}", File(upload), save=False)
+        self.file.save(f"{secrets.token_hex(16)}{checked.extension}", File(upload), save=False)
         self.save()
 
 

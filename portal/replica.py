@@ -5,8 +5,11 @@ Everything else reads the primary, always: a person's pages, forms and permissio
 reads back of its own writes. Only code inside `reads()` may go to the replica, and only when:
 
 - the replica answers (a replica that does not is left alone for DATABASE_REPLICA_RETRY_SECONDS);
-- it is not far behind: it replayed a transaction in the last DATABASE_REPLICA_MAX_LAG_SECONDS, or it is within
-  DATABASE_REPLICA_MAX_LAG_BYTES of the primary's WAL (an idle primary writes nothing to replay);
+- it is not far behind: it replayed a transaction in the last DATABASE_REPLICA_MAX_LAG_SECONDS, or (an idle
+  primary writes nothing to replay) it is streaming, has replayed all it received, and is within
+  DATABASE_REPLICA_MAX_LAG_BYTES of the primary's WAL. A replica whose replay is held up (paused, or waiting on
+  a query that conflicts with recovery) has received more than it replayed, so only the seconds count: however
+  little the primary writes, what a reader sees is never older than DATABASE_REPLICA_MAX_LAG_SECONDS;
 - it has replayed what the reader must see: for a person, their own last change (the primary's WAL position
   after their last request that could write, kept in a cookie: `ReadYourWritesMiddleware`); for a job, the
   primary's position when it started (a large export sees the request that asked for it), waiting up to
@@ -97,25 +100,33 @@ def primary_position() -> int:
         return lsn(cursor.fetchone()[0])
 
 
+# Where the replica is: in recovery at all, replayed up to where, how long since it replayed a transaction, and
+# whether it is streaming with nothing received left to replay (the WAL receiver's row is visible to any role;
+# its details are not, and are not needed).
+CURRENT_POSITION = """
+SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,
+       COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 'Infinity')::float,
+       EXISTS (SELECT FROM pg_stat_wal_receiver)
+         AND COALESCE(pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn(), false)
+"""
+
+
 def _sample() -> tuple[bool, int] | None:
     """(usable, replayed position) of the replica now, asking both servers; None if it does not answer (it is
     then marked down for DATABASE_REPLICA_RETRY_SECONDS)."""
     try:
         with connections[REPLICA].cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,"
-                " COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 'Infinity')::float"
-            )
-            recovering, replayed_text, seconds_since_replay = cursor.fetchone()
-        primary = primary_position()
+            cursor.execute(CURRENT_POSITION)
+            recovering, replayed_text, seconds_since_replay, replayed_all_received = cursor.fetchone()
     except DatabaseError as error:
         logger.warning("The replica is not answering (%s); reading from the primary", type(error).__name__)
         mark_down()
         return None
+    primary = primary_position()  # the primary's failure is its own, and no reason to leave the replica alone
     replayed = lsn(replayed_text)
     usable = bool(recovering) and (
         seconds_since_replay <= settings.DATABASE_REPLICA_MAX_LAG_SECONDS
-        or primary - replayed <= settings.DATABASE_REPLICA_MAX_LAG_BYTES
+        or (replayed_all_received and primary - replayed <= settings.DATABASE_REPLICA_MAX_LAG_BYTES)
     )
     if not usable:
         logger.info("The replica is behind (%.0f s since its last replay, %d bytes); reading from the primary",
@@ -157,8 +168,10 @@ def _choose(position: int, *, wait: float) -> str:
     if _has(position):
         return REPLICA
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline and time.monotonic() >= _health.down_until:  # behind, not down: wait a little
-        time.sleep(0.05)
+    # Only a replica that is usable and just short of the position is worth waiting for; one that is down or too
+    # far behind will not get there in a moment.
+    while time.monotonic() < deadline and _health.usable and time.monotonic() >= _health.down_until:
+        time.sleep(0.1)
         if _has(position, fresh=True):
             return REPLICA
     return DEFAULT_DB_ALIAS
@@ -205,6 +218,9 @@ def fall_back(read: Callable[[], T], *, job: bool = False) -> T:
         if alias == DEFAULT_DB_ALIAS:
             return read()
         try:
+            # Connected first: a replica that cannot be reached fails here, so an error later with its connection
+            # still sound is the primary's (a read inside `read()` that stayed there), and is raised as it is.
+            connections[REPLICA].ensure_connection()
             return read()
         except (OperationalError, InterfaceError) as error:
             if not _replica_failed(error):
@@ -215,7 +231,8 @@ def fall_back(read: Callable[[], T], *, job: bool = False) -> T:
 
 
 def _replica_failed(error: DatabaseError) -> bool:
-    """Whether the error was the replica's: its connection is gone, or it cancelled a query for recovery."""
+    """Whether the error was the replica's: its connection is gone, or it cancelled a query for recovery (40001: on
+    the primary, whose transactions are READ COMMITTED, no query fails with it)."""
     code = getattr(getattr(error.__cause__, "diag", None), "sqlstate", None)
     connection = connections[REPLICA]
     gone = connection.connection is None or not connection.is_usable()

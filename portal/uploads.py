@@ -85,8 +85,9 @@ def download_name(original_name: str, content_type: str) -> str:
 @contextlib.contextmanager
 def kept_with_its_row(document):
     """Around the transaction that stores `document` (a PrivateFile, with `store`): if that transaction does not
-    commit, the file it already wrote goes too, so the storage keeps no file that no row names. (Stored names are
-    never reused, so the name is this upload's alone.)"""
+    commit, the file it already wrote goes too, so the storage keeps no file that no row names. It goes around the
+    outermost `atomic()`: around a savepoint, a rollback of the transaction after it would leave the file. (Stored
+    names are random, so the name is this upload's alone; PrivateFile.store.)"""
     try:
         yield
     except BaseException:

@@ -3,8 +3,8 @@
 
 import contextlib
 
-from django.db import connections
-from django.test.utils import CaptureQueriesContext
+from django.core.signals import request_started
+from django.db import connections, reset_queries
 
 from delegations.models import Delegation
 
@@ -23,15 +23,22 @@ def a_book():
 
 @contextlib.contextmanager
 def reads_on_each():
-    """{"primary": [sql...], "replica": [sql...]}: the statements each server was sent inside the block."""
+    """{"primary": [sql...], "replica": [sql...]}: the statements each server was sent inside the block (on this
+    thread's connections; watching opens none, so a replica that cannot be reached is not asked by the watch)."""
     seen = {"primary": [], "replica": []}
-    with (
-        CaptureQueriesContext(connections["default"]) as primary,
-        CaptureQueriesContext(connections["replica"]) as on_replica,
-    ):
+    watched = {"primary": connections["default"], "replica": connections["replica"]}
+    kept = {name: (each.force_debug_cursor, len(each.queries_log)) for name, each in watched.items()}
+    for each in watched.values():
+        each.force_debug_cursor = True
+    request_started.disconnect(reset_queries)  # as CaptureQueriesContext: a request would empty the log
+    try:
         yield seen
-    seen["primary"] = [query["sql"] for query in primary.captured_queries]
-    seen["replica"] = [query["sql"] for query in on_replica.captured_queries]
+    finally:
+        request_started.connect(reset_queries)
+        for name, each in watched.items():
+            debug, start = kept[name]
+            each.force_debug_cursor = debug
+            seen[name] = [query["sql"] for query in list(each.queries_log)[start:]]
 
 
 def book_rows_read(statements) -> bool:

@@ -1,5 +1,6 @@
-"""An upload whose transaction does not commit (the audit record or the row itself fails after the file was
-written) leaves no file in the storage: on S3 and in the folder alike, the storage keeps only files a row names."""
+"""An upload whose transaction does not commit (the audit record, the row itself, or what follows in the same
+transaction fails after the file was written) leaves no file in the storage: on S3 and in the folder alike, the
+storage keeps only files a row names."""
 
 import pytest
 from django.core.files.storage import default_storage
@@ -7,11 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 
 from agencies.models import AgencyDocument
+from consumers import services as consumer_services
 from consumers.models import CaseDocument
 from portal import audit
 
 from .cases_support import PDF
-from .factories import delegate, sign_in
+from .consumer_support import pdf
+from .factories import consumer, consumer_signed_in, delegate, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +63,19 @@ def test_a_saved_upload_keeps_its_file(client, world, s3_storage):
     sign_in(client, world["manager"].user)
     client.post("/agency/account/documents/", {"kind": "license", "file": SimpleUploadedFile("l.pdf", PDF)})
     assert s3_storage.stored() == {AgencyDocument.objects.get().file.name}
+
+
+def test_a_consumers_upload_whose_helper_cannot_be_told_is_not_left_in_the_bucket(household, s3_storage, monkeypatch):
+    # The consumer's upload and the message to their helper are one transaction: the file was written before the
+    # message failed, inside it, and goes with the rest.
+    delegate(household["case"], agent=household["helper"], agency=household["agency"])
+    person = consumer_signed_in(consumer(household["case"]))
+
+    def the_mailbox_fails(**kwargs):
+        raise DatabaseError("the mailbox could not be written")
+
+    monkeypatch.setattr(consumer_services, "notify", the_mailbox_fails)
+    with pytest.raises(DatabaseError):
+        person.post("/my-case/documents/", {"kind": "income", "verification": household["item"].pk, "file": pdf()})
+    assert not CaseDocument.objects.exists()
+    assert s3_storage.stored() == set()
