@@ -243,7 +243,8 @@ def _replica_failed(error: DatabaseError) -> bool:
 
 
 class ReadYourWritesMiddleware:
-    """After a request that could have changed something (not GET, HEAD or OPTIONS) the primary's WAL position is
+    """After a request that could have changed something (not GET, HEAD or OPTIONS, and not refused: a 4xx or 5xx
+    saved nothing) the primary's WAL position is
     kept in a cookie for DATABASE_REPLICA_STICKY_SECONDS; while it is, that person's replica reads wait for the
     replica to have replayed it (else they read the primary). The cookie carries a position in a log and nothing
     of the person, signed: a changed one is ignored."""
@@ -261,7 +262,7 @@ class ReadYourWritesMiddleware:
             response = self.get_response(request)
         finally:
             _must_see.reset(token)
-        if request.method not in self.SAFE:
+        if request.method not in self.SAFE and response.status_code < 400:  # a refused request changed nothing
             try:
                 position = primary_position()
             except DatabaseError:

@@ -3,6 +3,7 @@ a request that could write, the primary's WAL position is kept in a cookie, and 
 replica that has replayed it, or read the primary."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from portal import replica
@@ -62,3 +63,15 @@ def test_a_made_up_position_cookie_is_ignored(client, the_replica):
         with reads_on_each() as seen:
             assert book_count(client) == 2
         assert any("COUNT(" in sql for sql in seen["replica"]), made_up  # read as if they had changed nothing
+
+
+def test_a_refused_post_sets_no_position(the_replica):
+    world = a_book()
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, world["agent"].user)
+    client.cookies.pop(replica.COOKIE, None)
+    with reads_on_each() as seen:
+        refused = client.post(reverse("delegations:accept", args=[world["waiting"].pk]))  # no CSRF token
+    assert refused.status_code == 403
+    assert replica.COOKIE not in refused.cookies
+    assert not any("pg_current_wal_insert_lsn" in sql for sql in seen["primary"])
