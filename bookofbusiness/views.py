@@ -210,7 +210,9 @@ def export_download(request, export_id: int):
     if _expired(job):
         return render(request, "bookofbusiness/export_status.html", {"job": job, "expired": True}, status=410)
     audit.record("file.downloaded", obj=job, details={"sha256": job.sha256, "rows": job.rows_written})
-    return private_download(stored(job.file), filename=job.file.name.rsplit("/", 1)[-1],
+    # Named as a small export is, by the day it was made (the stored name is the attempt's own).
+    filename = f"book-of-business-{timezone.localdate(job.finished_at or job.created_at):%Y-%m-%d}.{job.file_format}"
+    return private_download(stored(job.file), filename=filename,
                             content_type=services.CONTENT_TYPES[job.file_format])  # fmt: skip
 
 

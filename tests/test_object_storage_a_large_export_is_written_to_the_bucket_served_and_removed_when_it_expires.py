@@ -36,6 +36,8 @@ def test_a_large_export_lands_in_the_bucket_downloads_through_its_view_and_expir
     download = client.get(f"/book/exports/{job.pk}/download/")
     assert download.status_code == 200 and download.streaming and "Location" not in download
     assert download["Cache-Control"] == "private, no-store"
+    day = timezone.localdate(job.finished_at)
+    assert download["Content-Disposition"] == f'attachment; filename="book-of-business-{day:%Y-%m-%d}.{file_format}"'
     content = b"".join(download.streaming_content)
     assert content == stored, "the whole file, byte for byte"
     if file_format == "xlsx":
