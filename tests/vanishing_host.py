@@ -68,6 +68,9 @@ def a_host_in_front_of(upstream_port: int):
     subnet = 16 + os.getpid() % 200
     here, there = f"10.199.{subnet}.1", f"10.199.{subnet}.2"
     forwarder = None
+    for leftover in (["link", "del", near], ["netns", "del", netns]):  # of a run that was killed half-way
+        with contextlib.suppress(subprocess.CalledProcessError):
+            _ip(*leftover)
     try:
         _ip("netns", "add", netns)
         _ip("link", "add", near, "type", "veth", "peer", "name", far)
