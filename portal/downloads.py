@@ -2,9 +2,13 @@
 download view (after its scoping selector and its audit row) answers with `private_download` of `stored(file)`,
 or, for a file someone uploaded, `uploaded_file_download`."""
 
-from django.http import FileResponse
+import logging
+
+from django.http import FileResponse, Http404
 
 from . import uploads
+
+logger = logging.getLogger(__name__)
 
 
 class _ObjectBody:
@@ -23,13 +27,32 @@ class _ObjectBody:
 
 def stored(file):
     """A stored private file (a FileField's file) opened for reading: from the folder as it is, from object storage
-    as a stream of the object's body."""
-    handle = file.storage.open(file.name, "rb")
-    obj = getattr(handle, "obj", None)  # django-storages' S3File: the object, not yet downloaded
-    if obj is None:
-        return handle
-    got = obj.get()
+    as a stream of the object's body. A file its row names but the storage no longer holds is a 404 for the person
+    (nothing to give them) and an error in the log (something removed it)."""
+    try:
+        handle = file.storage.open(file.name, "rb")
+        obj = getattr(handle, "obj", None)  # django-storages' S3File: the object, not yet downloaded
+        if obj is None:
+            return handle
+        got = obj.get()
+    except FileNotFoundError:
+        return _missing(file)
+    except Exception as error:
+        if _no_such_object(error):
+            return _missing(file)
+        raise
     return _ObjectBody(got["Body"], got["ContentLength"])
+
+
+def _no_such_object(error: Exception) -> bool:
+    response = getattr(error, "response", None)  # botocore's ClientError
+    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+    return code in {"NoSuchKey", "404"}
+
+
+def _missing(file):
+    logger.error("A stored file its row names is missing from the storage: %s", file.name)
+    raise Http404("missing file")
 
 
 def private_download(handle, *, filename: str, content_type: str) -> FileResponse:
