@@ -168,9 +168,9 @@ def _choose(position: int, *, wait: float) -> str:
     if _has(position):
         return REPLICA
     deadline = time.monotonic() + wait
-    # Only a replica that is usable and just short of the position is worth waiting for; one that is down or too
-    # far behind will not get there in a moment.
-    while time.monotonic() < deadline and _health.usable and time.monotonic() >= _health.down_until:
+    # Behind, not down: asked again every tenth of a second until the wait is over (its replay may be held up only
+    # for a moment, however old its last transaction: the primary may have been idle before this job's change).
+    while time.monotonic() < deadline and time.monotonic() >= _health.down_until:
         time.sleep(0.1)
         if _has(position, fresh=True):
             return REPLICA
