@@ -3,9 +3,10 @@ agent with delegations and for every agency.
 
 Each file is written to a local temporary file, counted and hashed, then saved to storage under a final name
 of its own (its content's hash and a random part: two workers writing the same extract at once never share an
-object, so one's clean-up cannot take the other's published file), and only then published (its Extract row marked Published in one UPDATE). The
-extranet lists and serves only published rows, so nobody ever sees half a file. A rerun of a week skips
-what is already published; a task killed half-way leaves a Writing row that the retry finishes.
+object, so one's clean-up cannot take the other's published file), and only then published (its Extract row
+marked Published in one UPDATE). The extranet lists and serves only published rows, so nobody ever sees half a
+file. A rerun of a week skips what is already published; a task killed half-way leaves a Writing row that the
+retry finishes.
 """
 
 from __future__ import annotations

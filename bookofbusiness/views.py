@@ -1,5 +1,6 @@
 """The Book of Business online, and its exports."""
 
+import datetime
 import tempfile
 from dataclasses import dataclass, field
 
@@ -182,7 +183,7 @@ def _audited(filters: dict) -> dict:
 
 def _streamed(rows, file_format: str):
     """The rows as a file, written while it is sent (CSV) or spooled first (XLSX)."""
-    name = f"book-of-business-{timezone.localdate():%Y-%m-%d}.{file_format}"
+    name = _download_name(timezone.now(), file_format)
     iterator = rows.values(*exports.BOOK_FIELDS).iterator(chunk_size=5000)
     if file_format == FileFormat.CSV:
         response = StreamingHttpResponse(exports.csv_lines(iterator), content_type="text/csv; charset=utf-8")
@@ -210,10 +211,14 @@ def export_download(request, export_id: int):
     if _expired(job):
         return render(request, "bookofbusiness/export_status.html", {"job": job, "expired": True}, status=410)
     audit.record("file.downloaded", obj=job, details={"sha256": job.sha256, "rows": job.rows_written})
-    # Named as a small export is, by the day it was made (the stored name is the attempt's own).
-    filename = f"book-of-business-{timezone.localdate(job.finished_at or job.created_at):%Y-%m-%d}.{job.file_format}"
-    return private_download(stored(job.file), filename=filename,
-                            content_type=services.CONTENT_TYPES[job.file_format])  # fmt: skip
+    return private_download(stored(job.file), filename=_download_name(job.finished_at or job.created_at,
+                            job.file_format), content_type=services.CONTENT_TYPES[job.file_format])  # fmt: skip
+
+
+def _download_name(made: datetime.datetime, file_format: str) -> str:
+    """What an export is downloaded as, streamed or written by the task: by the day it was made (never the stored
+    name, which is its attempt's own)."""
+    return f"book-of-business-{timezone.localdate(made):%Y-%m-%d}.{file_format}"
 
 
 def _expired(job: BookOfBusinessExport) -> bool:

@@ -244,9 +244,8 @@ def _replica_failed(error: DatabaseError) -> bool:
 
 class ReadYourWritesMiddleware:
     """After a request that could have changed something (not GET, HEAD or OPTIONS, and not refused: a 4xx or 5xx
-    saved nothing) the primary's WAL position is
-    kept in a cookie for DATABASE_REPLICA_STICKY_SECONDS; while it is, that person's replica reads wait for the
-    replica to have replayed it (else they read the primary). The cookie carries a position in a log and nothing
+    saved nothing) the primary's WAL position is kept in a cookie for DATABASE_REPLICA_STICKY_SECONDS; while it
+    is, that person's replica reads wait for the replica to have replayed it (else they read the primary). The cookie carries a position in a log and nothing
     of the person, signed: a changed one is ignored."""
 
     SAFE = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -21,6 +21,15 @@ def a_book():
     return {"agency": agency, "manager": manager, "agent": agent, "waiting": waiting}
 
 
+def a_case_the_replica_has_not(world, the_replica):
+    """The replica caught up with `world`'s book, then its replay held up, then the manager gives the agent one more
+    case (Dee Diaz): a few bytes of WAL that the replica may receive but does not replay."""
+    the_replica.caught_up()
+    the_replica.pause_replay()
+    return delegate(ConsumerCaseFactory(first_name="Dee", last_name="Diaz"), agent=world["agent"],
+                    agency=world["agency"])  # fmt: skip
+
+
 @contextlib.contextmanager
 def reads_on_each():
     """{"primary": [sql...], "replica": [sql...]}: the statements each server was sent inside the block (on this

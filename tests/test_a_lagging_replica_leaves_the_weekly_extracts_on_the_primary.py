@@ -9,8 +9,7 @@ from bookofbusiness import extracts
 from bookofbusiness.models import Extract
 from portal import replica
 
-from .factories import ConsumerCaseFactory, delegate
-from .replica_world import a_book, book_rows_read, reads_on_each
+from .replica_world import a_book, a_case_the_replica_has_not, book_rows_read, reads_on_each
 from .test_weekly_extracts_read_their_rows_from_a_replica_that_is_caught_up import names_in
 
 pytestmark = [pytest.mark.replica, pytest.mark.django_db(transaction=True, databases=["default", "replica"])]
@@ -21,9 +20,7 @@ WEEK = datetime.date(2026, 11, 30)
 def test_a_case_delegated_while_the_replica_is_behind_is_in_the_extract(the_replica, settings):
     settings.DATABASE_REPLICA_WAIT_SECONDS = 0.3
     world = a_book()
-    the_replica.caught_up()
-    the_replica.pause_replay()
-    delegate(ConsumerCaseFactory(first_name="Dee", last_name="Diaz"), agent=world["agent"], agency=world["agency"])
+    a_case_the_replica_has_not(world, the_replica)
 
     with reads_on_each() as seen:
         extracts.write_owner_extracts(scope=Extract.Scope.AGENT, owner_ids=[world["agent"].pk], week=WEEK)
@@ -36,9 +33,7 @@ def test_a_case_delegated_while_the_replica_is_behind_is_in_the_extract(the_repl
 def test_a_replica_that_catches_up_within_the_wait_is_read(the_replica, settings, monkeypatch):
     settings.DATABASE_REPLICA_WAIT_SECONDS = 10
     world = a_book()
-    the_replica.caught_up()
-    the_replica.pause_replay()
-    delegate(ConsumerCaseFactory(first_name="Dee", last_name="Diaz"), agent=world["agent"], agency=world["agency"])
+    a_case_the_replica_has_not(world, the_replica)
 
     # The replica replays again right after the batch first finds it behind (no timer: a clock moved by
     # faketime makes a timer thread's wait unreliable).

@@ -10,8 +10,7 @@ import pytest
 from bookofbusiness import services
 from bookofbusiness.models import BookOfBusinessExport
 
-from .factories import ConsumerCaseFactory, delegate
-from .replica_world import a_book, book_rows_read, reads_on_each
+from .replica_world import a_book, a_case_the_replica_has_not, book_rows_read, reads_on_each
 
 pytestmark = [pytest.mark.replica, pytest.mark.django_db(transaction=True, databases=["default", "replica"])]
 
@@ -43,9 +42,7 @@ def test_the_export_is_read_from_a_caught_up_replica(the_replica):
 def test_a_case_delegated_just_before_the_export_is_in_it_though_the_replica_lags(the_replica, settings):
     settings.DATABASE_REPLICA_WAIT_SECONDS = 0.3
     world = a_book()
-    the_replica.caught_up()
-    the_replica.pause_replay()
-    delegate(ConsumerCaseFactory(first_name="Dee", last_name="Diaz"), agent=world["agent"], agency=world["agency"])
+    a_case_the_replica_has_not(world, the_replica)
     job = the_managers_export(world)
 
     with reads_on_each() as seen:

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from portal import replica
 
-from .factories import ConsumerCaseFactory, delegate, sign_in
-from .replica_world import a_book, reads_on_each
+from .factories import sign_in
+from .replica_world import a_book, a_case_the_replica_has_not, reads_on_each
 
 pytestmark = [pytest.mark.replica, pytest.mark.django_db(transaction=True, databases=["default", "replica"])]
 
@@ -47,10 +47,7 @@ def test_another_persons_change_shows_in_the_counts_once_the_held_up_replica_is_
     world = a_book()
     sign_in(client, world["agent"].user)  # signing in wrote, but their cookie is not what this test is about
     client.cookies.pop(replica.COOKIE, None)
-    the_replica.caught_up()
-    the_replica.pause_replay()
-    # The manager gives the agent one more case: a few bytes of WAL, nowhere near DATABASE_REPLICA_MAX_LAG_BYTES.
-    delegate(ConsumerCaseFactory(first_name="Dee", last_name="Diaz"), agent=world["agent"], agency=world["agency"])
+    a_case_the_replica_has_not(world, the_replica)
     older_than_the_limit()
 
     with reads_on_each() as seen:
@@ -62,9 +59,7 @@ def test_another_persons_change_shows_in_the_counts_once_the_held_up_replica_is_
 def test_a_job_waits_for_a_held_up_replica_no_longer_than_it_may_then_reads_the_primary(the_replica, settings):
     settings.DATABASE_REPLICA_WAIT_SECONDS = 0.5
     world = a_book()
-    the_replica.caught_up()
-    the_replica.pause_replay()
-    delegate(ConsumerCaseFactory(first_name="Dee", last_name="Diaz"), agent=world["agent"], agency=world["agency"])
+    a_case_the_replica_has_not(world, the_replica)
 
     with reads_on_each() as seen, replica.reads(job=True) as alias:
         pass
